@@ -1,0 +1,1 @@
+"""Pure domain logic for Capaian (no Streamlit imports here)."""

@@ -1,0 +1,260 @@
+"""Boundary pipeline: upstream dumps → clean coverage → per-scale TopoJSON caches.
+
+Command line::
+
+    python -m utils.boundaries build [--source URL_OR_DIR] [--force]
+    python -m utils.boundaries info --json
+
+``--source`` (or ``CAPAIAN_GEO_SOURCE``) names a local folder laid out like
+``../shared/upstream`` or a base URL; without it the pinned upstream raw
+addresses in ``geo/manifest.json`` are used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from utils import geometry, sources, topology
+from utils.atomic import write_bytes, write_text
+from utils.regions import build_regions, regencies
+from utils.upstream_sql import iter_boundary_rows
+
+PIPELINE_VERSION = 3
+ROOT = Path(__file__).resolve().parent.parent
+GAP_WIDTH = 0.005  # degrees (~550 m): narrower slivers between neighbours are closed
+NATIONAL = {"tolerance": 0.012, "min_part_area": 0.0005, "quantization": 1e5}
+PROVINCE = {"tolerance_per_extent": 1 / 1200, "quantization": 1e4}
+
+StepProgress = Callable[[float, str], None]
+
+
+def cache_dir() -> Path:
+    """Folder of the built caches (``CAPAIAN_CACHE_DIR`` or ``geo/cache``)."""
+    return Path(os.environ.get("CAPAIAN_CACHE_DIR") or ROOT / "geo" / "cache")
+
+
+def source_digest(manifest: dict) -> str:
+    """One hash over every source file's sha256 and the pipeline version."""
+    joined = "|".join(f["sha256"] for f in manifest["files"]) + f"|v{PIPELINE_VERSION}"
+    return sources.sha256_bytes(joined.encode())
+
+
+def read_info(folder: Path | None = None) -> dict | None:
+    """Return the build record of the caches in ``folder``, or ``None``."""
+    path = (folder or cache_dir()) / "build.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def is_fresh(folder: Path | None = None, manifest: dict | None = None) -> bool:
+    """True when the caches exist and were built from the manifest's files."""
+    folder = folder or cache_dir()
+    info = read_info(folder)
+    if not info or info.get("digest") != source_digest(manifest or sources.load_manifest()):
+        return False
+    return all((folder / name).is_file() for name in info.get("outputs", []))
+
+
+def parse_boundaries(files: dict[str, bytes]) -> gpd.GeoDataFrame:
+    """Parse every regency row of the ``db/kab`` dumps (unrepaired)."""
+    codes, names, geoms = [], [], []
+    for path in sorted(p for p in files if "/db/kab/" in p):
+        for row in iter_boundary_rows(files[path].decode("utf-8")):
+            codes.append(row.code)
+            names.append(row.name)
+            geoms.append(geometry.path_to_geometry(row.path))
+    return gpd.GeoDataFrame({"code": codes, "name": names}, geometry=geoms, crs=4326)
+
+
+def _national_layers(clean: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
+    kept = geometry.drop_small_parts(clean.geometry.to_numpy(), NATIONAL["min_part_area"])
+    simple = geometry.simplify_coverage(kept, NATIONAL["tolerance"])
+    regs = gpd.GeoDataFrame(clean[["code", "name"]], geometry=simple, crs=4326)
+    prov = geometry.dissolve(simple, clean["province_code"].to_numpy())
+    provs = gpd.GeoDataFrame(
+        {"code": list(prov), "name": [clean.attrs["province_names"][c] for c in prov]},
+        geometry=list(prov.values()),
+        crs=4326,
+    )
+    return {"regencies": regs, "provinces": provs}
+
+
+def _province_layer(part: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
+    minx, miny, maxx, maxy = part.total_bounds
+    tolerance = max(maxx - minx, maxy - miny) * PROVINCE["tolerance_per_extent"]
+    simple = geometry.simplify_coverage(part.geometry.to_numpy(), tolerance)
+    return {"regencies": gpd.GeoDataFrame(part[["code", "name"]], geometry=simple, crs=4326)}
+
+
+def build_from_files(files: dict[str, bytes], folder: Path, progress: StepProgress) -> dict:
+    """Build every cache in ``folder`` from verified source bytes; return the record."""
+    started = time.perf_counter()
+    text = {p: files[p].decode("utf-8") for p in files if p.startswith("wilayah/db/")}
+    regions = build_regions(
+        text["wilayah/db/wilayah.sql"],
+        text["wilayah/db/wilayah_penduduk.sql"],
+        text["wilayah/db/wilayah_luas.sql"],
+    )
+    progress(0.35, "parse")
+    raw = parse_boundaries(files)
+    invalid_before = int((~shapely.is_valid(raw.geometry.to_numpy())).sum())
+    progress(0.45, "repair")
+    repaired = geometry.repair(raw.geometry.to_numpy())
+    progress(0.55, "clean")
+    clean = gpd.GeoDataFrame(
+        raw[["code", "name"]], geometry=geometry.clean_coverage(repaired, GAP_WIDTH), crs=4326
+    )
+    clean["province_code"] = clean["code"].str[:2]
+    provs = regions[regions["level"] == "province"]
+    clean.attrs["province_names"] = dict(zip(provs["code"], provs["name"], strict=True))
+    check_coverage(clean, regencies(regions))
+    progress(0.75, "simplify")
+    outputs = {"regions.csv": regions.to_csv(index=False).encode("utf-8")}
+    outputs["national.topo.json"] = topology.dumps(
+        topology.encode(_national_layers(clean), NATIONAL["quantization"])
+    )
+    for code, part in clean.groupby("province_code"):
+        doc = topology.encode(_province_layer(part), PROVINCE["quantization"])
+        outputs[f"province/{code}.topo.json"] = topology.dumps(doc)
+    buffer = clean.drop(columns="province_code")
+    buffer.attrs = {}
+    progress(0.95, "write")
+    for name, data in outputs.items():
+        write_bytes(folder / name, data)
+    buffer.to_parquet(folder / "regencies.parquet")
+    geoms = clean.geometry.to_numpy()
+    record = {
+        "regencies": int(len(clean)),
+        "provinces": int(clean["province_code"].nunique()),
+        "invalid_upstream": invalid_before,
+        "invalid": int((~shapely.is_valid(geoms)).sum()),
+        "clean_coverage": geometry.is_clean_coverage(geoms),
+        "national_bytes": len(outputs["national.topo.json"]),
+        "province_bytes_max": max(
+            len(v) for k, v in outputs.items() if k.startswith("province/")
+        ),
+        "build_seconds": round(time.perf_counter() - started, 2),
+        "outputs": sorted([*outputs, "regencies.parquet"]),
+    }
+    return record
+
+
+def check_coverage(clean: gpd.GeoDataFrame, reference: pd.DataFrame) -> None:
+    """Raise ``ValueError`` unless every reference regency has one non-empty polygon."""
+    codes = clean["code"]
+    missing = sorted(set(reference.index) - set(codes))
+    extra = sorted(set(codes) - set(reference.index))
+    duplicated = sorted(codes[codes.duplicated()].unique())
+    empty = sorted(clean.loc[clean.geometry.is_empty, "code"])
+    if missing or extra or duplicated or empty:
+        raise ValueError(
+            f"boundaries do not match the region list: missing {missing}, unknown {extra}, "
+            f"duplicated {duplicated}, empty {empty}"
+        )
+    if not geometry.is_clean_coverage(clean.geometry.to_numpy()):
+        raise ValueError("cleaned regencies still overlap or are not edge-matched")
+
+
+def build(
+    source: str | None = None,
+    folder: Path | None = None,
+    force: bool = False,
+    progress: StepProgress | None = None,
+) -> dict:
+    """Fetch, verify and build all caches unless they are already fresh.
+
+    Parameters
+    ----------
+    source : str or None
+        Local folder or base URL (see :mod:`utils.sources`); ``None`` reads
+        ``CAPAIAN_GEO_SOURCE`` and else the pinned upstream addresses.
+    folder : Path, optional
+        Cache folder; default :func:`cache_dir`.
+    force : bool
+        Rebuild even when fresh.
+    progress : callable, optional
+        ``progress(fraction, step)`` with ``fraction`` in [0, 1].
+
+    Returns
+    -------
+    dict
+        The build record, also written to ``build.json``.
+
+    Raises
+    ------
+    utils.sources.SourceError
+        When a source file cannot be fetched or fails verification.
+    """
+    folder = folder or cache_dir()
+    manifest = sources.load_manifest()
+    report = progress or (lambda fraction, step: None)
+    if not force and is_fresh(folder, manifest):
+        report(1.0, "fresh")
+        return read_info(folder) or {}
+    source = source if source is not None else sources.default_source()
+
+    def on_file(done: int, total: int, label: str) -> None:
+        report(0.3 * done / max(total, 1), f"fetch {label}".strip())
+
+    files = sources.fetch_all(source, folder / "upstream", on_file, manifest)
+    record = build_from_files(files, folder, report)
+    record["digest"] = source_digest(manifest)
+    record["source"] = source or "upstream"
+    write_text(folder / "build.json", json.dumps(record, indent=1))
+    report(1.0, "done")
+    return record
+
+
+def national_sizes(record: dict) -> dict:
+    """The numbers ``info --json`` prints."""
+    keys = ["regencies", "provinces", "invalid", "invalid_upstream", "clean_coverage",
+            "national_bytes", "province_bytes_max", "build_seconds", "source"]
+    return {k: record.get(k) for k in keys}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; returns the exit code."""
+    parser = argparse.ArgumentParser(prog="python -m utils.boundaries")
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="fetch, verify and build the caches")
+    b.add_argument("--source", help="local folder or base URL (default: pinned upstream)")
+    b.add_argument("--force", action="store_true", help="rebuild even if fresh")
+    i = sub.add_parser("info", help="describe the built caches")
+    i.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        def show(fraction: float, step: str) -> None:
+            print(f"\r[{fraction:4.0%}] {step[:60]:<60}", end="", file=sys.stderr, flush=True)
+
+        try:
+            record = build(args.source, force=args.force, progress=show)
+        except (sources.SourceError, ValueError) as exc:
+            print(f"\nbuild failed: {exc}\n{sources.HINT}", file=sys.stderr)
+            return 2
+        print(file=sys.stderr)
+        print(json.dumps(national_sizes(record)))
+        return 0
+    record = read_info()
+    if record is None:
+        print("no caches yet: run `python -m utils.boundaries build`", file=sys.stderr)
+        return 1
+    sizes = national_sizes(record)
+    print(json.dumps(sizes) if args.json else "\n".join(f"{k}: {v}" for k, v in sizes.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
