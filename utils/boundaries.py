@@ -13,6 +13,8 @@ addresses in ``geo/manifest.json`` are used.
 from __future__ import annotations
 
 import argparse
+import fcntl
+import io
 import json
 import os
 import sys
@@ -21,7 +23,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
@@ -30,7 +31,7 @@ from utils.atomic import write_bytes, write_text
 from utils.regions import build_regions, regencies
 from utils.upstream_sql import iter_boundary_rows
 
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 5
 ROOT = Path(__file__).resolve().parent.parent
 GAP_WIDTH = 0.005  # degrees (~550 m): narrower slivers between neighbours are closed
 NATIONAL = {"tolerance": 0.012, "min_part_area": 0.0005, "quantization": 1e5}
@@ -129,15 +130,17 @@ def build_from_files(files: dict[str, bytes], folder: Path, progress: StepProgre
     for code, part in clean.groupby("province_code"):
         doc = topology.encode(_province_layer(part), PROVINCE["quantization"])
         outputs[f"province/{code}.topo.json"] = topology.dumps(doc)
-    buffer = clean.drop(columns="province_code")
-    buffer.attrs = {}
+    full = clean.drop(columns="province_code")
+    full.attrs = {}
+    parquet = io.BytesIO()
+    full.to_parquet(parquet)
+    outputs["regencies.parquet"] = parquet.getvalue()
     progress(0.95, "write")
     for name, data in outputs.items():
         write_bytes(folder / name, data)
-    buffer.to_parquet(folder / "regencies.parquet")
     geoms = clean.geometry.to_numpy()
     record = {
-        "regencies": int(len(clean)),
+        "regencies": len(clean),
         "provinces": int(clean["province_code"].nunique()),
         "invalid_upstream": invalid_before,
         "invalid": int((~shapely.is_valid(geoms)).sum()),
@@ -147,7 +150,7 @@ def build_from_files(files: dict[str, bytes], folder: Path, progress: StepProgre
             len(v) for k, v in outputs.items() if k.startswith("province/")
         ),
         "build_seconds": round(time.perf_counter() - started, 2),
-        "outputs": sorted([*outputs, "regencies.parquet"]),
+        "outputs": sorted(outputs),
     }
     return record
 
@@ -201,9 +204,16 @@ def build(
     folder = folder or cache_dir()
     manifest = sources.load_manifest()
     report = progress or (lambda fraction, step: None)
-    if not force and is_fresh(folder, manifest):
-        report(1.0, "fresh")
-        return read_info(folder) or {}
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one build at a time; others then find it fresh
+        if not force and is_fresh(folder, manifest):
+            report(1.0, "fresh")
+            return read_info(folder) or {}
+        return _build_locked(source, folder, manifest, report)
+
+
+def _build_locked(source: str | None, folder: Path, manifest: dict, report: StepProgress) -> dict:
     source = source if source is not None else sources.default_source()
 
     def on_file(done: int, total: int, label: str) -> None:

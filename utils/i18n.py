@@ -1,23 +1,32 @@
-"""User-facing texts, one JSON file per language in ``data/i18n``.
+"""User-facing texts: one folder per language in ``data/i18n`` (``id/``, ``en/``).
 
-Indonesian (``id``) is the reference; English (``en``) must have the same keys.
+Each folder holds JSON files of flat ``key: text`` pairs (one file per area of
+the app); they are merged, and a key may appear in one file only. Indonesian
+(``id``) is the reference; English (``en``) must have the same keys.
 """
 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 I18N_DIR = Path(__file__).resolve().parent.parent / "data" / "i18n"
 LANGUAGES = ("id", "en")
 
 
-@lru_cache(maxsize=None)
+@cache
 def texts(lang: str) -> dict[str, str]:
     """All texts of ``lang`` (falls back to Indonesian for an unknown language)."""
     name = lang if lang in LANGUAGES else "id"
-    return json.loads((I18N_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    merged: dict[str, str] = {}
+    for path in sorted((I18N_DIR / name).glob("*.json")):
+        part = json.loads(path.read_text(encoding="utf-8"))
+        repeated = merged.keys() & part.keys()
+        if repeated:
+            raise ValueError(f"{path}: keys already defined elsewhere: {sorted(repeated)}")
+        merged.update(part)
+    return merged
 
 
 def t(key: str, lang: str = "id", **values: object) -> str:

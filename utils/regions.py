@@ -15,7 +15,9 @@ from utils.upstream_sql import iter_value_rows
 
 PROVINCE_CODE = re.compile(r"^\d{2}$")
 REGENCY_CODE = re.compile(r"^\d{2}\.\d{2}$")
-COLUMNS = ["code", "name", "level", "kind", "province_code", "province_name", "population", "area_km2"]
+COLUMNS = [
+    "code", "name", "level", "kind", "province_code", "province_name", "population", "area_km2",
+]
 
 
 def normalise_code(code: str) -> str:

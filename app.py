@@ -1,0 +1,99 @@
+"""Capaian: entry point and home page (national map of one indicator)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages import cached, chrome
+from utils import charts, coverage
+from utils.formatting import format_number, format_percent
+from utils.i18n import t
+from utils.targets import target_for
+
+
+def period_label(period: str, lang: str) -> str:
+    """``2025-06-30`` → ``30-06-2025`` (both languages read day-month-year)."""
+    year, month, day = period.split("-")
+    return f"{day}-{month}-{year}"
+
+
+def home() -> None:
+    """Home page: headline figure and the national regency choropleth."""
+    lang = st.session_state.get("lang", "id")
+    st.title(t("app.title", lang))
+    st.caption(t("app.tagline", lang))
+    table = cached.demo_coverage()
+    if table is None or table.empty:
+        st.info(t("home.no_data", lang))
+        return
+    if table["is_demo"].any():
+        chrome.demo_banner(lang)
+    defs = cached.indicator_defs()
+    left, right, metric, target_box = st.columns([3, 2, 2, 2], vertical_alignment="bottom")
+    indicator = left.selectbox(
+        t("home.indicator", lang), list(defs), format_func=lambda i: defs[i].label(lang),
+        key="home_indicator",
+    )
+    periods = sorted(table["period"].unique(), reverse=True)
+    period = right.selectbox(
+        t("home.period", lang), periods, format_func=lambda p: period_label(p, lang),
+        key="home_period",
+    )
+    rows = coverage.select(table, indicator, period)
+    regions = cached.region_table()
+    regs = regions[regions["level"] == "regency"][["code", "name", "province_name"]]
+    values = regs.merge(rows, on="code", how="left")
+    national = coverage.aggregate(rows.assign(all="ID"), "all").iloc[0]
+    target = target_for(cached.target_table(), indicator, int(period[:4]), None)
+    metric.metric(
+        defs[indicator].label(lang),
+        format_percent(national["percent"], lang),
+        help=t("home.national", lang, percent=format_percent(national["percent"], lang),
+               numerator=format_number(national["numerator"], lang),
+               denominator=format_number(national["denominator"], lang)),
+    )
+    target_box.metric(
+        t("home.target_label", lang, year=target.year) if target else t("home.no_target", lang),
+        format_percent(target.percent, lang) if target else "–",
+    )
+    st.caption(t("home.regions_with_data", lang, count=int(values["percent"].notna().sum()),
+                 total=len(values)))
+    st.subheader(t("home.map_title", lang, indicator=defs[indicator].label(lang),
+                   period=period_label(period, lang)))
+    labels = {
+        "legend": t("legend.coverage", lang), "no_data": t("home.no_data", lang),
+        "region": t("col.region", lang), "province": t("col.province", lang),
+        "percent": t("col.percent", lang), "numerator": defs[indicator].numerator_en
+        if lang == "en" else defs[indicator].numerator_id,
+        "denominator": defs[indicator].denominator_en if lang == "en"
+        else defs[indicator].denominator_id,
+    }
+    chart = charts.choropleth(cached.national_topology(), values, target.percent if target
+                              else None, labels, lang)
+    st.altair_chart(chart, width="stretch")
+    with st.expander(t("home.table", lang)):
+        shown = charts.map_values(values, lang).sort_values("percent", ascending=False)
+        st.dataframe(
+            shown[["name", "province_name", "percent_text", "numerator_text", "denominator_text"]]
+            .rename(columns={"name": labels["region"], "province_name": labels["province"],
+                             "percent_text": labels["percent"],
+                             "numerator_text": labels["numerator"],
+                             "denominator_text": labels["denominator"]}),
+            hide_index=True, width="stretch",
+        )
+
+
+def main() -> None:
+    """Set up the page, make sure the caches exist, and route to the pages."""
+    st.set_page_config(page_title="Capaian", page_icon="🗺️", layout="wide")
+    lang = chrome.language()
+    if not chrome.ensure_caches(lang):
+        st.stop()
+    pages = [
+        st.Page(home, title=t("nav.home", lang), icon="🗺️", default=True, url_path="beranda"),
+        st.Page("pages/about.py", title=t("nav.about", lang), icon="ℹ️", url_path="tentang"),
+    ]
+    st.navigation(pages).run()
+
+
+main()

@@ -1,0 +1,56 @@
+"""Page furniture shared by every page: language, demo banner, first-start build."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from utils import boundaries, demo, sources
+from utils.i18n import t
+
+LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+
+
+def language() -> str:
+    """Show the language switch in the sidebar and return ``"id"`` or ``"en"``."""
+    if st.session_state.get("lang") not in LANG_NAMES:
+        st.session_state["lang"] = "en" if st.query_params.get("lang") == "en" else "id"
+    st.sidebar.radio(
+        t("lang.label", st.session_state["lang"]),
+        options=list(LANG_NAMES),
+        format_func=LANG_NAMES.get,
+        key="lang",
+        horizontal=True,
+    )
+    return st.session_state["lang"]
+
+
+def demo_banner(lang: str) -> None:
+    """Say plainly that the figures are demo data."""
+    st.warning(t("demo.banner", lang), icon="⚠️")
+
+
+def ensure_caches(lang: str) -> bool:
+    """Build missing boundary caches and demo data, with progress on the page.
+
+    Returns False (after explaining why and what to do) when the source
+    cannot be read; the caller then stops drawing.
+    """
+    if boundaries.is_fresh() and demo.DEMO_CSV.is_file():
+        return True
+    bar = st.progress(0.0, text=t("build.running", lang))
+
+    def report(fraction: float, step: str) -> None:
+        bar.progress(min(fraction, 1.0), text=f"{t('build.running', lang)} {step}")
+
+    try:
+        boundaries.build(progress=report)
+        demo.write_demo(boundaries.cache_dir() / "regions.csv")
+    except (sources.SourceError, ValueError, OSError) as exc:
+        bar.empty()
+        st.error(t("build.failed", lang, error=exc))
+        st.info(t("build.hint", lang))
+        return False
+    bar.empty()
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return True

@@ -1,0 +1,31 @@
+"""Shared fixtures: the upstream copy beside the checkout and built caches."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+UPSTREAM = Path(os.environ.get("CAPAIAN_GEO_SOURCE") or ROOT.parent / "shared" / "upstream")
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def upstream() -> Path:
+    """The read-only upstream copy (``../shared/upstream``); tests never download."""
+    wilayah = UPSTREAM / "wilayah" / "db" / "wilayah.sql"
+    assert wilayah.is_file(), f"no upstream copy at {UPSTREAM}"
+    return UPSTREAM
+
+
+@pytest.fixture(scope="session")
+def built(upstream: Path) -> dict:
+    """Build (or reuse) the real caches in ``geo/cache`` and the demo data."""
+    from utils import boundaries, demo
+
+    record = boundaries.build(source=str(upstream))
+    if not demo.DEMO_CSV.is_file():
+        demo.write_demo(boundaries.cache_dir() / "regions.csv")
+    return record

@@ -1,0 +1,61 @@
+import re
+
+import pandas as pd
+import pytest
+
+from utils import i18n
+from utils.coverage import with_percent
+from utils.demo import PERIODS, build_demo, read_demo
+from utils.targets import load_targets, scopes_for, target_for
+
+
+@pytest.fixture(scope="module")
+def demo(built):
+    return with_percent(read_demo())
+
+
+def test_demo_covers_every_regency_indicator_and_period(demo):
+    assert demo["code"].nunique() == 514
+    assert set(demo["indicator"]) == {"ktp_el", "kia", "akta_lahir"}
+    assert sorted(demo["period"].unique()) == PERIODS and len(PERIODS) >= 4
+    assert demo["is_demo"].all()
+    assert (demo["numerator"] >= 0).all() and (demo["denominator"] > 0).all()
+
+
+@pytest.mark.parametrize(("indicator", "low", "high"),
+                         [("ktp_el", 93, 103), ("kia", 30, 100), ("akta_lahir", 75, 100)])
+def test_demo_is_plausible_in_the_latest_period(demo, indicator, low, high):
+    last = demo[(demo["indicator"] == indicator) & (demo["period"] == PERIODS[-1])]["percent"]
+    assert last.between(low, high).mean() > 0.95
+
+
+def test_demo_is_deterministic_and_skips_missing_population():
+    regs = pd.DataFrame({"code": ["64.74", "64.08"], "population": pd.array([191811, None],
+                                                                           dtype="Int64")})
+    first, second = build_demo(regs, ["ktp_el"]), build_demo(regs, ["ktp_el"])
+    pd.testing.assert_frame_equal(first, second)
+    assert set(first["code"]) == {"64.74"}
+
+
+@pytest.mark.parametrize(
+    ("indicator", "year", "code", "expected", "scope"),
+    [("ktp_el", 2022, "64.74", 99.3, "national"), ("ktp_el", 2020, "65.01", 98.0, "65"),
+     ("ktp_el", 2022, "65", 99.3, "national"), ("kia", 2025, None, 60.0, "national"),
+     ("kia", 2022, "64", 40.0, "national"), ("akta_lahir", 2020, "65", 92.0, "65")],
+)
+def test_target_in_force(indicator, year, code, expected, scope):
+    target = target_for(load_targets(), indicator, year, code)
+    assert target.percent == expected and target.scope == scope
+
+
+def test_no_target_is_invented():
+    assert target_for(load_targets(), "ktp_el", 2019, None) is None
+    assert scopes_for("65.71") == ["65.71", "65", "national"]
+
+
+def test_both_languages_have_the_same_keys_and_placeholders():
+    ind, en = i18n.texts("id"), i18n.texts("en")
+    assert ind.keys() == en.keys()
+    for key in ind:
+        assert set(re.findall(r"{(\w+)}", ind[key])) <= set(re.findall(r"{(\w+)}", en[key])) | {
+            "what"}, key
