@@ -68,7 +68,7 @@ def home() -> None:
         "denominator": defs[indicator].denominator_en if lang == "en"
         else defs[indicator].denominator_id,
     }
-    chart = charts.choropleth(cached.national_topology(), values, target.percent if target
+    chart = charts.choropleth(cached.geometry_url(), values, target.percent if target
                               else None, labels, lang)
     st.altair_chart(chart, width="stretch")
     with st.expander(t("home.table", lang)):

@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 
-from utils import boundaries, demo, indicators, regions, targets
+from utils import build_record as builds
+from utils import demo, indicators, regions, targets
 
 
 @st.cache_data(show_spinner=False)
 def region_table() -> pd.DataFrame:
     """The region reference (provinces and regencies)."""
-    return regions.read_regions(boundaries.cache_dir() / "regions.csv")
+    return regions.read_regions(builds.cache_dir() / "regions.csv")
 
 
 @st.cache_resource(show_spinner=False)
-def national_topology() -> dict:
-    """National TopoJSON (regencies + provinces), parsed once per process."""
-    return json.loads((boundaries.cache_dir() / "national.topo.json").read_bytes())
+def _geometry_route() -> str:
+    """Serve ``geo/cache`` to the browser as a static component folder.
+
+    Streamlit serves a declared component's folder at ``/component/NAME/``
+    with ``Cache-Control: public``: the browser fetches each map once.
+    """
+    served = components.declare_component("geo", path=str(builds.cache_dir()))
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{'/' + base if base else ''}/component/{served.name}"
+
+
+def geometry_url(name: str = "national.topo.json") -> str:
+    """Browser address of a built map file, versioned by the build's digest."""
+    version = build_record().get("digest", "")[:12]
+    return f"{_geometry_route()}/{name}?v={version}"
 
 
 @st.cache_data(show_spinner=False)
@@ -43,4 +55,4 @@ def demo_coverage() -> pd.DataFrame | None:
 @st.cache_data(show_spinner=False)
 def build_record() -> dict:
     """What the last boundary build recorded (sizes, counts)."""
-    return boundaries.read_info() or {}
+    return builds.read_info() or {}

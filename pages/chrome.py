@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from utils import boundaries, demo, sources
+from utils import build_record, demo, sources
 from utils.i18n import t
 
 LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
@@ -35,7 +35,7 @@ def ensure_caches(lang: str) -> bool:
     Returns False (after explaining why and what to do) when the source
     cannot be read; the caller then stops drawing.
     """
-    if boundaries.is_fresh() and demo.DEMO_CSV.is_file():
+    if build_record.is_fresh() and demo.DEMO_CSV.is_file():
         return True
     bar = st.progress(0.0, text=t("build.running", lang))
 
@@ -43,8 +43,10 @@ def ensure_caches(lang: str) -> bool:
         bar.progress(min(fraction, 1.0), text=f"{t('build.running', lang)} {step}")
 
     try:
+        from utils import boundaries  # heavy (geopandas, GEOS): imported only to build
+
         boundaries.build(progress=report)
-        demo.write_demo(boundaries.cache_dir() / "regions.csv")
+        demo.write_demo(build_record.cache_dir() / "regions.csv")
     except (sources.SourceError, ValueError, OSError) as exc:
         bar.empty()
         st.error(t("build.failed", lang, error=exc))

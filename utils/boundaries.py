@@ -16,7 +16,6 @@ import argparse
 import fcntl
 import io
 import json
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -28,45 +27,15 @@ import shapely
 
 from utils import geometry, sources, topology
 from utils.atomic import write_bytes, write_text
+from utils.build_record import cache_dir, is_fresh, read_info, source_digest
 from utils.regions import build_regions, regencies
 from utils.upstream_sql import iter_boundary_rows
 
-PIPELINE_VERSION = 5
-ROOT = Path(__file__).resolve().parent.parent
 GAP_WIDTH = 0.005  # degrees (~550 m): narrower slivers between neighbours are closed
 NATIONAL = {"tolerance": 0.012, "min_part_area": 0.0005, "quantization": 1e5}
 PROVINCE = {"tolerance_per_extent": 1 / 1200, "quantization": 1e4}
 
 StepProgress = Callable[[float, str], None]
-
-
-def cache_dir() -> Path:
-    """Folder of the built caches (``CAPAIAN_CACHE_DIR`` or ``geo/cache``)."""
-    return Path(os.environ.get("CAPAIAN_CACHE_DIR") or ROOT / "geo" / "cache")
-
-
-def source_digest(manifest: dict) -> str:
-    """One hash over every source file's sha256 and the pipeline version."""
-    joined = "|".join(f["sha256"] for f in manifest["files"]) + f"|v{PIPELINE_VERSION}"
-    return sources.sha256_bytes(joined.encode())
-
-
-def read_info(folder: Path | None = None) -> dict | None:
-    """Return the build record of the caches in ``folder``, or ``None``."""
-    path = (folder or cache_dir()) / "build.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def is_fresh(folder: Path | None = None, manifest: dict | None = None) -> bool:
-    """True when the caches exist and were built from the manifest's files."""
-    folder = folder or cache_dir()
-    info = read_info(folder)
-    if not info or info.get("digest") != source_digest(manifest or sources.load_manifest()):
-        return False
-    return all((folder / name).is_file() for name in info.get("outputs", []))
 
 
 def parse_boundaries(files: dict[str, bytes]) -> gpd.GeoDataFrame:

@@ -76,20 +76,23 @@ def map_values(values: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def choropleth(
-    topology: dict,
+    geometry_url: str,
     values: pd.DataFrame,
     target: float | None,
     labels: dict[str, str],
     lang: str = "id",
     height: int = 560,
+    province_borders: bool = True,
 ) -> alt.LayerChart:
     """National or provincial choropleth of coverage, coloured against the target.
 
     Parameters
     ----------
-    topology : dict
-        TopoJSON with a ``regencies`` object (and optionally ``provinces``,
-        drawn as thicker borders on top).
+    geometry_url : str
+        Address of a TopoJSON with a ``regencies`` object (and, when
+        ``province_borders``, a ``provinces`` object drawn as thicker borders
+        on top). The browser fetches and caches it, so changing the values
+        never sends the geometry again.
     values : pandas.DataFrame
         See :func:`map_values`; one row per region with data.
     target : float or None
@@ -112,12 +115,12 @@ def choropleth(
     colours = BELOW + (AT_OR_ABOVE if len(names) == 6 else AT_OR_ABOVE[-1:])
     index = classify(table["percent"], target)
     table["band"] = [names[int(i)] if pd.notna(i) else labels["no_data"] for i in index]
-    fields = ["band", "name", "province_name", "percent_text", "numerator_text", "denominator_text"]
+    fields = ["band", "province_name", "percent_text", "numerator_text", "denominator_text"]
     regions = (
-        alt.Chart(alt.Data(values=topology, format=alt.DataFormat(type="topojson",
-                                                                   feature="regencies")))
+        alt.Chart(alt.UrlData(geometry_url, format=alt.DataFormat(type="topojson",
+                                                                  feature="regencies")))
         .transform_lookup(lookup="properties.code",
-                          from_=alt.LookupData(table, "code", fields),
+                          from_=alt.LookupData(table[["code", *fields]], "code", fields),
                           default=labels["no_data"])
         .transform_calculate(band=f"datum.band || '{labels['no_data']}'")
         .mark_geoshape(stroke=BORDER, strokeWidth=0.3)
@@ -128,7 +131,8 @@ def choropleth(
                                 range=[*colours, NO_DATA_COLOUR]),
                 legend=alt.Legend(title=labels["legend"], orient="top", direction="horizontal",
                                   labelFontSize=15, titleFontSize=15, symbolSize=260,
-                                  labelLimit=300, titleOrient="left"),
+                                  labelLimit=300, titleOrient="left", labelColor="#111111",
+                                  titleColor="#111111"),
             ),
             tooltip=[
                 alt.Tooltip("properties.name:N", title=labels["region"]),
@@ -140,9 +144,9 @@ def choropleth(
         )
     )
     layers = [regions]
-    if "provinces" in topology.get("objects", {}):
+    if province_borders:
         borders = alt.Chart(
-            alt.Data(values=topology, format=alt.DataFormat(type="topojson", feature="provinces"))
+            alt.UrlData(geometry_url, format=alt.DataFormat(type="topojson", feature="provinces"))
         ).mark_geoshape(filled=False, stroke="#222222", strokeWidth=1.1)
         layers.append(borders)
     return (

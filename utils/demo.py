@@ -100,7 +100,7 @@ def write_demo(regions_csv: Path, path: Path = DEMO_CSV) -> pd.DataFrame:
 
 def main() -> int:
     """Write the demo table from the built region reference."""
-    from utils.boundaries import cache_dir
+    from utils.build_record import cache_dir
 
     regions_csv = cache_dir() / "regions.csv"
     if not regions_csv.is_file():

@@ -1,0 +1,45 @@
+"""Where the built caches live and whether they are fresh (light: no geometry imports).
+
+The app checks this on every start; only when the caches are missing or stale
+does it import the heavy boundary pipeline (:mod:`utils.boundaries`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from utils import sources
+
+PIPELINE_VERSION = 5
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cache_dir() -> Path:
+    """Folder of the built caches (``CAPAIAN_CACHE_DIR`` or ``geo/cache``)."""
+    return Path(os.environ.get("CAPAIAN_CACHE_DIR") or ROOT / "geo" / "cache")
+
+
+def source_digest(manifest: dict) -> str:
+    """One hash over every source file's sha256 and the pipeline version."""
+    joined = "|".join(f["sha256"] for f in manifest["files"]) + f"|v{PIPELINE_VERSION}"
+    return sources.sha256_bytes(joined.encode())
+
+
+def read_info(folder: Path | None = None) -> dict | None:
+    """Return the build record of the caches in ``folder``, or ``None``."""
+    path = (folder or cache_dir()) / "build.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def is_fresh(folder: Path | None = None, manifest: dict | None = None) -> bool:
+    """True when the caches exist and were built from the manifest's files."""
+    folder = folder or cache_dir()
+    info = read_info(folder)
+    if not info or info.get("digest") != source_digest(manifest or sources.load_manifest()):
+        return False
+    return all((folder / name).is_file() for name in info.get("outputs", []))
