@@ -22,7 +22,7 @@ def home() -> None:
     lang = st.session_state.get("lang", "id")
     st.title(t("app.title", lang))
     st.caption(t("app.tagline", lang))
-    table = cached.demo_coverage()
+    table = cached.current_coverage()
     if table is None or table.empty:
         st.info(t("home.no_data", lang))
         return
@@ -91,6 +91,7 @@ def main() -> None:
         st.stop()
     pages = [
         st.Page(home, title=t("nav.home", lang), icon="🗺️", default=True, url_path="beranda"),
+        st.Page("pages/data.py", title=t("nav.data", lang), icon="📥", url_path="data"),
         st.Page("pages/about.py", title=t("nav.about", lang), icon="ℹ️", url_path="tentang"),
     ]
     st.navigation(pages).run()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 
 from utils import build_record as builds
 from utils import demo, indicators, regions, targets
+from utils.store import Store
 
 
 @st.cache_data(show_spinner=False)
@@ -50,6 +53,27 @@ def target_table() -> pd.DataFrame:
 def demo_coverage() -> pd.DataFrame | None:
     """Demo coverage rows, or ``None`` if not built."""
     return demo.read_demo()
+
+
+@st.cache_data(show_spinner=False)
+def _accepted(active: tuple[str, ...], root: str) -> pd.DataFrame | None:
+    return Store(Path(root)).current()
+
+
+def accepted_coverage() -> pd.DataFrame | None:
+    """Accepted imports (long format, ``is_demo`` False); the cache key is the
+    store's active version set, so an accept or rollback shows at once."""
+    store = Store()
+    return _accepted(tuple(store.state()["active"]), str(store.root))
+
+
+def current_coverage() -> pd.DataFrame | None:
+    """What the pages show: accepted data when there is any, else the demo data.
+
+    Demo rows are never mixed with official ones.
+    """
+    accepted = accepted_coverage()
+    return accepted if accepted is not None and not accepted.empty else demo_coverage()
 
 
 @st.cache_data(show_spinner=False)

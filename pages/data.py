@@ -1,0 +1,370 @@
+"""Data page: upload, check, correct, accept; versions; templates and downloads.
+
+Thin by design: every decision is made in ``utils`` (importer, store, export).
+Texts from files (names, headers, messages quoting cells) are only shown in
+tables or escaped, never rendered as Markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from pages import cached
+from utils import export
+from utils.columns import REGION_FIELDS, load_vocabulary
+from utils.i18n import t
+from utils.importer import Context, Report, analyse
+from utils.matching import name_key
+from utils.published import load_published
+from utils.spreadsheet import MAX_BYTES, ReadError, sheet_names
+from utils.store import Store, StoreError
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:])")
+SKIP, NONE = "__skip__", "__none__"
+
+
+def plain(text: object) -> str:
+    """Text safe inside Markdown: every formatting character escaped."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def field_label(key: str, defs: dict, lang: str) -> str:
+    """Human label of a field key (``ktp_el.numerator`` → "Perekaman KTP-el — pembilang …")."""
+    if not key:
+        return t("data.mapping.ignore", lang)
+    if key in REGION_FIELDS:
+        return t(f"data.field.{key}", lang)
+    indicator, _, role = key.rpartition(".")
+    item = defs.get(indicator)
+    if item is None:
+        return key
+    label = {"numerator": item.numerator_en if lang == "en" else item.numerator_id,
+             "denominator": item.denominator_en if lang == "en" else item.denominator_id}
+    return t(f"data.field.{role}", lang, indicator=item.label(lang), label=label.get(role, ""))
+
+
+def table(rows: list[dict], columns: dict[str, str]) -> None:
+    """Show records as a read-only table with translated column names."""
+    frame = pd.DataFrame.from_records(rows, columns=list(columns))
+    st.dataframe(frame.rename(columns=columns).astype(str), hide_index=True,
+                 )
+
+
+def issues_table(issues: list, lang: str) -> None:
+    """Errors or warnings as a table (messages may quote cells: never rendered)."""
+    rows = [{"row": "" if i.row is None else i.row, "message": i.message(lang)} for i in issues]
+    table(rows, {"row": t("data.col.row", lang), "message": t("data.message", lang)})
+
+
+# --- import ---------------------------------------------------------------------------------
+
+
+def upload_widgets(lang: str) -> tuple[str, bytes] | None:
+    """The uploader; returns (file name, content) or ``None``."""
+    upload = st.file_uploader(t("data.upload", lang, limit_mb=MAX_BYTES // 2**20),
+                              type=["csv", "xlsx", "txt", "tsv"], key="data_upload")
+    if upload is None:
+        return None
+    return upload.name, upload.getvalue()
+
+
+def sheet_widget(data: bytes, tag: str, lang: str) -> str | None:
+    """Sheet choice for a workbook (``None`` for CSV or unreadable files)."""
+    try:
+        names = sheet_names(data)
+    except ReadError:
+        return None
+    if len(names) < 2:
+        return None
+    return st.selectbox(t("data.sheet", lang), names, key=f"data_sheet_{tag}")
+
+
+def mapping_widget(report: Report, defs: dict, fields: list[str], tag: str,
+                   lang: str) -> dict[int, str]:
+    """Editable column → field table; returns the user's mapping."""
+    st.subheader(t("data.mapping", lang))
+    st.caption(t("data.mapping_help", lang))
+    options = ["", *fields]
+    labels = {field_label(k, defs, lang): k for k in options}
+    frame = pd.DataFrame({
+        "column": [str(h) for h in report.headers],
+        "field": [field_label(report.mapping.get(i, ""), defs, lang)
+                  for i in range(len(report.headers))],
+    })
+    edited = st.data_editor(
+        frame, hide_index=True, key=f"data_mapping_{tag}",
+        disabled=["column"],
+        column_config={
+            "column": st.column_config.TextColumn(t("data.mapping.column", lang)),
+            "field": st.column_config.SelectboxColumn(
+                t("data.mapping.field", lang), options=list(labels), required=True),
+        },
+    )
+    return {i: labels.get(value, "") for i, value in enumerate(edited["field"])}
+
+
+def decision_widgets(report: Report, regencies: pd.DataFrame, tag: str,
+                     lang: str) -> dict[int, str]:
+    """One choice per unmatched row (suggestions first); returns row → code or ``""``."""
+    if not report.unmatched:
+        return {}
+    st.subheader(t("data.unmatched", lang))
+    st.caption(t("data.unmatched_help", lang))
+    names = dict(zip(regencies["code"], regencies["name"].str.strip(), strict=True))
+    decisions = {}
+    for entry in report.unmatched:
+        suggested = [s["code"] for s in entry["suggestions"]]
+        options = [NONE, SKIP, *suggested, *[c for c in names if c not in suggested]]
+        choice = st.selectbox(
+            f"{t('data.row', lang, row=entry['row'])}: {plain(entry['text'])}", options,
+            format_func=lambda c: _choice_label(c, names, lang),
+            key=f"data_choice_{tag}_{entry['row']}")
+        if choice != NONE:
+            decisions[entry["row"]] = "" if choice == SKIP else choice
+    return decisions
+
+
+def _choice_label(code: str, names: dict[str, str], lang: str) -> str:
+    if code == NONE:
+        return t("data.choice.none", lang)
+    if code == SKIP:
+        return t("data.choice.skip", lang)
+    return f"{code} {names.get(code, '')}"
+
+
+def report_view(report: Report, lang: str) -> None:
+    """The check report: status, issues, matches, totals, notes, aggregates."""
+    st.subheader(t("data.report", lang))
+    st.write(t("data.summary", lang, rows=report.rows, matched=len(report.matched),
+               unmatched=len(report.unmatched), errors=len(report.errors),
+               warnings=len(report.warnings)))
+    if report.status == "ok":
+        st.success(t("data.status.ok", lang))
+    else:
+        st.warning(t("data.status.needs_decisions", lang))
+    if report.errors:
+        st.markdown(f"**{t('data.errors', lang)}**")
+        issues_table(report.errors, lang)
+    if report.warnings:
+        with st.expander(f"{t('data.warnings', lang)} ({len(report.warnings)})"):
+            issues_table(report.warnings, lang)
+    _matched_view(report, lang)
+    _aggregates_view(report, lang)
+
+
+def _matched_view(report: Report, lang: str) -> None:
+    col = {k: t(f"data.col.{k}", lang) for k in ("row", "text", "code", "name", "by")}
+    rows = [{**m, "by": t(f"data.by.{m['by']}", lang)} for m in report.matched]
+    with st.expander(f"{t('data.matched', lang)} ({len(rows)})"):
+        table(rows, col)
+    if report.totals:
+        with st.expander(f"{t('data.totals', lang)} ({len(report.totals)})"):
+            table([{**x, "checks": _checks_text(x["checks"])} for x in report.totals],
+                  {"row": col["row"], "text": col["text"], "checks": t("data.col.checks", lang)})
+    if report.skipped:
+        with st.expander(f"{t('data.skipped', lang)} ({len(report.skipped)})"):
+            table(report.skipped, {"row": col["row"], "text": col["text"]})
+    if report.marked:
+        with st.expander(f"{t('data.marked', lang)} ({len(report.marked)})"):
+            table(report.marked, {"row": col["row"], "code": col["code"],
+                                  "indicator": t("data.col.indicator", lang),
+                                  "percent": t("data.col.percent", lang)})
+
+
+def _checks_text(checks: dict) -> str:
+    return ", ".join(f"{k}: {'✓' if v['ok'] else '✗'}" for k, v in checks.items())
+
+
+def _aggregates_view(report: Report, lang: str) -> None:
+    if not report.aggregates:
+        return
+    from utils.formatting import format_percent
+
+    rows = [{"province": p, "indicator": i, "percent": format_percent(v, lang)}
+            for p, values in report.aggregates.items() for i, v in values.items()]
+    st.markdown(f"**{t('data.aggregates', lang)}**")
+    table(rows, {"province": t("data.col.province", lang),
+                 "indicator": t("data.col.indicator", lang),
+                 "percent": t("data.col.percent", lang)})
+
+
+def period_widget(report: Report, tag: str, lang: str) -> str | None:
+    """Period picker, defaulting to the date read from the file."""
+    default = pd.Timestamp(report.period).date() if report.period else None
+    value = st.date_input(t("data.period", lang), value=default, format="DD-MM-YYYY",
+                          help=t("data.period_help", lang), key=f"data_period_{tag}")
+    return value.isoformat() if value else None
+
+
+def accept_widget(report: Report, upload: tuple[str, bytes], decisions: dict[int, str],
+                  store: Store, lang: str) -> None:
+    """Accept button (enabled only for a clean report) and what it stores."""
+    user = st.text_input(t("data.user", lang), key="data_user")
+    already = store.find_source(report.sha256, report.period)
+    if already:
+        st.info(t("data.already", lang, versions=", ".join(already)))
+    clicked = st.button(t("data.accept", lang), type="primary", disabled=report.status != "ok",
+                        key=f"data_accept_{report.sha256[:12]}")
+    if not clicked:
+        return
+    texts = {m["row"]: m["text"] for m in report.matched}
+    aliases = {name_key(texts[row]).alias: {"code": code, "text": texts[row]}
+               for row, code in decisions.items() if code and row in texts}
+    try:
+        meta = store.accept(
+            report.table, source_name=upload[0], source_bytes=upload[1], period=report.period,
+            user=user.strip() or None,
+            mapping={report.headers[i]: k for i, k in report.mapping.items()},
+            details={"sheet": report.sheet, "file_rows": report.rows,
+                     "matched": len(report.matched), "skipped": len(report.skipped),
+                     "decisions": {str(k): v for k, v in decisions.items()},
+                     "warnings": len(report.warnings)},
+            aliases=aliases)
+    except StoreError as error:
+        st.error(plain(t(error.key, lang, **error.params)))
+        return
+    st.success(t("data.accepted", lang, version=meta["id"], values=meta["rows"]["values"],
+                 regions=meta["rows"]["regions"]))
+
+
+def import_tab(context: Context, store: Store, lang: str) -> None:
+    """Upload → sheet → check → mapping → choices → report → accept."""
+    upload = upload_widgets(lang)
+    if upload is None:
+        return
+    name, data = upload
+    tag = _tag(data)
+    sheet = sheet_widget(data, tag, lang)
+    first = analyse(data, name, context, sheet=sheet, aliases=store.aliases())
+    if first.status == "unreadable":
+        st.error(plain(t("data.unreadable", lang, reason=first.reason.message(lang))))
+        return
+    with st.expander(t("data.preview", lang)):
+        width = max((len(r) for r in first.preview), default=0)
+        preview = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in first.preview])
+        preview = preview.astype("string").fillna("")
+        st.dataframe(preview)
+    period = period_widget(first, f"{tag}_{sheet}", lang)
+    mapping = mapping_widget(first, cached.indicator_defs(), context.vocabulary.fields,
+                             f"{tag}_{sheet}", lang)
+    again = analyse(data, name, context, sheet=sheet, period=period, mapping=mapping,
+                    aliases=store.aliases())
+    regs = context.regions[context.regions["level"] == "regency"]
+    decisions = decision_widgets(again, regs, f"{tag}_{sheet}", lang)
+    report = analyse(data, name, context, sheet=sheet, period=period, mapping=mapping,
+                     decisions=decisions, aliases=store.aliases())
+    report_view(report, lang)
+    accept_widget(report, upload, decisions, store, lang)
+
+
+def _tag(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+# --- versions and downloads ------------------------------------------------------------------
+
+
+def versions_tab(store: Store, lang: str) -> None:
+    """List versions, compare two, roll back."""
+    versions = store.versions()
+    if not versions:
+        st.info(t("data.versions.none", lang))
+        return
+    rows = [{"id": v["id"], "created": v.get("created"), "user": v.get("user"),
+             "file": v.get("source", {}).get("name"), "period": v.get("period"),
+             "values": v.get("rows", {}).get("values"), "active": "✓" if v["active"] else ""}
+            for v in versions]
+    st.markdown(f"**{t('data.versions.table', lang)}**")
+    table(rows[::-1], {k: t(f"data.versions.{k}", lang) for k in rows[0]})
+    ids = [v["id"] for v in versions]
+    if len(ids) > 1:
+        diff_view(store, ids, lang)
+    rollback_view(store, ids, lang)
+
+
+def diff_view(store: Store, ids: list[str], lang: str) -> None:
+    """Differences between two chosen versions."""
+    st.markdown(f"**{t('data.diff', lang)}**")
+    left, right = st.columns(2)
+    a = left.selectbox(t("data.diff.a", lang), ids, index=len(ids) - 2, key="data_diff_a")
+    b = right.selectbox(t("data.diff.b", lang), ids, index=len(ids) - 1, key="data_diff_b")
+    changes = store.diff(a, b)
+    if changes.empty:
+        st.info(t("data.diff.none", lang))
+        return
+    changes["change"] = changes["change"].map(lambda c: t(f"data.change.{c}", lang))
+    st.dataframe(changes.rename(columns={"change": t("data.diff.change", lang)}),
+                 hide_index=True)
+
+
+def rollback_view(store: Store, ids: list[str], lang: str) -> None:
+    """Roll the active set back (or forward) to a chosen version."""
+    st.markdown(f"**{t('data.rollback', lang)}**")
+    target = st.selectbox(t("data.rollback", lang), ids[::-1], key="data_rollback_to",
+                          label_visibility="collapsed")
+    if st.button(t("data.rollback.button", lang), key="data_rollback"):
+        try:
+            active = store.rollback(target, user=st.session_state.get("data_user") or None)
+        except StoreError as error:
+            st.error(plain(t(error.key, lang, **error.params)))
+            return
+        st.success(t("data.rollback.done", lang, versions=", ".join(active)))
+
+
+def download_tab(context: Context, store: Store, lang: str) -> None:
+    """Empty templates (CSV/XLSX) and the current data (CSV/XLSX)."""
+    st.markdown(f"**{t('data.download.template', lang)}**")
+    provs = context.regions[context.regions["level"] == "province"]
+    names = dict(zip(provs["code"], provs["name"], strict=True))
+    province = st.selectbox(t("data.download.province", lang), ["", *names],
+                            format_func=lambda c: names.get(c) or t("data.download.all", lang),
+                            key="data_template_province")
+    frame = export.template_frame(context.regions, context.indicators, province or None)
+    suffix = province or "indonesia"
+    left, right = st.columns(2)
+    left.download_button(t("data.download.template_csv", lang), export.to_csv(frame),
+                         f"templat_capaian_{suffix}.csv", "text/csv", key="data_dl_tcsv")
+    right.download_button(t("data.download.template_xlsx", lang), export.to_xlsx(frame),
+                          f"templat_capaian_{suffix}.xlsx", key="data_dl_txlsx")
+    st.markdown(f"**{t('data.download.current', lang)}**")
+    current = store.current()
+    if current is None or current.empty:
+        st.info(t("data.download.none", lang))
+        return
+    data = export.current_frame(current, context.regions, lang)
+    left, right = st.columns(2)
+    left.download_button(t("data.download.current_csv", lang), export.to_csv(data),
+                         "capaian_data.csv", "text/csv", key="data_dl_ccsv")
+    right.download_button(t("data.download.current_xlsx", lang), export.to_xlsx(data),
+                          "capaian_data.xlsx", key="data_dl_cxlsx")
+
+
+def main() -> None:
+    """The Data page."""
+    lang = st.session_state.get("lang", "id")
+    st.title(t("data.title", lang))
+    st.caption(t("data.intro", lang))
+    try:
+        regions = cached.region_table()
+    except (OSError, ValueError):
+        st.error(t("data.no_regions", lang))
+        return
+    defs = cached.indicator_defs()
+    context = Context(regions, defs, load_vocabulary(defs), load_published())
+    store = Store()
+    tab_import, tab_versions, tab_download = st.tabs(
+        [t(f"data.tab.{k}", lang) for k in ("import", "versions", "download")])
+    with tab_import:
+        import_tab(context, store, lang)
+    with tab_versions:
+        versions_tab(store, lang)
+    with tab_download:
+        download_tab(context, store, lang)
+
+
+main()

@@ -1,0 +1,140 @@
+"""The Data page (AppTest): upload, report, choices, accept, versions, downloads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from utils.regions import build_regions
+from utils.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+UPSTREAM = Path(__file__).resolve().parents[2] / "shared" / "upstream" / "wilayah" / "db"
+KALTIM = ROOT / "tests" / "fixtures" / "import" / "kaltim_ktp_2022.csv"
+PAGE = str(ROOT / "pages" / "data.py")
+TIMEOUT = 30
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not (UPSTREAM / "wilayah.sql").is_file():
+        pytest.skip(f"no upstream copy at {UPSTREAM}")
+    folder = tmp_path_factory.mktemp("cache")
+    regions = build_regions(*[(UPSTREAM / f).read_text(encoding="utf-8")
+                              for f in ("wilayah.sql", "wilayah_penduduk.sql",
+                                        "wilayah_luas.sql")])
+    regions.to_csv(folder / "regions.csv", index=False)
+    return folder
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CAPAIAN_STORE_DIR", str(tmp_path / "store"))
+    monkeypatch.setenv("CAPAIAN_CACHE_DIR", str(cache_dir))
+    return tmp_path / "store"
+
+
+def page(lang: str = "id") -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
+    return at.run()
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key="data_upload").set_value((name, data, "text/csv"))
+    return at.run()
+
+
+def texts(at: AppTest, kind: str) -> list[str]:
+    return [e.value for e in getattr(at, kind)]
+
+
+def accept_button(at: AppTest):
+    return next(b for b in at.button if b.key and b.key.startswith("data_accept_"))
+
+
+def test_empty_page(store_dir: Path) -> None:
+    at = page()
+    assert not at.exception
+    assert at.title[0].value == "Data"
+    assert "Belum ada data yang diterima." in texts(at, "info")
+    labels = [b.label for b in at.get("download_button")]
+    assert "Unduh templat CSV" in labels and "Unduh templat XLSX" in labels
+
+
+def test_english(store_dir: Path) -> None:
+    at = page("en")
+    assert not at.exception and "No data accepted yet." in texts(at, "info")
+
+
+def test_upload_check_and_accept(store_dir: Path) -> None:
+    at = upload(page(), KALTIM.name, KALTIM.read_bytes())
+    assert not at.exception
+    assert "Berkas dapat diterima." in texts(at, "success")
+    assert at.date_input[0].value.isoformat() == "2022-05-15"
+    button = accept_button(at)
+    assert not button.disabled
+    at.text_input(key="data_user").input("Petugas Uji")
+    at = button.click().run()
+    assert any("v0001" in s for s in texts(at, "success"))
+    versions = Store(store_dir).versions()
+    assert len(versions) == 1 and versions[0]["user"] == "Petugas Uji"
+    assert versions[0]["period"] == "2022-05-15" and versions[0]["rows"]["values"] == 10
+    at = upload(at, KALTIM.name, KALTIM.read_bytes())
+    assert any("v0001" in s for s in texts(at, "info"))  # same file already stored
+
+
+def test_unreadable_file_changes_nothing(store_dir: Path) -> None:
+    at = upload(page(), "junk.csv", bytes(range(256)) * 50)
+    assert not at.exception
+    assert any("bukan tabel" in e for e in texts(at, "error"))
+    assert not (store_dir / "state.json").exists()
+
+
+def test_unmatched_row_is_chosen_and_remembered(store_dir: Path) -> None:
+    data = (b"KABUPATEN/KOTA;WAJIB KTP-EL;SUDAH REKAM\n"
+            b"KAB. MAHULU;28.000;27.600\nKOTA BONTANG;135.227;138.527\n"
+            b"<b>Kota X</b>;1;1\n")
+    at = upload(page(), "rekap_2022-05-15.csv", data)
+    assert not at.exception
+    assert accept_button(at).disabled
+    choices = [s for s in at.selectbox if s.key and s.key.startswith("data_choice_")]
+    assert len(choices) == 2 and choices[0].options[2].startswith("64.11")
+    assert "Kota X" in choices[1].label and "\\<b\\>" in choices[1].label  # escaped, not rendered
+    choices[0].set_value("64.11")
+    choices[1].set_value("__skip__")
+    at = at.run()
+    assert "Berkas dapat diterima." in texts(at, "success")
+    at = accept_button(at).click().run()
+    assert any("v0001" in s for s in texts(at, "success"))
+    assert Store(store_dir).aliases() == {"Kabupaten|mahulu": "64.11"}
+
+
+def test_mapping_correction(store_dir: Path) -> None:
+    data = b"NO;KAB/KOTA;PENYEBUT;PEMBILANG\n1;KOTA BONTANG;100;90\n"
+    at = upload(page(), "x_2022-05-15.csv", data)
+    assert accept_button(at).disabled
+    tables = [e for e in at.get("dataframe") if (e.key or "").startswith("data_mapping_")]
+    assert len(tables) == 1  # the column table is shown: nothing is dropped silently
+    warnings = " ".join(texts(at, "warning"))
+    assert "belum dapat diterima" in warnings
+
+
+def test_versions_diff_and_rollback(store_dir: Path) -> None:
+    store = Store(store_dir)
+    import pandas as pd
+
+    for n in (90, 95):
+        table = pd.DataFrame([{"period": "2022-05-15", "code": "64.74", "indicator": "ktp_el",
+                               "numerator": n, "denominator": 100, "is_demo": False}])
+        store.accept(table, source_name=f"{n}.csv", source_bytes=b"%d" % n, period="2022-05-15")
+    at = page()
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert "Unduh data CSV" in labels
+    at.selectbox(key="data_rollback_to").set_value("v0001")
+    at = at.button(key="data_rollback").click().run()
+    assert any("v0001" in s for s in texts(at, "success"))
+    assert store.current()["numerator"].item() == 90

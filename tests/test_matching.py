@@ -1,0 +1,183 @@
+"""Region matching: codes, names as offices write them, aliases, fuzzy, Kabupaten ≠ Kota."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from utils.matching import Match, RegionIndex, is_total, name_key, read_code
+from utils.regions import build_regions
+
+UPSTREAM = Path(__file__).resolve().parents[2] / "shared" / "upstream" / "wilayah" / "db"
+
+
+def reference() -> pd.DataFrame:
+    """The region table built from the upstream dumps beside the checkout."""
+    if not (UPSTREAM / "wilayah.sql").is_file():
+        pytest.skip(f"no upstream copy at {UPSTREAM}")
+    texts = [(UPSTREAM / f).read_text(encoding="utf-8")
+             for f in ("wilayah.sql", "wilayah_penduduk.sql", "wilayah_luas.sql")]
+    return build_regions(*texts)
+
+
+REGIONS = reference()
+INDEX = RegionIndex(REGIONS)
+REGENCIES = REGIONS[REGIONS["level"] == "regency"]
+CODES = list(REGENCIES["code"])
+PAIRED = [c for c in CODES if len(INDEX.by_core[INDEX.keys[c].compact]) > 1]
+
+
+def test_every_reference_name_matches_itself() -> None:
+    for code, name in INDEX.names.items():
+        found = INDEX.match(name)
+        assert isinstance(found, Match) and found.code == code, name
+
+
+def test_reduced_names_stay_unique_per_kind() -> None:
+    keys = [(INDEX.kinds[c], INDEX.keys[c].compact) for c in CODES]
+    assert len(keys) == len(set(keys)) == 514
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("KAB. KUTAI KERTANEGARA", "64.02"),
+        ("Kab Kutai Kartanegara", "64.02"),
+        ("kabupaten  kutai-kartanegara", "64.02"),
+        ("KOTA BONTANG", "64.74"),
+        ("Bontang", "64.74"),
+        ("Kota Adm. Jakarta Pusat", "31.71"),
+        ("Jakarta Utara", "31.72"),
+        ("Kab. Adm. Kep. Seribu", "31.01"),
+        ("KAB BOGOR", "32.01"),
+        ("Kota Bogor", "32.71"),
+        ("Kab. Bekasi", "32.16"),
+        ("KOTA BEKASI", "32.75"),
+        ("Kabupaten Malang", "35.07"),
+        ("Kota Malang", "35.73"),
+        ("Tanjungpinang", "21.72"),
+        ("Baubau", "74.72"),
+        ("Tolitoli", "72.04"),
+        ("Kab. Boven Digul", "93.02"),
+    ],
+)
+def test_names_as_offices_write_them(text: str, code: str) -> None:
+    if code not in INDEX.names:
+        pytest.skip(f"{code} not in this reference")
+    found = INDEX.match(text)
+    assert isinstance(found, Match) and found.code == code
+
+
+@pytest.mark.parametrize("text", ["Bogor", "Malang", "BEKASI", "Banjar"])
+def test_same_core_without_kind_is_not_guessed(text: str) -> None:
+    found = INDEX.match(text)
+    assert isinstance(found, list) and len(found) == 2
+    assert {s.score for s in found} == {100.0}
+
+
+def test_province_context_settles_a_shared_name() -> None:
+    found = INDEX.match("Banjar", province="63")
+    assert isinstance(found, Match) and found.code == "63.03"
+
+
+def test_typo_is_fuzzy_and_far_names_get_suggestions() -> None:
+    found = INDEX.match("Kab. Kutai Timor")
+    assert isinstance(found, Match) and (found.code, found.by) == ("64.08", "fuzzy")
+    far = INDEX.match("KAB. MAHULU", province="64")
+    assert isinstance(far, list) and far[0].code == "64.11"
+
+
+def test_html_in_names_is_plain_text_and_unmatched() -> None:
+    found = INDEX.match("<script>alert('x')</script>")
+    assert isinstance(found, list)
+
+
+def test_alias_is_used_after_the_name() -> None:
+    key = name_key("KAB. MAHULU").alias
+    index = RegionIndex(REGIONS, {key: "64.11", "x|y": "99.99"})
+    found = index.match("Kab Mahulu")
+    assert isinstance(found, Match) and (found.code, found.by) == ("64.11", "alias")
+    assert "x|y" not in index.aliases
+
+
+@pytest.mark.parametrize(("value", "code"), [("6474", "64.74"), ("64.74", "64.74"), (6474, "64.74"),
+                                             (6474.0, "64.74"), (64.7, "64.70"), (" 64 ", "64"),
+                                             ("abc", None), (None, None), ("64.74.01", None)])
+def test_read_code(value: object, code: str | None) -> None:
+    assert read_code(value) == code
+
+
+@pytest.mark.parametrize(("text", "total"), [("JUMLAH", True), ("Total Provinsi", True),
+                                             ("TOTAL", True), ("Sub Total", True),
+                                             ("Kota Bontang", False), ("", False)])
+def test_is_total(text: str, total: bool) -> None:
+    assert is_total(text) is total
+
+
+def test_province_names() -> None:
+    assert INDEX.province("PROVINSI KALIMANTAN TIMUR") == "64"
+    assert INDEX.province("Jumlah Kalimantan Utara") == "65"
+    assert INDEX.province("Kota Bontang") is None
+
+
+# --- properties -------------------------------------------------------------------------------
+
+PREFIXES = {"Kabupaten": ["Kabupaten ", "KAB. ", "Kab ", "kab.", "KABUPATEN "],
+            "Kota": ["Kota ", "KOTA ", "kota-", "Kota Adm. "]}
+
+
+def _styled(core: str, draw: st.DrawFn) -> str:
+    style = draw(st.sampled_from(["upper", "lower", "title", "same"]))
+    core = {"upper": core.upper(), "lower": core.lower(), "title": core.title()}.get(style, core)
+    sep = draw(st.sampled_from([" ", "  ", " - ", ". "]))
+    return sep.join(core.split(" ")) + draw(st.sampled_from(["", " ", ".", " ,"]))
+
+
+@st.composite
+def written_names(draw: st.DrawFn) -> tuple[str, str]:
+    code = draw(st.sampled_from(CODES))
+    name = INDEX.names[code]
+    kind = INDEX.kinds[code]
+    core = name.split(" ", 2)[2] if " Administrasi " in name else name.split(" ", 1)[1]
+    return code, draw(st.sampled_from(PREFIXES[kind])) + _styled(core, draw)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(written_names())
+def test_prefix_case_punctuation_do_not_matter(case: tuple[str, str]) -> None:
+    code, text = case
+    found = INDEX.match(text)
+    assert isinstance(found, Match) and found.code == code, text
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(PAIRED), st.data())
+def test_kabupaten_x_never_matches_kota_x(code: str, data: st.DataObject) -> None:
+    other = "Kota" if INDEX.kinds[code] == "Kabupaten" else "Kabupaten"
+    core = INDEX.keys[code].core
+    text = data.draw(st.sampled_from(PREFIXES[other])) + core.upper()
+    found = INDEX.match(text)
+    if isinstance(found, Match):
+        assert INDEX.kinds[found.code] == other and found.code != code
+    else:
+        assert all(INDEX.kinds[s.code] == other for s in found)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(CODES), st.sampled_from(["Kabupaten ", "Kota "]),
+       st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=0, max_size=2))
+def test_written_kind_is_always_respected(code: str, prefix: str, noise: str) -> None:
+    text = prefix + INDEX.keys[code].core + noise
+    found = INDEX.match(text)
+    if isinstance(found, Match):
+        assert INDEX.kinds[found.code] == prefix.strip()
+
+
+@given(st.text(max_size=40))
+def test_arbitrary_text_never_crashes(text: str) -> None:
+    found = INDEX.match(text)
+    assert isinstance(found, Match | list)

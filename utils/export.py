@@ -1,0 +1,75 @@
+"""Downloads: empty import templates and the current data, as CSV or XLSX.
+
+Every text cell goes through :func:`utils.spreadsheet.neutralise`, so nothing
+exported can run as a formula when opened in spreadsheet software. CSV files
+use the Indonesian Excel conventions (semicolon, decimal comma, UTF-8 BOM).
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from utils import coverage
+from utils.i18n import t
+from utils.indicators import Indicator
+from utils.spreadsheet import neutralise
+
+EXPORT_COLUMNS = ["period", "code", "name", "province", "indicator", "numerator",
+                  "denominator", "percent"]
+
+
+def template_frame(regions: pd.DataFrame, indicators: dict[str, Indicator],
+                   province: str | None = None) -> pd.DataFrame:
+    """Empty import template: code and name of each regency, one column per count.
+
+    Headers are the indicators' own Indonesian labels, which the importer
+    recognises, so a filled-in template imports without corrections.
+    """
+    regs = regions[regions["level"] == "regency"]
+    if province:
+        regs = regs[regs["province_code"] == province]
+    frame = pd.DataFrame({"KODE": regs["code"].to_numpy(),
+                          "KABUPATEN/KOTA": regs["name"].str.strip().to_numpy()})
+    for indicator in indicators.values():
+        frame[indicator.denominator_id] = pd.NA
+        frame[indicator.numerator_id] = pd.NA
+    return frame
+
+
+def current_frame(table: pd.DataFrame, regions: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
+    """Active data with region names and percent, headers in ``lang``."""
+    names = regions.set_index("code")["name"].str.strip()
+    out = coverage.with_percent(table)
+    out["name"] = out["code"].map(names)
+    out["province"] = out["code"].str[:2].map(names)
+    out["percent"] = out["percent"].round(2)
+    out = out[EXPORT_COLUMNS]
+    return out.rename(columns={c: t(f"data.export.{c}", lang) for c in EXPORT_COLUMNS})
+
+
+def _safe(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralise)
+    return out
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """CSV for Indonesian Excel: ``;``, decimal comma, UTF-8 with BOM, neutralised."""
+    text = _safe(frame).to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
+    return text.encode("utf-8-sig")
+
+
+def to_xlsx(frame: pd.DataFrame, sheet: str = "Data") -> bytes:
+    """XLSX where texts are stored as texts, never as formulas or links."""
+    buffer = io.BytesIO()
+    options = {"strings_to_formulas": False, "strings_to_urls": False}
+    with pd.ExcelWriter(buffer, engine="xlsxwriter",
+                        engine_kwargs={"options": options}) as writer:
+        _safe(frame).to_excel(writer, sheet_name=sheet, index=False)
+        writer.sheets[sheet].set_column(0, len(frame.columns) - 1, 18)
+    return buffer.getvalue()

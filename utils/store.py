@@ -1,0 +1,374 @@
+"""The versioned store of accepted imports (``data/store``, git-ignored).
+
+Layout::
+
+    store/
+      state.json          committed versions, the active set, the event log
+      aliases.json        confirmed name → regency code aliases
+      versions/v0001/     one immutable folder per accepted import
+        meta.json         source name, sha256, period, who/when, counts, mapping
+        data.csv          the import in the long format (utils.coverage)
+        source.csv|xlsx   the file as uploaded
+      .lock               serialises writers (fcntl.flock)
+
+Semantics: every accepted import adds a version (one file, one period). The
+*active set* is an ordered list of versions; :meth:`Store.current` merges
+them, a later version replacing the same (period, region, indicator) values
+of an earlier one. Accepting appends the new version to the active set.
+Rolling back to version *v* restores the active set as it stood right after
+*v* was accepted (later versions stay stored and can be rolled forward to).
+
+A version folder is written under a temporary name and renamed into place;
+``state.json`` is replaced atomically afterwards and is the commit point, so a
+failed or cancelled import leaves the store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import getpass
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+from utils import coverage
+from utils.atomic import write_bytes, write_text
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCK_TIMEOUT = 30.0
+VERSION = re.compile(r"^v(\d{4,})$")
+KEYS = ["period", "code", "indicator"]
+
+
+class StoreError(Exception):
+    """A store operation was refused; ``key`` names the message in ``data/i18n``."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def default_root() -> Path:
+    """``CAPAIAN_STORE_DIR`` or ``data/store`` in the repository."""
+    return Path(os.environ.get("CAPAIAN_STORE_DIR") or ROOT / "data" / "store")
+
+
+def current_user() -> str:
+    """Login name of the process, for the record when no name is given."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True, default=str)
+
+
+class Store:
+    """Versioned, append-only store of accepted coverage imports.
+
+    Parameters
+    ----------
+    root : Path, optional
+        Store folder; :func:`default_root` by default.
+    """
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = Path(root) if root is not None else default_root()
+
+    # --- paths and low-level reads -------------------------------------------------------
+
+    @property
+    def _versions_dir(self) -> Path:
+        return self.root / "versions"
+
+    @property
+    def _state_path(self) -> Path:
+        return self.root / "state.json"
+
+    @property
+    def _aliases_path(self) -> Path:
+        return self.root / "aliases.json"
+
+    def _read_json(self, path: Path, default: dict) -> dict:
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return default
+        except (OSError, ValueError) as error:
+            raise StoreError("data.store.damaged", file=path.name, error=str(error)) from None
+
+    def state(self) -> dict:
+        """Committed versions, active set and event log."""
+        return self._read_json(self._state_path, {"versions": [], "active": [], "events": []})
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "a+b") as handle:
+            deadline = time.monotonic() + LOCK_TIMEOUT
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreError("data.store.busy") from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def meta(self, version_id: str) -> dict:
+        """Metadata of one committed version."""
+        if version_id not in self.state()["versions"]:
+            raise StoreError("data.store.unknown_version", version=version_id)
+        return self._read_json(self._versions_dir / version_id / "meta.json", {})
+
+    def versions(self) -> list[dict]:
+        """Metadata of every committed version, oldest first, with ``active`` added."""
+        state = self.state()
+        active = set(state["active"])
+        return [{**self._read_json(self._versions_dir / v / "meta.json", {"id": v}),
+                 "active": v in active} for v in state["versions"]]
+
+    def data(self, version_id: str) -> pd.DataFrame:
+        """The rows of one version in the long format (``is_demo`` False)."""
+        self.meta(version_id)
+        frame = pd.read_csv(self._versions_dir / version_id / "data.csv",
+                            dtype={"period": str, "code": str, "indicator": str})
+        frame["numerator"] = frame["numerator"].astype(float)
+        frame["denominator"] = frame["denominator"].astype(float)
+        frame["is_demo"] = False
+        return frame[coverage.COLUMNS]
+
+    def current(self) -> pd.DataFrame | None:
+        """Accepted data of the active set (later versions win), or ``None`` if empty."""
+        active = self.state()["active"]
+        if not active:
+            return None
+        frames = [self.data(v) for v in active]
+        merged = pd.concat(frames, ignore_index=True)
+        merged = merged.drop_duplicates(KEYS, keep="last")
+        return merged.sort_values(KEYS).reset_index(drop=True)
+
+    def find_source(self, sha256: str, period: str | None = None) -> list[str]:
+        """Versions made from the same file (and period, when given)."""
+        return [m["id"] for m in self.versions() if m.get("source", {}).get("sha256") == sha256
+                and (period is None or m.get("period") == period)]
+
+    def aliases(self) -> dict[str, str]:
+        """Confirmed aliases: name key → regency code."""
+        stored = self._read_json(self._aliases_path, {})
+        return {key: entry["code"] for key, entry in stored.items() if "code" in entry}
+
+    def events(self) -> list[dict]:
+        """What happened to the store, oldest first (accepts and rollbacks)."""
+        return list(self.state().get("events", []))
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def accept(
+        self,
+        table: pd.DataFrame,
+        *,
+        source_name: str,
+        source_bytes: bytes,
+        period: str,
+        user: str | None = None,
+        mapping: dict[str, str] | None = None,
+        details: dict | None = None,
+        aliases: dict[str, dict] | None = None,
+    ) -> dict:
+        """Store an accepted import as a new active version; all or nothing.
+
+        Parameters
+        ----------
+        table : pandas.DataFrame
+            Rows in the long format of :mod:`utils.coverage`, all of ``period``.
+        source_name, source_bytes : str, bytes
+            The uploaded file (kept beside the data, hashed in the metadata).
+        period : str
+            ``YYYY-MM-DD``.
+        user : str, optional
+            Who accepted it (the process login name by default).
+        mapping : dict, optional
+            Header → field used for the import.
+        details : dict, optional
+            More metadata (sheet, row counts, decisions …).
+        aliases : dict, optional
+            Name key → ``{"code", "text"}`` to remember with this version.
+
+        Returns
+        -------
+        dict
+            The new version's metadata.
+
+        Raises
+        ------
+        StoreError
+            Invalid table, or the store is busy for longer than
+            :data:`LOCK_TIMEOUT` seconds; nothing is changed.
+        """
+        rows = _validated(table, period)
+        with self._locked():
+            state = self.state()
+            self._clean_orphans(state)
+            version_id = self._next_id(state)
+            meta = {
+                "id": version_id, "created": _now(), "user": user or current_user(),
+                "period": period, "active_before": list(state["active"]),
+                "source": {"name": Path(source_name).name, "sha256": _sha256(source_bytes),
+                           "size": len(source_bytes)},
+                "rows": {"values": len(rows), "regions": int(rows["code"].nunique())},
+                "indicators": sorted(rows["indicator"].unique()),
+                "mapping": mapping or {}, **(details or {}),
+            }
+            self._commit(version_id, meta, rows, source_name, source_bytes, state, aliases)
+        return meta
+
+    def rollback(self, version_id: str, user: str | None = None) -> list[str]:
+        """Make the active set what it was right after ``version_id`` was accepted.
+
+        Returns
+        -------
+        list of str
+            The new active set.
+        """
+        with self._locked():
+            state = self.state()
+            meta = self.meta(version_id)
+            active = [*meta.get("active_before", []), version_id]
+            event = {"at": _now(), "user": user or current_user(), "action": "rollback",
+                     "version": version_id, "active_before": state["active"]}
+            new = {**state, "active": active, "events": [*state.get("events", []), event]}
+            write_text(self._state_path, _json(new))
+        return active
+
+    def remember(self, aliases: dict[str, dict], user: str | None = None) -> None:
+        """Add confirmed aliases (name key → ``{"code", "text"}``)."""
+        with self._locked():
+            write_text(self._aliases_path, _json(self._merged_aliases(aliases, user)))
+
+    def _merged_aliases(self, aliases: dict[str, dict], user: str | None) -> dict:
+        stored = self._read_json(self._aliases_path, {})
+        stamp = {"at": _now(), "user": user or current_user()}
+        return {**stored, **{k: {**v, **stamp} for k, v in aliases.items()}}
+
+    def _next_id(self, state: dict) -> str:
+        taken = set(state["versions"])
+        if self._versions_dir.is_dir():
+            taken |= {p.name for p in self._versions_dir.iterdir()}
+        numbers = [int(m.group(1)) for name in taken if (m := VERSION.match(name))]
+        return f"v{max(numbers, default=0) + 1:04d}"
+
+    def _commit(self, version_id: str, meta: dict, rows: pd.DataFrame, source_name: str,
+                source_bytes: bytes, state: dict, aliases: dict[str, dict] | None) -> None:
+        self._versions_dir.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self._versions_dir))
+        target = self._versions_dir / version_id
+        old_aliases = self._aliases_path.read_bytes() if self._aliases_path.exists() else None
+        try:
+            write_text(tmp / "data.csv", rows.to_csv(index=False))
+            write_bytes(tmp / f"source{_suffix(source_name)}", source_bytes)
+            write_text(tmp / "meta.json", _json(meta))
+            os.rename(tmp, target)
+            event = {"at": meta["created"], "user": meta["user"], "action": "accept",
+                     "version": version_id}
+            write_text(self._state_path, _json({
+                **state, "versions": [*state["versions"], version_id],
+                "active": [*state["active"], version_id],
+                "events": [*state.get("events", []), event]}))
+            if aliases:
+                write_text(self._aliases_path, _json(self._merged_aliases(aliases, meta["user"])))
+        except BaseException:
+            self._undo(state, tmp, target, old_aliases)
+            raise
+
+    def _undo(self, state: dict, tmp: Path, target: Path, old_aliases: bytes | None) -> None:
+        if self.state() != state:
+            write_text(self._state_path, _json(state))
+        if old_aliases is not None:
+            write_bytes(self._aliases_path, old_aliases)
+        else:
+            self._aliases_path.unlink(missing_ok=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+        if target.name not in state["versions"]:
+            shutil.rmtree(target, ignore_errors=True)
+
+    def _clean_orphans(self, state: dict) -> None:
+        if not self._versions_dir.is_dir():
+            return
+        for path in self._versions_dir.iterdir():
+            if path.name not in state["versions"]:
+                shutil.rmtree(path, ignore_errors=True)
+
+    # --- comparing ---------------------------------------------------------------------------
+
+    def diff(self, a: str, b: str) -> pd.DataFrame:
+        """What changed from version ``a`` to version ``b``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per (period, code, indicator) that was added, removed or
+            changed, with ``change`` and both sides' numerator, denominator and
+            percent (suffixes ``_a`` and ``_b``).
+        """
+        left = coverage.with_percent(self.data(a)).drop(columns="is_demo")
+        right = coverage.with_percent(self.data(b)).drop(columns="is_demo")
+        both = left.merge(right, on=KEYS, how="outer", suffixes=("_a", "_b"), indicator=True)
+        both["change"] = both["_merge"].map(
+            {"left_only": "removed", "right_only": "added", "both": "changed"}).astype(str)
+        same = ((both["numerator_a"] == both["numerator_b"])
+                & (both["denominator_a"] == both["denominator_b"]))
+        out = both[~same].drop(columns="_merge")
+        columns = [*KEYS, "change"] + [f"{c}_{s}" for s in "ab"
+                                       for c in ("numerator", "denominator", "percent")]
+        return out[columns].sort_values(KEYS).reset_index(drop=True)
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _suffix(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    return suffix if suffix in {".csv", ".xlsx", ".txt", ".tsv"} else ".bin"
+
+
+def _validated(table: pd.DataFrame, period: str) -> pd.DataFrame:
+    missing = [c for c in coverage.COLUMNS if c not in table.columns]
+    if missing or table.empty:
+        raise StoreError("data.store.invalid", detail=", ".join(missing) or "0")
+    rows = table[[c for c in coverage.COLUMNS if c != "is_demo"]].copy()
+    rows["numerator"] = pd.to_numeric(rows["numerator"], errors="coerce")
+    rows["denominator"] = pd.to_numeric(rows["denominator"], errors="coerce")
+    if rows[["numerator", "denominator"]].isna().any().any() or (
+            rows[["numerator", "denominator"]] < 0).any().any():
+        raise StoreError("data.store.invalid", detail="numerator/denominator")
+    if set(rows["period"]) != {period} or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", period):
+        raise StoreError("data.store.invalid", detail="period")
+    if rows.duplicated(KEYS).any():
+        raise StoreError("data.store.invalid", detail="duplicate")
+    return rows.reset_index(drop=True)
