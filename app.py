@@ -90,9 +90,12 @@ def main() -> None:
     if not chrome.ensure_caches(lang):
         st.stop()
     pages = [
-        st.Page(home, title=t("nav.home", lang), icon=":material/map:", default=True, url_path="beranda"),
-        st.Page("pages/data.py", title=t("nav.data", lang), icon=":material/upload_file:", url_path="data"),
-        st.Page("pages/about.py", title=t("nav.about", lang), icon=":material/info:", url_path="tentang"),
+        st.Page(home, title=t("nav.home", lang), icon=":material/map:", default=True,
+                url_path="beranda"),
+        st.Page("pages/data.py", title=t("nav.data", lang), icon=":material/upload_file:",
+                url_path="data"),
+        st.Page("pages/about.py", title=t("nav.about", lang), icon=":material/info:",
+                url_path="tentang"),
     ]
     st.navigation(pages).run()
 
