@@ -92,6 +92,8 @@ def main() -> None:
     pages = [
         st.Page(home, title=t("nav.home", lang), icon=":material/map:", default=True,
                 url_path="beranda"),
+        st.Page("pages/targets.py", title=t("targets.nav", lang), icon=":material/target:",
+                url_path="target"),
         st.Page("pages/data.py", title=t("nav.data", lang), icon=":material/upload_file:",
                 url_path="data"),
         st.Page("pages/about.py", title=t("nav.about", lang), icon=":material/info:",

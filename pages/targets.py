@@ -1,0 +1,117 @@
+"""Targets page: gauges per indicator, bullet charts per region, press-release summary."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages import cached, chrome
+from utils import attainment, gauges
+from utils.formatting import format_number, format_percent
+from utils.i18n import t
+from utils.summary import format_date, join_names, summary
+
+lang = st.session_state.get("lang", "id")
+st.title(t("targets.title", lang))
+st.caption(t("targets.intro", lang))
+table = cached.current_coverage()
+if table is None or table.empty:
+    st.info(t("targets.no_data", lang))
+    st.stop()
+if table["is_demo"].any():
+    chrome.demo_banner(lang)
+
+defs, regions, targets = cached.indicator_defs(), cached.region_table(), cached.target_table()
+names = dict(zip(regions["code"], regions["name"], strict=True))
+provinces = sorted(regions.loc[regions["level"] == "province", "code"])
+pick_province, pick_regency, pick_period = st.columns(3)
+province = pick_province.selectbox(
+    t("targets.province", lang), ["", *provinces], key="targets_province",
+    format_func=lambda c: names.get(c, t("targets.indonesia", lang)) if c
+    else t("targets.indonesia", lang))
+regencies = sorted(regions.loc[(regions["level"] == "regency")
+                               & (regions["province_code"] == province), "code"])
+regency = pick_regency.selectbox(
+    t("targets.regency", lang), ["", *regencies], key=f"targets_regency_{province}",
+    format_func=lambda c: names[c] if c else t("targets.all_regencies", lang),
+    disabled=not province)
+periods = sorted(table["period"].unique(), reverse=True)
+period = pick_period.selectbox(t("targets.period", lang), periods, key="targets_period",
+                               format_func=lambda p: format_date(p, lang))
+code = regency or province or None
+scope_label = names.get(code, t("targets.indonesia", lang)) if code else t("targets.indonesia",
+                                                                            lang)
+
+facts = {ind: attainment.scope_facts(table, regions, targets, ind, period, code)
+         for ind in defs}
+st.subheader(t("targets.gauges", lang, scope=scope_label, date=format_date(period, lang)))
+for column, ind in zip(st.columns(len(defs)), defs, strict=True):
+    texts = gauges.gauge_texts(facts[ind][0], defs[ind], lang)
+    target = facts[ind][0].target
+    column.altair_chart(gauges.gauge(facts[ind][0].percent, target.percent if target else None,
+                                     texts["state"], texts), width="content")
+
+indicator = st.selectbox(t("targets.indicator", lang), list(defs), key="targets_indicator",
+                         format_func=lambda i: defs[i].label(lang))
+chosen, per_region = facts[indicator]
+if regency:  # a regency is compared with the other regencies of its province
+    per_region = attainment.scope_facts(table, regions, targets, indicator, period,
+                                        province)[1]
+
+
+def extreme(item: attainment.Extreme | None) -> tuple[str, str]:
+    """Metric value and caption for a highest/lowest entry."""
+    if item is None:
+        return "–", ""
+    return format_percent(item.percent, lang), join_names(list(item.names), lang)
+
+
+cells = st.columns(6 if chosen.rank_of else 4)
+if regency:  # one regency: where it stands in its province instead of extremes
+    own = per_region.loc[per_region["code"] == regency, "rank"]
+    cells[0].metric(t("targets.rank_in_province", lang, province=names[province]),
+                    t("targets.rank_value", lang, rank="–" if own.isna().all()
+                      else int(own.iloc[0]), total=int(per_region["has_data"].sum())))
+    cells[1].metric(t("targets.gap", lang), format_number(chosen.gap, lang))
+    cells[2].metric(t("targets.province_meeting", lang),
+                    t("targets.meeting_value", lang,
+                      count=int(per_region["meets"].fillna(False).sum()),
+                      total=int(per_region["has_data"].sum())))
+else:
+    for cell, key, item in ((cells[0], "targets.highest", chosen.highest),
+                            (cells[1], "targets.lowest", chosen.lowest)):
+        value, who = extreme(item)
+        cell.metric(t(key, lang), value)
+        cell.caption(who)
+    cells[2].metric(t("targets.meeting", lang), t("targets.meeting_value", lang,
+                                                  count=chosen.meeting, total=chosen.with_data))
+if chosen.previous_period:
+    cells[3].metric(t("targets.change", lang, date=format_date(chosen.previous_period, lang)),
+                    t("targets.change_value", lang,
+                      points=("+" if chosen.change >= 0.005 else "")
+                      + format_number(round(chosen.change, 2) + 0.0, lang, 2)))
+else:
+    cells[3].metric(t("targets.no_previous", lang), t("targets.no_previous_value", lang))
+if chosen.rank_of:
+    for cell, key, rank in ((cells[4], "targets.rank_percent", chosen.rank),
+                            (cells[5], "targets.rank_meeting", chosen.rank_meeting)):
+        cell.metric(t(key, lang), t("targets.rank_value", lang, rank=rank or "–",
+                                    total=chosen.rank_of), help=t("targets.rank_help", lang))
+if chosen.missing:
+    st.caption(t("targets.missing", lang, names=join_names(list(chosen.missing), lang)))
+
+units = t("targets.summary.provinces" if code is None else "targets.summary.regencies", lang)
+st.subheader(t("targets.bullets", lang, indicator=defs[indicator].label(lang), units=units,
+               date=format_date(period, lang)))
+st.altair_chart(gauges.bullet(gauges.bullet_rows(per_region, lang), gauges.bullet_labels(lang)),
+                width="stretch", height=gauges.bullet_height(len(per_region)))
+start = gauges.axis_start(per_region["percent"].min(), per_region["target"].min())
+st.caption(t("targets.bullets_note", lang) + (" " + t("targets.axis_start", lang,
+                                                     percent=format_percent(start, lang, 0))
+                                               if start else ""))
+
+st.subheader(t("targets.summary_title", lang))
+st.code(summary(chosen, defs[indicator], lang), language=None, wrap_lines=True)
+st.caption(t("targets.summary_hint", lang))
+with st.expander(t("targets.summary_other", lang)):
+    st.code(summary(chosen, defs[indicator], "en" if lang == "id" else "id"), language=None,
+            wrap_lines=True)

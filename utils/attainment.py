@@ -1,0 +1,403 @@
+"""Did we meet the target? Gaps in people, ranks, extremes and changes (pure).
+
+Coverage is compared with the target in force exactly, from the counts
+(``numerator × 100 ≥ target × denominator``), so "meets the target" and "gap
+is zero" never disagree through rounding. Regions without data are kept in
+the tables with missing values, left out of ranks, counts and extremes, and
+listed as such; nothing is filled in.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+
+from utils import coverage
+from utils.targets import Target, target_for
+
+SCOPE_NATIONAL = "national"
+SCOPE_PROVINCE = "province"
+SCOPE_REGENCY = "regency"
+
+
+@dataclass(frozen=True)
+class Extreme:
+    """Highest or lowest value and every region that has it (ties listed)."""
+
+    names: tuple[str, ...]
+    percent: float
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """A region below its target: value, target and people still missing."""
+
+    name: str
+    percent: float
+    target: float
+    gap: int | None
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The summary numbers of one indicator, scope and period.
+
+    Fed either from full regency data (:func:`scope_facts`) or by hand from
+    published province figures; every field but the first five may be empty.
+    """
+
+    indicator: str
+    scope_level: str
+    scope_name: str
+    period: str
+    percent: float | None
+    numerator: float | None = None
+    denominator: float | None = None
+    target: Target | None = None
+    gap: int | None = None
+    highest: Extreme | None = None
+    lowest: Extreme | None = None
+    below: tuple[Shortfall, ...] = ()
+    meeting: int | None = None
+    with_data: int | None = None
+    missing: tuple[str, ...] = ()
+    previous_period: str | None = None
+    change: float | None = None
+    rank: int | None = None
+    rank_of: int | None = None
+    rank_meeting: int | None = None
+    is_demo: bool = False
+
+
+def _known(*values: float | None) -> bool:
+    return all(v is not None and not pd.isna(v) for v in values)
+
+
+def _exact(value: float) -> Decimal:
+    return Decimal(repr(float(value)))
+
+
+def meets_target(numerator: float | None, denominator: float | None,
+                 target: float | None) -> bool | None:
+    """Whether ``numerator / denominator`` is at least ``target`` percent.
+
+    Returns
+    -------
+    bool or None
+        ``None`` when a figure or the target is missing or the denominator is 0.
+
+    Examples
+    --------
+    >>> meets_target(993, 1000, 99.3), meets_target(992, 1000, 99.3)
+    (True, False)
+    """
+    if not _known(numerator, denominator, target) or denominator <= 0:
+        return None
+    return _exact(numerator) * 100 >= _exact(target) * _exact(denominator)
+
+
+def percent_meets(percent: float | None, target: float | None) -> bool | None:
+    """Compare a published percentage with the target (no counts available)."""
+    if not _known(percent, target):
+        return None
+    return _exact(percent) >= _exact(target)
+
+
+def gap_people(numerator: float | None, denominator: float | None,
+               target: float | None) -> int | None:
+    """People still missing to reach the target: ``ceil(target % × denominator − numerator)``.
+
+    Zero when the target is met; ``None`` when a figure or the target is missing.
+
+    Examples
+    --------
+    >>> gap_people(95970, 100000, 99.3)
+    3330
+    >>> gap_people(102440, 100000, 99.3)
+    0
+    """
+    met = meets_target(numerator, denominator, target)
+    if met is None:
+        return None
+    if met:
+        return 0
+    needed = _exact(target) * _exact(denominator) / 100 - _exact(numerator)
+    return math.ceil(needed)
+
+
+def rank_min(values: pd.Series, ascending: bool = False) -> pd.Series:
+    """Competition ranks (ties share the best rank, method "min"); missing stays missing.
+
+    Examples
+    --------
+    >>> rank_min(pd.Series([90.0, 95.0, 95.0, None])).tolist()
+    [3, 1, 1, <NA>]
+    """
+    ranks = pd.to_numeric(values).rank(method="min", ascending=ascending)
+    return ranks.astype("Int64")
+
+
+def extremes(frame: pd.DataFrame, value: str = "percent",
+             name: str = "name") -> tuple[Extreme | None, Extreme | None]:
+    """Highest and lowest ``value`` with all tied names (in ``frame`` order).
+
+    Rows with a missing value are ignored; ``(None, None)`` if none remain.
+    """
+    known = frame[frame[value].notna()]
+    if known.empty:
+        return None, None
+    top, bottom = known[value].max(), known[value].min()
+    return (Extreme(tuple(known.loc[known[value] == top, name]), float(top)),
+            Extreme(tuple(known.loc[known[value] == bottom, name]), float(bottom)))
+
+
+def change(current: float | None, previous: float | None) -> float | None:
+    """Change in percentage points; ``None`` if either value is missing."""
+    return float(current) - float(previous) if _known(current, previous) else None
+
+
+def previous_period(periods: list[str], period: str) -> str | None:
+    """The period just before ``period`` among ``periods``, or ``None``."""
+    earlier = sorted(p for p in set(periods) if p < period)
+    return earlier[-1] if earlier else None
+
+
+def targets_by_code(targets: pd.DataFrame, indicator: str, year: int,
+                    codes: list[str]) -> pd.Series:
+    """Target percent in force for each region code (NaN where none applies)."""
+    out = {}
+    for code in codes:
+        found = target_for(targets, indicator, year, code)
+        out[code] = found.percent if found else float("nan")
+    return pd.Series(out, dtype=float)
+
+
+def scope_level(code: str | None) -> str:
+    """``national`` for ``None``, ``province`` for ``64``, ``regency`` for ``64.74``."""
+    if not code:
+        return SCOPE_NATIONAL
+    return SCOPE_REGENCY if "." in code else SCOPE_PROVINCE
+
+
+def regions_in_scope(regions: pd.DataFrame, code: str | None) -> pd.DataFrame:
+    """Regions compared within a scope: provinces of Indonesia, regencies of a
+    province, or the regency itself; columns ``code`` and ``name``."""
+    level = scope_level(code)
+    if level == SCOPE_NATIONAL:
+        rows = regions[regions["level"] == "province"]
+    elif level == SCOPE_PROVINCE:
+        rows = regions[(regions["level"] == "regency") & (regions["province_code"] == code)]
+    else:
+        rows = regions[regions["code"] == code]
+    return rows[["code", "name"]].reset_index(drop=True)
+
+
+def regency_rows(rows: pd.DataFrame, regions: pd.DataFrame, code: str | None) -> pd.DataFrame:
+    """Regency coverage rows inside a scope, with ``province_code`` attached."""
+    regs = regions[regions["level"] == "regency"][["code", "province_code"]]
+    out = rows.merge(regs, on="code", how="inner")
+    level = scope_level(code)
+    if level == SCOPE_PROVINCE:
+        out = out[out["province_code"] == code]
+    elif level == SCOPE_REGENCY:
+        out = out[out["code"] == code]
+    return out.reset_index(drop=True)
+
+
+def province_values(rows: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """Province sums of regency rows (numerator, denominator, percent)."""
+    regs = regency_rows(rows, regions, None)
+    if regs.empty:
+        return pd.DataFrame(columns=["code", "numerator", "denominator", "percent"])
+    sums = coverage.aggregate(regs, "province_code").rename(columns={"province_code": "code"})
+    return sums[["code", "numerator", "denominator", "percent"]]
+
+
+def region_attainment(values: pd.DataFrame, scope: pd.DataFrame,
+                      targets: pd.Series) -> pd.DataFrame:
+    """One row per region in ``scope`` with value, target, met, gap and rank.
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        ``code``, ``numerator``, ``denominator`` (``percent`` is recomputed).
+    scope : pandas.DataFrame
+        ``code`` and ``name`` of every region to show, data or not.
+    targets : pandas.Series
+        Target percent by region code (NaN when none is in force).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code, name, numerator, denominator, percent, target, has_data,
+        meets, gap, rank``; sorted by coverage, highest first, missing last.
+    """
+    cols = ["code", "numerator", "denominator"]
+    out = scope.merge(values[cols], on="code", how="left")
+    out["percent"] = coverage.percent(out["numerator"].astype(float),
+                                      out["denominator"].astype(float))
+    out["target"] = out["code"].map(targets).astype(float)
+    out["has_data"] = out["percent"].notna()
+    triples = zip(out["numerator"], out["denominator"], out["target"], strict=True)
+    gaps = [gap_people(n, d, t) for n, d, t in triples]
+    out["gap"] = pd.array(gaps, dtype="Int64")
+    out["meets"] = pd.array([None if g is None else g == 0 for g in gaps], dtype="boolean")
+    out["rank"] = rank_min(out["percent"])
+    return out.sort_values(["percent", "name"], ascending=[False, True],
+                           na_position="last").reset_index(drop=True)
+
+
+def count_meeting(table: pd.DataFrame) -> int:
+    """Regions meeting their target (regions without data or target don't count)."""
+    return int(table["meets"].fillna(False).sum())
+
+
+def shortfalls(table: pd.DataFrame) -> tuple[Shortfall, ...]:
+    """Regions below their target, lowest coverage first."""
+    below = table[table["meets"].fillna(True) == False].sort_values("percent")  # noqa: E712
+    return tuple(Shortfall(r.name, float(r.percent), float(r.target),
+                           None if pd.isna(r.gap) else int(r.gap))
+                 for r in below.itertuples(index=False))
+
+
+def province_ranks(rows: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFrame,
+                   indicator: str, year: int) -> pd.DataFrame:
+    """Every province's coverage, regencies meeting target, and ranks on both.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code, name, numerator, denominator, percent, meeting, with_data,
+        regencies, rank_percent, rank_meeting``; provinces without any data
+        have missing ranks.
+    """
+    provs = regions_in_scope(regions, None)
+    sums = province_values(rows, regions)
+    out = provs.merge(sums, on="code", how="left")
+    regs = regions[regions["level"] == "regency"][["code", "name", "province_code"]]
+    per_regency = region_attainment(rows, regs[["code", "name"]],
+                                    _regency_targets(targets, indicator, year, regs))
+    per_regency = per_regency.merge(regs[["code", "province_code"]], on="code")
+    grouped = per_regency.groupby("province_code")
+    out["meeting"] = out["code"].map(grouped["meets"].apply(lambda s: int(s.fillna(False).sum())))
+    out["with_data"] = out["code"].map(grouped["has_data"].sum()).fillna(0).astype(int)
+    out["regencies"] = out["code"].map(grouped.size()).fillna(0).astype(int)
+    out["meeting"] = out["meeting"].where(out["with_data"] > 0).astype("Int64")
+    out["rank_percent"] = rank_min(out["percent"])
+    out["rank_meeting"] = rank_min(out["meeting"].astype(float))
+    return out
+
+
+def _regency_targets(targets: pd.DataFrame, indicator: str, year: int,
+                     regs: pd.DataFrame) -> pd.Series:
+    """Targets for many regencies, looked up once per province unless a
+    regency has its own target."""
+    own = set(targets["scope"])
+    by_province = targets_by_code(targets, indicator, year,
+                                  sorted(regs["province_code"].unique()))
+    special = [c for c in regs["code"] if c in own]
+    result = regs.set_index("code")["province_code"].map(by_province)
+    if special:
+        result.update(targets_by_code(targets, indicator, year, special))
+    return result
+
+
+def scope_targets(targets: pd.DataFrame, indicator: str, year: int,
+                  scope: pd.DataFrame, regions: pd.DataFrame) -> pd.Series:
+    """Target in force for each region of a scope (provinces or regencies)."""
+    regs = regions[regions["code"].isin(scope["code"])]
+    if (regs["level"] == "province").all():
+        return targets_by_code(targets, indicator, year, list(regs["code"]))
+    return _regency_targets(targets, indicator, year, regs)
+
+
+def scope_facts(table: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFrame,
+                indicator: str, period: str, code: str | None) -> tuple[Facts, pd.DataFrame]:
+    """Everything the targets page and the summary need for one scope.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The coverage table (all periods and indicators, regency rows).
+    regions : pandas.DataFrame
+        The region reference.
+    targets : pandas.DataFrame
+        The targets registry.
+    indicator, period : str
+        Indicator id and ISO period.
+    code : str or None
+        ``None`` for Indonesia, a province or a regency code.
+
+    Returns
+    -------
+    (Facts, pandas.DataFrame)
+        The summary numbers and the per-region table of :func:`region_attainment`.
+    """
+    year, level = int(period[:4]), scope_level(code)
+    rows = coverage.select(table, indicator, period)
+    scope = regions_in_scope(regions, code)
+    values = province_values(rows, regions) if level == SCOPE_NATIONAL else rows
+    per_region = region_attainment(values, scope, scope_targets(targets, indicator, year,
+                                                                 scope, regions))
+    total = _total(regency_rows(rows, regions, code))
+    target = target_for(targets, indicator, year, code)
+    pct = None if total is None else total[2]
+    prev = previous_period(list(table["period"].unique()), period)
+    prev_total = None
+    if prev:
+        prev_total = _total(regency_rows(coverage.select(table, indicator, prev), regions, code))
+    high, low = extremes(per_region)
+    rank, rank_meeting, rank_of = _province_rank(rows, regions, targets, indicator, year, code)
+    facts = Facts(
+        indicator=indicator, scope_level=level, scope_name=_scope_name(regions, code),
+        period=period, percent=pct,
+        numerator=None if total is None else total[0],
+        denominator=None if total is None else total[1],
+        target=target,
+        gap=None if total is None or target is None else gap_people(total[0], total[1],
+                                                                    target.percent),
+        highest=high if level != SCOPE_REGENCY else None,
+        lowest=low if level != SCOPE_REGENCY else None,
+        below=shortfalls(per_region) if level != SCOPE_REGENCY else (),
+        meeting=count_meeting(per_region), with_data=int(per_region["has_data"].sum()),
+        missing=tuple(per_region.loc[~per_region["has_data"], "name"]),
+        previous_period=prev if prev_total else None,
+        change=change(pct, prev_total[2] if prev_total else None),
+        rank=rank, rank_of=rank_of, rank_meeting=rank_meeting, is_demo=bool(rows["is_demo"].any()),
+    )
+    return facts, per_region
+
+
+def _total(rows: pd.DataFrame) -> tuple[float, float, float] | None:
+    """Summed numerator, denominator and percent, or ``None`` without data."""
+    rows = rows[rows["numerator"].notna() & rows["denominator"].notna()]
+    if rows.empty or rows["denominator"].sum() <= 0:
+        return None
+    num, den = float(rows["numerator"].sum()), float(rows["denominator"].sum())
+    return num, den, float(coverage.percent(num, den))
+
+
+def _scope_name(regions: pd.DataFrame, code: str | None) -> str:
+    if not code:
+        return "Indonesia"
+    match = regions.loc[regions["code"] == code, "name"]
+    return str(match.iloc[0]) if not match.empty else code
+
+
+def _province_rank(rows: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFrame,
+                   indicator: str, year: int,
+                   code: str | None) -> tuple[int | None, int | None, int | None]:
+    """Rank by coverage, rank by regencies meeting target, provinces ranked."""
+    if scope_level(code) != SCOPE_PROVINCE:
+        return None, None, None
+    ranks = province_ranks(rows, regions, targets, indicator, year)
+    ranked = int(ranks["rank_percent"].notna().sum())
+    mine = ranks[ranks["code"] == code]
+    if mine.empty or pd.isna(mine["rank_percent"].iloc[0]):
+        return None, None, ranked
+    by_count = mine["rank_meeting"].iloc[0]
+    return (int(mine["rank_percent"].iloc[0]), None if pd.isna(by_count) else int(by_count),
+            ranked)

@@ -1,0 +1,274 @@
+"""The press-release summary: a few sentences written from the numbers (pure).
+
+Templates live in ``data/i18n/{id,en}/targets.json`` (keys
+``targets.summary.*``); this module only decides which sentences apply and
+fills them. It never says "melampaui"/"exceeding" for a value below the
+target, says so when no target is in force, and explains coverage above
+100 % once whenever such a value appears.
+"""
+
+from __future__ import annotations
+
+from utils.attainment import SCOPE_NATIONAL, SCOPE_PROVINCE, Extreme, Facts, percent_meets
+from utils.formatting import format_number
+from utils.i18n import t
+from utils.indicators import Indicator
+
+MONTHS = {
+    "id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+           "September", "Oktober", "November", "Desember"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+}
+MAX_LISTED = 10
+"""Regions named one by one before the rest are counted ("and 12 more")."""
+
+
+def format_date(period: str, lang: str) -> str:
+    """``2022-05-15`` → ``15 Mei 2022`` / ``15 May 2022``; a bare year stays a year.
+
+    Examples
+    --------
+    >>> format_date("2022-05-15", "id"), format_date("2024-12-31", "en")
+    ('15 Mei 2022', '31 December 2024')
+    """
+    if len(period) == 4:
+        return period
+    year, month, day = period[:10].split("-")
+    return f"{int(day)} {MONTHS.get(lang, MONTHS['id'])[int(month) - 1]} {year}"
+
+
+def when(period: str, lang: str) -> str:
+    """``per 15 Mei 2022`` / ``as of 15 May 2022``; ``tahun 2020`` / ``in 2020``."""
+    key = "targets.summary.in_year" if len(period) == 4 else "targets.summary.as_of"
+    return t(key, lang, date=format_date(period, lang))
+
+
+def prose_percent(value: float, lang: str, decimals: int = 2) -> str:
+    """``100,89 persen`` / ``100.89 percent`` (the press-release register)."""
+    return t("targets.summary.percent", lang, value=format_number(value, lang, decimals))
+
+
+def target_percent(value: float, lang: str) -> str:
+    """A target in prose: ``98 persen`` for whole numbers, else two decimals."""
+    return prose_percent(value, lang, 0 if float(value).is_integer() else 2)
+
+
+def below_percent(value: float, target: float, lang: str) -> str:
+    """A value below target, with enough decimals not to read as the target."""
+    for decimals in range(2, 7):
+        if round(value, decimals) < target:
+            return prose_percent(value, lang, decimals)
+    return prose_percent(value, lang, 6)
+
+
+def join_names(names: list[str], lang: str) -> str:
+    """``A``, ``A dan B``, ``A, B dan C`` (``and`` in English)."""
+    word = t("targets.summary.and", lang)
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {word} {names[-1]}"
+
+
+def region_name(name: str, level: str, lang: str) -> str:
+    """Provinces get their title (``Provinsi Aceh`` / ``Aceh Province``);
+    regencies already carry theirs (``Kota Bontang``)."""
+    if level == SCOPE_PROVINCE:
+        return t("targets.summary.province_name", lang, name=name)
+    return name
+
+
+def scope_phrase(facts: Facts, lang: str) -> str:
+    """``Provinsi Kalimantan Timur`` / ``secara nasional`` / ``di Kota Bontang``."""
+    if facts.scope_level == SCOPE_NATIONAL:
+        return t("targets.summary.scope_national", lang)
+    return t("targets.summary.scope_region", lang,
+             name=region_name(facts.scope_name, facts.scope_level, lang))
+
+
+def target_scope(scope: str, lang: str) -> str:
+    """``nasional`` / ``provinsi`` / ``kabupaten/kota`` for a target's scope."""
+    kind = "national" if scope == "national" else ("regency" if "." in scope else "province")
+    return t(f"targets.summary.target_{kind}", lang)
+
+
+def units(facts: Facts, lang: str) -> str:
+    """What the compared regions are: provinces (Indonesia) or regencies."""
+    key = "provinces" if facts.scope_level == SCOPE_NATIONAL else "regencies"
+    return t(f"targets.summary.{key}", lang)
+
+
+def member_level(facts: Facts) -> str:
+    """Level of the regions compared inside the scope."""
+    return SCOPE_PROVINCE if facts.scope_level == SCOPE_NATIONAL else "regency"
+
+
+def lower_first(text: str) -> str:
+    """Lower-case the first letter unless the word is an acronym (``KTP-el``)."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def label(indicator: Indicator, lang: str, lower: bool = False) -> str:
+    """Indicator label, optionally with a lower-case first letter (mid-sentence)."""
+    text = indicator.label(lang)
+    return lower_first(text) if lower else text
+
+
+def is_met(facts: Facts) -> bool | None:
+    """Met the target: from counts (gap) when known, else from the percentage."""
+    if facts.target is None or facts.percent is None:
+        return None
+    if facts.gap is not None:
+        return facts.gap == 0
+    return percent_meets(facts.percent, facts.target.percent)
+
+
+def headline(facts: Facts, indicator: Indicator, lang: str) -> str:
+    """First sentence: value, and where it stands against the target."""
+    if facts.percent is None:
+        return t("targets.summary.no_data", lang, indicator=label(indicator, lang),
+                 scope=scope_phrase(facts, lang), when=when(facts.period, lang))
+    target, met = facts.target, is_met(facts)
+    value = (below_percent(facts.percent, target.percent, lang) if met is False
+             else prose_percent(facts.percent, lang))
+    if facts.numerator is not None:
+        value = t("targets.summary.value_count", lang, value=value,
+                  count=format_number(facts.numerator, lang))
+    opening = t("targets.summary.reached", lang, indicator=label(indicator, lang),
+                scope=scope_phrase(facts, lang), when=when(facts.period, lang), value=value)
+    if target is None:
+        return opening + t("targets.summary.no_target", lang, year=facts.period[:4],
+                           indicator=label(indicator, lang, lower=True))
+    values = {"scope": target_scope(target.scope, lang),
+              "target": target_percent(target.percent, lang)}
+    if met and facts.percent > target.percent:
+        return opening + t("targets.summary.above", lang, **values)
+    if met:
+        return opening + t("targets.summary.equal", lang, **values)
+    if facts.gap:
+        return opening + t("targets.summary.below_gap", lang,
+                           gap=format_number(facts.gap, lang), **values)
+    return opening + t("targets.summary.below", lang, **values)
+
+
+def extreme_text(extreme: Extreme, facts: Facts, lang: str) -> str:
+    """``Kota Bontang (102,44 persen)``; ties: ``A dan B (masing-masing 99,00 persen)``."""
+    names = join_names([region_name(n, member_level(facts), lang) for n in extreme.names], lang)
+    key = "targets.summary.tied_value" if len(extreme.names) > 1 else "targets.summary.one_value"
+    return t(key, lang, names=names, value=prose_percent(extreme.percent, lang))
+
+
+def extremes_sentence(facts: Facts, lang: str) -> str | None:
+    """Highest and lowest region (skipped when only one region has data)."""
+    high, low = facts.highest, facts.lowest
+    if high is None or low is None or (high.names == low.names):
+        return None
+    return t("targets.summary.extremes", lang, highest=extreme_text(high, facts, lang),
+             lowest=extreme_text(low, facts, lang))
+
+
+def count_sentence(facts: Facts, lang: str) -> str | None:
+    """How many regions met the target (or that all did)."""
+    if facts.target is None and not facts.below and not facts.meeting:
+        return None
+    if not facts.with_data or facts.meeting is None or facts.scope_level == "regency":
+        return None
+    key = ("targets.summary.all_met" if facts.meeting == facts.with_data
+           else "targets.summary.none_met" if facts.meeting == 0
+           else "targets.summary.count_met")
+    return t(key, lang, count=facts.meeting, total=facts.with_data, units=units(facts, lang))
+
+
+def below_sentence(facts: Facts, lang: str) -> str | None:
+    """Regions below target, lowest first, each with the people still missing."""
+    if not facts.below:
+        return None
+    items = []
+    for row in facts.below[:MAX_LISTED]:
+        value = below_percent(row.percent, row.target, lang)
+        name = region_name(row.name, member_level(facts), lang)
+        key = "targets.summary.short_item" if row.gap is None else "targets.summary.gap_item"
+        items.append(t(key, lang, name=name, value=value,
+                       gap=format_number(row.gap, lang)))
+    listed = "; ".join(items) if len(items) > 1 else items[0]
+    rest = len(facts.below) - MAX_LISTED
+    if rest > 0:
+        listed += "; " + t("targets.summary.and", lang) + " " + t(
+            "targets.summary.more", lang, count=rest, units=units(facts, lang))
+    text = t("targets.summary.below_list", lang, units=units(facts, lang), items=listed)
+    gaps = [row.gap for row in facts.below if row.gap is not None]
+    if gaps:
+        text += " " + t("targets.summary.below_total", lang, gap=format_number(sum(gaps), lang))
+    return text
+
+
+def above_100_sentence(facts: Facts, indicator: Indicator, lang: str) -> str | None:
+    """One sentence on why coverage can pass 100 %, when a value does."""
+    values = [facts.percent] + [e.percent for e in (facts.highest, facts.lowest) if e]
+    if not any(v is not None and v > 100 for v in values):
+        return None
+    denominator = indicator.denominator_en if lang == "en" else indicator.denominator_id
+    return t("targets.summary.above_100", lang, denominator=lower_first(denominator))
+
+
+def change_sentence(facts: Facts, lang: str) -> str | None:
+    """Change in percentage points since the previous period."""
+    if facts.change is None or facts.previous_period is None:
+        return None
+    points = round(facts.change, 2)
+    key = "up" if points > 0 else ("down" if points < 0 else "same")
+    return t(f"targets.summary.change_{key}", lang,
+             date=format_date(facts.previous_period, lang),
+             points=format_number(abs(points), lang, 2))
+
+
+def rank_sentence(facts: Facts, lang: str) -> str | None:
+    """The province's rank among the provinces with data."""
+    if facts.rank is None or not facts.rank_of:
+        return None
+    return t("targets.summary.rank", lang, rank=facts.rank, total=facts.rank_of,
+             name=region_name(facts.scope_name, facts.scope_level, lang))
+
+
+def missing_sentence(facts: Facts, lang: str) -> str | None:
+    """Regions without data, named (up to :data:`MAX_LISTED`)."""
+    if not facts.missing:
+        return None
+    names = [region_name(n, member_level(facts), lang) for n in facts.missing[:MAX_LISTED]]
+    rest = len(facts.missing) - MAX_LISTED
+    if rest > 0:
+        names.append(t("targets.summary.more", lang, count=rest, units=units(facts, lang)))
+    return t("targets.summary.missing", lang, count=len(facts.missing),
+             units=units(facts, lang), names=join_names(names, lang))
+
+
+def summary(facts: Facts, indicator: Indicator, lang: str = "id") -> str:
+    """The press-release paragraph for one indicator, scope and period.
+
+    Parameters
+    ----------
+    facts : Facts
+        Summary numbers (from :func:`utils.attainment.scope_facts` or by hand
+        from published figures).
+    indicator : Indicator
+        The indicator's definition (labels, denominator wording).
+    lang : str
+        ``"id"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        One paragraph; demo data is marked as such at the start.
+    """
+    parts = [
+        headline(facts, indicator, lang),
+        extremes_sentence(facts, lang),
+        count_sentence(facts, lang),
+        below_sentence(facts, lang),
+        above_100_sentence(facts, indicator, lang),
+        rank_sentence(facts, lang),
+        change_sentence(facts, lang),
+        missing_sentence(facts, lang),
+    ]
+    text = " ".join(p for p in parts if p)
+    return (t("targets.summary.demo", lang) + " " + text) if facts.is_demo else text
