@@ -20,14 +20,9 @@ def period_label(period: str, lang: str) -> str:
 def home() -> None:
     """Home page: headline figure and the national regency choropleth."""
     lang = st.session_state.get("lang", "id")
-    st.title(t("app.title", lang))
-    st.caption(t("app.tagline", lang))
-    table = cached.current_coverage()
-    if table is None or table.empty:
-        st.info(t("home.no_data", lang))
+    table = chrome.page_data("app.title", "app.tagline", "home.no_data", lang)
+    if table is None:
         return
-    if table["is_demo"].any():
-        chrome.demo_banner(lang)
     defs = cached.indicator_defs()
     left, right, metric, target_box = st.columns([3, 2, 2, 2], vertical_alignment="bottom")
     indicator = left.selectbox(

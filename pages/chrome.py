@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from utils import build_record, demo, sources
@@ -27,6 +28,24 @@ def language() -> str:
 def demo_banner(lang: str) -> None:
     """Say plainly that the figures are demo data."""
     st.warning(t("demo.banner", lang), icon="⚠️")
+
+
+def page_data(title_key: str, intro_key: str, empty_key: str, lang: str) -> pd.DataFrame | None:
+    """Draw a data page's title, intro and demo banner; return its coverage table.
+
+    Returns ``None`` (after saying so) when there is no data to show.
+    """
+    from pages import cached
+
+    st.title(t(title_key, lang))
+    st.caption(t(intro_key, lang))
+    table = cached.current_coverage()
+    if table is None or table.empty:
+        st.info(t(empty_key, lang))
+        return None
+    if table["is_demo"].any():
+        demo_banner(lang)
+    return table
 
 
 def ensure_caches(lang: str) -> bool:

@@ -11,14 +11,9 @@ from utils.i18n import t
 from utils.summary import format_date, join_names, summary
 
 lang = st.session_state.get("lang", "id")
-st.title(t("targets.title", lang))
-st.caption(t("targets.intro", lang))
-table = cached.current_coverage()
-if table is None or table.empty:
-    st.info(t("targets.no_data", lang))
+table = chrome.page_data("targets.title", "targets.intro", "targets.no_data", lang)
+if table is None:
     st.stop()
-if table["is_demo"].any():
-    chrome.demo_banner(lang)
 
 defs, regions, targets = cached.indicator_defs(), cached.region_table(), cached.target_table()
 names = dict(zip(regions["code"], regions["name"], strict=True))
