@@ -19,3 +19,8 @@ def signed_in() -> bool:
 def require_sign_in(lang: str) -> bool:
     """Draw a sign-in form when needed; True once the session is signed in."""
     return signed_in()
+
+
+def hidden_pages() -> set[str]:
+    """URL paths of pages this session must not reach (public mode hides admin pages)."""
+    return {"data"} if is_public() else set()
