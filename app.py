@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from pages import access, chrome
@@ -32,11 +34,15 @@ def navigation(lang: str) -> list:
 
 def main() -> None:
     """Set up the page, make sure the caches exist, and route to the pages."""
+    started = time.perf_counter()
     st.set_page_config(page_title="Capaian", page_icon="🗺️", layout="wide")
+    chrome.compact_layout()
     lang = chrome.language()
     if not chrome.ensure_caches(lang):
         st.stop()
     st.navigation(navigation(lang)).run()
+    # Server time of this rerun, read by the benchmark (tests/benchmarks/run.py) through AppTest.
+    st.session_state["rerun_ms"] = (time.perf_counter() - started) * 1000
 
 
 main()

@@ -9,7 +9,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from utils import build_record as builds
-from utils import demo, indicators, regions, targets
+from utils import demo, indicators, map_view, regions, targets
 from utils.store import Store
 
 
@@ -76,7 +76,89 @@ def current_coverage() -> pd.DataFrame | None:
     return accepted if accepted is not None and not accepted.empty else demo_coverage()
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _map_rows(state: map_view.MapState, data_key: tuple[str, ...]) -> pd.DataFrame:
+    table = current_coverage()
+    return map_view.view_table(table, region_table(), target_table(), state)
+
+
+def map_rows(state: map_view.MapState) -> pd.DataFrame:
+    """The map page's rows for ``state``, cached per accepted-data version."""
+    return _map_rows(state, tuple(Store().state()["active"]))
+
+
+@st.cache_data(show_spinner=False)
+def tile_layout() -> pd.DataFrame:
+    """The tile-grid layout built with the boundaries (``tilegrid.csv``)."""
+    return pd.read_csv(builds.cache_dir() / "tilegrid.csv",
+                       dtype={"code": str, "province_code": str})
+
+
 @st.cache_data(show_spinner=False)
 def build_record() -> dict:
     """What the last boundary build recorded (sizes, counts)."""
     return builds.read_info() or {}
+
+
+@st.cache_resource(show_spinner=False)
+def keys_component():
+    """The briefing's keyboard component (``pages/keys/index.html``, no build step)."""
+    return components.declare_component("keys", path=str(Path(__file__).parent / "keys"))
+
+
+@st.cache_resource(show_spinner=False)
+def topology(name: str = "national.topo.json") -> dict:
+    """A built map file as a dict, shared and never changed (inlined into charts
+    rendered to PNG/SVG)."""
+    import json
+
+    return json.loads((builds.cache_dir() / name).read_text(encoding="utf-8"))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def chart_file(spec_json: str, fmt: str) -> bytes:
+    """A chart rendered to ``png`` or ``svg`` (slow: ~1 s for the national map)."""
+    import json
+
+    from utils import slides
+
+    return slides.render(json.loads(spec_json), fmt)
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _scenario_baseline(active: tuple[str, ...], root: str,
+                       digest: str) -> tuple[str, dict[str, pd.DataFrame]] | None:
+    from utils import coverage, scenario
+
+    table = current_coverage()
+    if table is None or table.empty:
+        return None
+    period, regions, registry = coverage.latest_period(table), region_table(), target_table()
+    bases = {ind: scenario.baseline(coverage.select(table, ind, period), regions,
+                                    scenario.in_force_targets(registry, ind, int(period[:4]),
+                                                              regions))
+             for ind in indicator_defs()}
+    return period, bases
+
+
+def scenario_baseline() -> tuple[str, dict[str, pd.DataFrame]] | None:
+    """The what-if baseline: latest period and one :func:`utils.scenario.baseline`
+    frame per indicator (targets in force attached); cached per data version."""
+    store = Store()
+    return _scenario_baseline(tuple(store.state()["active"]), str(store.root),
+                              build_record().get("digest", ""))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def briefing_deck(table: pd.DataFrame, period: str, code: str | None, lang: str) -> list:
+    """The briefing's slides for one scope, period and language."""
+    from utils import slides
+
+    return slides.deck(table, region_table(), target_table(), indicator_defs(), period, code,
+                       lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def target_in_force(indicator: str, year: int, code: str | None) -> targets.Target | None:
+    """:func:`utils.targets.target_for` on the registry, remembered per question."""
+    return targets.target_for(target_table(), indicator, year, code)

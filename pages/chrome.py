@@ -75,3 +75,13 @@ def ensure_caches(lang: str) -> bool:
     st.cache_data.clear()
     st.cache_resource.clear()
     return True
+
+
+# Streamlit leaves ~6 rem above the title; on a 1080-line projector that is
+# the map's bottom edge. Only spacing changes: no colours, no hidden controls.
+COMPACT_CSS = "<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>"
+
+
+def compact_layout() -> None:
+    """Trim the empty band above each page's title."""
+    st.html(COMPACT_CSS)

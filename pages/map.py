@@ -1,81 +1,254 @@
-"""Map page (being rebuilt for issue #4): national choropleth of one indicator."""
+"""Map page: coverage per province or regency against the target, state in the URL."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from pages import cached, chrome
-from utils import charts, coverage
+from utils import charts, map_view, tilegrid
+from utils.export import to_csv, to_xlsx
 from utils.formatting import format_number, format_percent
 from utils.i18n import t
-from utils.summary import format_date
+from utils.summary import format_date, join_names
 from utils.targets import target_for
 
+KEYS = {
+    "indicator": "map_indicator",
+    "period": "map_period",
+    "scope": "map_scope",
+    "level": "map_level",
+    "view": "map_view",
+}
+SELECT = "pilih"
 
-def period_label(period: str, lang: str) -> str:
-    return format_date(period, lang)
+lang = st.session_state.get("lang", "id")
+table = chrome.page_data("map.title", "map.intro", "home.no_data", lang)
+if table is None:
+    st.stop()
+defs, regions, targets = cached.indicator_defs(), cached.region_table(), cached.target_table()
+names = dict(zip(regions["code"], regions["name"], strict=True))
+provinces = sorted(regions.loc[regions["level"] == "province", "code"])
+periods = sorted(table["period"].unique(), reverse=True)
+
+# First visit: the widgets start from the link; afterwards the widgets lead.
+linked = map_view.parse_state(st.query_params, list(defs), periods, provinces)
+for field, key in KEYS.items():
+    st.session_state.setdefault(key, getattr(linked, field))
 
 
-def main() -> None:
-    lang = st.session_state.get("lang", "id")
-    table = chrome.page_data("app.title", "app.tagline", "home.no_data", lang)
-    if table is None:
-        return
-    defs = cached.indicator_defs()
-    left, right, metric, target_box = st.columns([3, 2, 2, 2], vertical_alignment="bottom")
-    indicator = left.selectbox(
-        t("home.indicator", lang), list(defs), format_func=lambda i: defs[i].label(lang),
-        key="home_indicator",
+def go_to(province: str) -> None:
+    """Drill into a province (or back to Indonesia with ``""``)."""
+    st.session_state[KEYS["scope"]] = province
+
+
+def clicked(key: str) -> None:
+    """A click on the map: drill into the clicked region's province."""
+    picked = st.session_state[key].selection.get(SELECT) or []
+    if picked and picked[0].get("province_code") in names:
+        go_to(picked[0]["province_code"])
+
+
+row = st.columns([3, 2, 3, 2, 2], vertical_alignment="bottom")
+indicator = row[0].selectbox(
+    t("map.indicator", lang),
+    list(defs),
+    key=KEYS["indicator"],
+    format_func=lambda i: defs[i].label(lang),
+)
+period = row[1].selectbox(
+    t("map.period", lang), periods, key=KEYS["period"], format_func=lambda p: format_date(p, lang)
+)
+scope = row[2].selectbox(
+    t("map.scope", lang),
+    ["", *provinces],
+    key=KEYS["scope"],
+    format_func=lambda c: names[c] if c else t("map.indonesia", lang),
+)
+level = row[3].radio(
+    t("map.level", lang),
+    map_view.LEVELS,
+    key=KEYS["level"],
+    horizontal=True,
+    format_func=lambda v: t(f"map.level.{v}", lang),
+    disabled=bool(scope) or st.session_state[KEYS["view"]] == "petak",
+)
+view = row[4].radio(
+    t("map.view", lang),
+    map_view.VIEWS,
+    key=KEYS["view"],
+    horizontal=True,
+    format_func=lambda v: t(f"map.view.{v}", lang),
+    help=t("map.view_help", lang),
+)
+state = map_view.MapState(indicator, period, scope, level, view)
+st.query_params.from_dict(
+    {**map_view.state_params(state), **({"lang": lang} if lang != "id" else {})}
+)
+
+rows = cached.map_rows(state)
+target = target_for(targets, indicator, int(period[:4]), scope or None)
+scope_name = names[scope] if scope else "Indonesia"
+with_data = rows[rows["percent"].notna()]
+if target is None:
+    target_label = t("map.no_target", lang)
+elif target.scope == "national":
+    target_label = t("map.target_national", lang, year=target.year)
+else:
+    target_label = t(
+        "map.target_province", lang, province=names.get(target.scope, ""), year=target.year
     )
-    periods = sorted(table["period"].unique(), reverse=True)
-    period = right.selectbox(
-        t("home.period", lang), periods, format_func=lambda p: period_label(p, lang),
-        key="home_period",
+
+labels = {
+    "legend": t(
+        "map.legend",
+        lang,
+        target=t(
+            "map.legend_target",
+            lang,
+            label=target_label,
+            percent=format_percent(target.percent, lang),
+        ),
     )
-    rows = coverage.select(table, indicator, period)
-    regions = cached.region_table()
-    regs = regions[regions["level"] == "regency"][["code", "name", "province_name"]]
-    values = regs.merge(rows, on="code", how="left")
-    national = coverage.aggregate(rows.assign(all="ID"), "all").iloc[0]
-    target = target_for(cached.target_table(), indicator, int(period[:4]), None)
-    metric.metric(
-        defs[indicator].label(lang),
-        format_percent(national["percent"], lang),
-        help=t("home.national", lang, percent=format_percent(national["percent"], lang),
-               numerator=format_number(national["numerator"], lang),
-               denominator=format_number(national["denominator"], lang)),
+    if target
+    else t("map.legend_no_target", lang),
+    "no_data": t("map.no_data", lang),
+    "region": t("map.col.region", lang),
+    "province": t("map.col.province", lang),
+    "percent": t("map.col.percent", lang),
+    "numerator": t("map.col.numerator", lang),
+    "denominator": t("map.col.denominator", lang),
+    "target": t("map.col.target", lang),
+    "gap": t("map.col.gap", lang),
+    "rank_national": t("map.col.rank_national", lang),
+}
+if state.regions_level == "regency":
+    labels["rank_province"] = t("map.col.rank_province", lang)
+height = 600
+heading, back = st.columns([6, 1], vertical_alignment="center")
+title = t(
+    "map.title_map",
+    lang,
+    indicator=defs[indicator].label(lang),
+    scope=scope_name,
+    date=format_date(period, lang),
+)
+heading.subheader(f"Indonesia › {title}" if scope else title)
+if scope:  # the breadcrumb leads back
+    back.button(
+        t("map.back", lang),
+        icon=":material/arrow_back:",
+        on_click=go_to,
+        args=("",),
+        width="stretch",
     )
-    target_box.metric(
-        t("home.target_label", lang, year=target.year) if target else t("home.no_target", lang),
-        format_percent(target.percent, lang) if target else "–",
-    )
-    st.caption(t("home.regions_with_data", lang, count=int(values["percent"].notna().sum()),
-                 total=len(values)))
-    st.subheader(t("home.map_title", lang, indicator=defs[indicator].label(lang),
-                   period=period_label(period, lang)))
-    labels = {
-        "legend": t("legend.coverage", lang), "no_data": t("home.no_data", lang),
-        "region": t("col.region", lang), "province": t("col.province", lang),
-        "percent": t("col.percent", lang), "numerator": defs[indicator].numerator_en
-        if lang == "en" else defs[indicator].numerator_id,
-        "denominator": defs[indicator].denominator_en if lang == "en"
-        else defs[indicator].denominator_id,
-    }
-    chart = charts.choropleth(cached.geometry_url(), values, target.percent if target
-                              else None, labels, lang)
-    st.altair_chart(chart, width="stretch")
-    with st.expander(t("home.table", lang)):
-        shown = charts.map_values(values, lang).sort_values("percent", ascending=False)
-        st.dataframe(
-            shown[["name", "province_name", "percent_text", "numerator_text", "denominator_text"]]
-            .rename(columns={"name": labels["region"], "province_name": labels["province"],
-                             "percent_text": labels["percent"],
-                             "numerator_text": labels["numerator"],
-                             "denominator_text": labels["denominator"]}),
-            hide_index=True, width="stretch",
+geometry = cached.geometry_url(f"province/{scope}.topo.json" if scope else "national.topo.json")
+feature = "provinces" if state.regions_level == "province" else "regencies"
+facts, left, right = st.columns([1.1, 4, 1.3])
+num, den = with_data["numerator"].sum(), with_data["denominator"].sum()
+facts.metric(
+    t("map.headline", lang, scope=scope_name),
+    format_percent(100 * num / den, lang) if den > 0 else "–",
+    help=t(
+        "map.headline_help",
+        lang,
+        numerator=format_number(num, lang),
+        denominator=format_number(den, lang),
+    ),
+)
+facts.metric(target_label, format_percent(target.percent, lang) if target else "–")
+facts.metric(
+    t("map.meeting", lang),
+    t(
+        "map.meeting_value",
+        lang,
+        count=int(rows["meets"].fillna(False).sum()),
+        total=len(with_data),
+    ),
+)
+facts.metric(
+    t("map.with_data", lang), t("map.meeting_value", lang, count=len(with_data), total=len(rows))
+)
+
+with left.container(key="map_chart"):
+    if view == "peta":
+        chart = charts.choropleth(
+            geometry,
+            rows,
+            target.percent if target else None,
+            labels,
+            lang,
+            height=height,
+            province_borders=not scope,
+            feature=feature,
+            select=None if scope else SELECT,
+            named=True,
         )
+    else:
+        labels.update(kabupaten=t("map.kabupaten", lang), kota=t("map.kota", lang))
+        chart = tilegrid.tile_chart(
+            cached.tile_layout(), rows, target.percent if target else None, labels, lang,
+            layout_url=cached.geometry_url("tilegrid.csv"), province=scope or None,
+            max_height=height,
+        )
+    click_key = f"map_click_{scope}_{level}_{view}"
+    if view == "peta":
+        st.vega_lite_chart(chart, width="stretch", key=click_key,
+                           on_select=(lambda: clicked(click_key)) if not scope else "ignore")
+    else:
+        st.altair_chart(chart, width="stretch", key=click_key)
+    if not scope and view == "peta":
+        st.caption(t("map.click_hint", lang))
+with right:
+    st.markdown(f"**{t('map.strip', lang)}**", help=t("map.strip_help", lang))
+    st.vega_lite_chart(
+        charts.ranked_strip(
+            geometry,
+            rows,
+            target.percent if target else None,
+            labels,
+            lang,
+            height=height,
+            feature=feature,
+            named=True,
+        ),
+        width="stretch",
+    )
 
+missing = rows.loc[rows["percent"].isna(), "name"]
+if len(missing):
+    st.caption(t("map.missing", lang, names=join_names(list(missing), lang)))
+above = int((rows["percent"] > 100).sum())
+if above:
+    st.caption(t("map.above_100", lang, count=above))
 
-
-
-main()
+st.subheader(t("map.table", lang))
+st.caption(t("map.table_help", lang))
+shown = map_view.table_frame(rows, state)
+headers = {c: t(f"map.col.{c}", lang) for c in shown.columns}
+# Up to a province's worth of rows the table is always shown; the 514-row
+# table (~130 KB per change) waits for a click, the downloads are always there.
+many = len(shown) > map_view.TABLE_ROWS_SHOWN
+if st.toggle(t("map.table_show", lang, count=len(shown)), value=not many, key=f"map_table_{many}"):
+    st.dataframe(
+        map_view.styled(shown, lang).relabel_index(list(headers.values()), axis=1),
+        hide_index=True,
+        width="stretch",
+    )
+stem = f"capaian_{indicator}_{period}_{scope or 'indonesia'}_{state.regions_level}"
+down = st.columns([1, 1, 4])
+down[0].download_button(
+    t("map.download_csv", lang),
+    lambda: to_csv(shown.rename(columns=headers)),
+    file_name=f"{stem}.csv",
+    mime="text/csv",
+    on_click="ignore",
+    icon=":material/download:",
+)
+down[1].download_button(
+    t("map.download_xlsx", lang),
+    lambda: to_xlsx(shown.rename(columns=headers)),
+    file_name=f"{stem}.xlsx",
+    on_click="ignore",
+    icon=":material/download:",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)

@@ -17,18 +17,18 @@ def app(built):
 def test_home_shows_the_national_figure_and_a_demo_banner(app):
     app.run()
     assert not app.exception
-    assert app.title[0].value == "Capaian"
+    assert app.title[0].value == "Peta cakupan"
     assert any("Data contoh — bukan data resmi" in w.value for w in app.warning)
     headline, target = app.metric[0].value, app.metric[1].value
     assert headline.endswith(" %") and "," in headline  # 99,63 % style
     assert target == "99,40 %"
-    assert len(app.get("vega_lite_chart")) == 1
+    assert len(app.get("vega_lite_chart")) == 2  # the map and its ranked strip
 
 
 def test_changing_the_indicator_changes_the_figures(app):
     app.run()
     before = app.metric[0].value
-    app.selectbox(key="home_indicator").set_value("kia").run()
+    app.selectbox(key="map_indicator").set_value("kia").run()
     assert not app.exception
     assert app.metric[0].value != before
     assert app.metric[1].value == "60,00 %"  # KIA target 2024 is in force for 2025

@@ -55,23 +55,56 @@ def browser():
         b.close()
 
 
+MAP = ".st-key-map_chart"
+# Fills of the first shape group of the map: the regions (the province borders come after).
 REGION_FILLS = """(chart) => Array.from(
-  chart.querySelectorAll('.layer_0_marks path')).map(p => p.getAttribute('fill'))"""
+  chart.querySelector('g.mark-shape').querySelectorAll('path')).map(p => p.getAttribute('fill'))"""
 
 
-def test_home_map_is_drawn(server, browser, tmp_path):
+def region_fills(page, count: int) -> list[str]:
+    """Wait until the map shows ``count`` regions, then return their fills."""
+    script = f"document.querySelector('{MAP} g.mark-shape')?.querySelectorAll('path').length"
+    page.wait_for_function(f"{script} === {count}", timeout=60000)
+    page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')",
+                           timeout=60000)
+    return page.locator(MAP).evaluate(REGION_FILLS)
+
+
+def test_map_draws_provinces_then_all_regencies(server, browser, tmp_path):
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     page.goto(server)
-    chart = page.locator('[data-testid="stVegaLiteChart"]').first
-    chart.wait_for(timeout=60000)
-    page.locator('[data-testid="stVegaLiteChart"] .layer_0_marks path').first.wait_for(
-        timeout=60000)
+    fills = region_fills(page, 38)
     assert page.get_by_text("Data contoh — bukan data resmi").is_visible()
-    fills = chart.evaluate(REGION_FILLS)
-    assert len(fills) == 514, "one shape per regency"
-    assert len(set(fills)) >= 4, f"coloured by class, got {set(fills)}"
-    assert "#bdbdbd" not in fills  # every demo regency has data
-    box = chart.bounding_box()
-    assert box["width"] > 1000 and box["height"] > 400
-    page.screenshot(path=str(tmp_path / "home.png"))
+    assert len(set(fills)) >= 3, f"coloured by class, got {set(fills)}"
+    assert "#bdbdbd" not in fills  # every demo region has data
+    box = page.locator(MAP).bounding_box()
+    assert box["width"] > 800 and box["height"] > 400
+    assert box["y"] + box["height"] <= 1080 * 1.1, "the map fits a projector screen"
+    page.locator(".st-key-map_level").get_by_text("Kabupaten/kota", exact=True).click()
+    fills = region_fills(page, 514)
+    assert len(set(fills)) >= 4 and "#bdbdbd" not in fills
+    assert "lvl=kab" in page.url
+    page.screenshot(path=str(tmp_path / "map.png"))
+    page.close()
+
+
+def test_click_drills_into_a_province_and_the_link_reproduces_it(server, browser):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(server + "/?ind=kia")
+    region_fills(page, 38)
+    tooltip = page.locator(MAP).locator('path[aria-label*="Wilayah: Kalimantan Tengah;"]')
+    label = tooltip.get_attribute("aria-label")
+    assert "Cakupan (%): " in label and "," in label.split("Cakupan (%): ")[1][:8]  # 75,12
+    tooltip.click()
+    fills = region_fills(page, 14)  # Kalimantan Tengah has 14 regencies
+    assert "wil=62" in page.url and "ind=kia" in page.url
+    link = page.url
+    page.get_by_role("button", name="Seluruh Indonesia").click()
+    region_fills(page, 38)
+    assert "wil=" not in page.url
+    again = browser.new_page(viewport={"width": 1920, "height": 1080})
+    again.goto(link)
+    assert region_fills(again, 14) == fills  # the same regions, the same colours
+    assert again.get_by_text("Indonesia › Kepemilikan KIA — Kalimantan Tengah").is_visible()
+    again.close()
     page.close()

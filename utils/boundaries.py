@@ -25,7 +25,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from utils import geometry, sources, topology
+from utils import geometry, sources, tilegrid, topology
 from utils.atomic import write_bytes, write_text
 from utils.build_record import cache_dir, is_fresh, read_info, source_digest
 from utils.regions import build_regions, regencies
@@ -104,6 +104,8 @@ def build_from_files(files: dict[str, bytes], folder: Path, progress: StepProgre
     parquet = io.BytesIO()
     full.to_parquet(parquet)
     outputs["regencies.parquet"] = parquet.getvalue()
+    tiles = tilegrid.tile_table(clean, clean.attrs["province_names"])
+    outputs["tilegrid.csv"] = tiles.to_csv(index=False).encode("utf-8")
     progress(0.95, "write")
     for name, data in outputs.items():
         write_bytes(folder / name, data)

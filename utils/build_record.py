@@ -12,7 +12,7 @@ from pathlib import Path
 
 from utils import sources
 
-PIPELINE_VERSION = 5
+PIPELINE_VERSION = 6
 ROOT = Path(__file__).resolve().parent.parent
 
 

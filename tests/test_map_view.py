@@ -1,0 +1,143 @@
+"""The map page's state (URL) and per-region table: pure functions."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from utils import charts, map_view
+from utils.formatting import format_number
+
+INDICATORS = ["ktp_el", "kia", "akta_lahir"]
+PERIODS = ["2024-12-31", "2025-06-30"]
+PROVINCES = ["11", "64", "65"]
+
+
+@pytest.mark.parametrize(("params", "expected"), [
+    ({}, map_view.MapState("ktp_el", "2025-06-30")),
+    ({"ind": "kia", "per": "2024-12-31"}, map_view.MapState("kia", "2024-12-31")),
+    ({"wil": "64", "tampil": "petak"}, map_view.MapState("ktp_el", "2025-06-30", "64", "prov",
+                                                        "petak")),
+    ({"lvl": "kab"}, map_view.MapState("ktp_el", "2025-06-30", "", "kab")),
+    # Anything unknown falls back to the default instead of failing.
+    ({"ind": "<script>", "per": "1999-01-01", "wil": "99", "lvl": "x", "tampil": "3d"},
+     map_view.MapState("ktp_el", "2025-06-30")),
+    ({"wil": "64.01"}, map_view.MapState("ktp_el", "2025-06-30")),  # a regency is not a scope
+])
+def test_parse_state(params, expected):
+    assert map_view.parse_state(params, INDICATORS, PERIODS, PROVINCES) == expected
+
+
+@given(st.sampled_from(INDICATORS), st.sampled_from(PERIODS), st.sampled_from(["", *PROVINCES]),
+       st.sampled_from(map_view.LEVELS), st.sampled_from(map_view.VIEWS))
+def test_a_link_reproduces_the_state(indicator, period, scope, level, view):
+    state = map_view.MapState(indicator, period, scope, level, view)
+    params = map_view.state_params(state)
+    assert map_view.parse_state(params, INDICATORS, PERIODS, PROVINCES) == state
+
+
+def test_default_parts_stay_out_of_the_link():
+    state = map_view.MapState("kia", "2025-06-30")
+    assert map_view.state_params(state) == {"ind": "kia", "per": "2025-06-30"}
+
+
+def test_regions_level_follows_scope_and_level():
+    assert map_view.MapState("kia", "p").regions_level == "province"
+    assert map_view.MapState("kia", "p", level="kab").regions_level == "regency"
+    assert map_view.MapState("kia", "p", scope="64").regions_level == "regency"
+
+
+def _regions() -> pd.DataFrame:
+    rows = [("64", "Kalimantan Timur", "province", "64"), ("65", "Kalimantan Utara", "province",
+                                                           "65"),
+            ("64.01", "Kabupaten Paser", "regency", "64"),
+            ("64.74", "Kota Bontang", "regency", "64"),
+            ("64.08", "Kabupaten Kutai Timur", "regency", "64"),
+            ("65.01", "Kabupaten Malinau", "regency", "65"),
+            ("65.71", "Kota Tarakan", "regency", "65")]
+    frame = pd.DataFrame(rows, columns=["code", "name", "level", "province_code"])
+    names = dict(zip(frame["code"], frame["name"], strict=True))
+    frame["province_name"] = frame["province_code"].map(names)
+    return frame
+
+
+def _coverage() -> pd.DataFrame:
+    values = {"64.01": (90, 100), "64.74": (1010, 1000), "64.08": (50, 100), "65.01": (99, 100)}
+    return pd.DataFrame([
+        {"period": "2025-06-30", "code": c, "indicator": "kia", "numerator": n,
+         "denominator": d, "is_demo": False} for c, (n, d) in values.items()])
+
+
+TARGETS = pd.DataFrame([{"indicator": "kia", "year": 2024, "scope": "national",
+                         "target_percent": 60.0, "source": "x"},
+                        {"indicator": "kia", "year": 2025, "scope": "65",
+                         "target_percent": 99.5, "source": "y"}])
+
+
+def test_regency_table_ranks_gaps_and_missing():
+    out = map_view.regency_table(_coverage(), _regions(), TARGETS, "kia", "2025-06-30")
+    row = out.set_index("code")
+    assert row.loc["64.74", "percent"] == pytest.approx(101.0)  # above 100 % stays
+    assert row.loc["64.74", "rank_national"] == 1 and row.loc["64.74", "rank_province"] == 1
+    assert row.loc["64.08", "rank_province"] == 3 and row.loc["64.08", "of_province"] == 3
+    assert row.loc["64.08", "gap"] == 10  # 60 % of 100 minus 50
+    assert row.loc["65.01", "target"] == 99.5  # the province's own target wins
+    assert row.loc["65.01", "gap"] == 1  # ceil(99.5 - 99)
+    assert pd.isna(row.loc["65.71", "percent"])  # no data: missing, not zero
+    assert pd.isna(row.loc["65.71", "rank_national"])
+    assert row.loc["65.71", "of_national"] == 4
+
+
+def test_province_values_are_sums_not_averages():
+    out = map_view.province_table(_coverage(), _regions(), TARGETS, "kia", "2025-06-30")
+    kaltim = out.set_index("code").loc["64"]
+    assert kaltim["numerator"] == 1150 and kaltim["denominator"] == 1200
+    assert kaltim["percent"] == pytest.approx(100 * 1150 / 1200)  # not mean(90, 101, 50)
+
+
+def test_view_table_of_a_province_keeps_its_regencies_only():
+    state = map_view.MapState("kia", "2025-06-30", scope="65")
+    out = map_view.view_table(_coverage(), _regions(), TARGETS, state)
+    assert list(out["code"]) == ["65.01", "65.71"]  # sorted by coverage, missing last
+
+
+def test_table_frame_and_styling_keep_numbers_numeric():
+    state = map_view.MapState("kia", "2025-06-30", level="kab")
+    rows = map_view.view_table(_coverage(), _regions(), TARGETS, state)
+    frame = map_view.table_frame(rows, state)
+    assert frame["percent"].dtype.kind == "f"
+    html = map_view.styled(frame, "id").to_html()
+    assert "101,00" in html and "1.010" in html
+    assert "1,010" in map_view.styled(frame, "en").to_html()
+    provinces = map_view.table_frame(rows, map_view.MapState("kia", "2025-06-30"))
+    assert "rank_province" not in provinces and "province" not in provinces
+
+
+@settings(deadline=None)
+@given(st.lists(st.one_of(st.none(), st.floats(0, 250, allow_nan=False)), min_size=1,
+                max_size=40))
+def test_lookup_frame_classes_match_classify(percents):
+    values = pd.DataFrame({"code": [f"64.{i:02d}" for i in range(len(percents))],
+                           "percent": pd.array(percents, dtype="Float64")})
+    frame = charts.lookup_frame(values, 99.3, "Tanpa data", "id")
+    names, _ = charts.band_names(99.3, "Tanpa data", "id")
+    index = charts.classify(values["percent"].astype(float), 99.3)
+    expected = [names[int(i)] if pd.notna(i) else "Tanpa data" for i in index]
+    assert list(frame["band"].astype(str)) == expected
+
+
+def test_map_and_strip_specs_are_valid_vega_lite_and_send_no_text_numbers():
+    rows = map_view.view_table(_coverage(), _regions(), TARGETS,
+                               map_view.MapState("kia", "2025-06-30", level="kab"))
+    labels = {k: k for k in ("legend", "no_data", "region", "province", "percent", "numerator",
+                             "denominator", "target", "gap", "rank_province", "rank_national")}
+    charts.choropleth("x.json", rows, 60, labels, select="pilih").to_dict()  # validates
+    charts.ranked_strip("x.json", rows, 60, labels).to_dict()
+    spec = charts.choropleth("x.json", rows, 60, labels, select="pilih", named=True)
+    frame = spec["datasets"][charts.REGIONS]
+    assert frame["numerator"].dtype.name == "Int32"  # numbers travel as numbers
+    assert set(frame["code"]) == {6401, 6474, 6408, 6501, 6571}
+    assert spec["config"]["locale"]["number"]["thousands"] == "."
+    assert format_number(1010, "id") == "1.010"

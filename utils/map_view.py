@@ -1,0 +1,187 @@
+"""What the map page shows: its state (kept in the URL) and its per-region table (pure).
+
+The state is five short query parameters, so a link reproduces the view::
+
+    ?ind=kia&per=2025-06-30&wil=64&lvl=kab&tampil=petak
+
+Anything missing or unknown in a link falls back to the default, never to an
+error: links get pasted into chats and shortened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from utils import attainment, coverage
+from utils.formatting import format_number
+
+LEVELS = ("prov", "kab")  # all Indonesia: provinces, or all 514 regencies
+VIEWS = ("peta", "petak")  # choropleth, or tile grid (one equal tile per region)
+PARAMS = {"indicator": "ind", "period": "per", "scope": "wil", "level": "lvl", "view": "tampil"}
+
+
+@dataclass(frozen=True)
+class MapState:
+    """One view of the map page.
+
+    Attributes
+    ----------
+    indicator : str
+        Indicator id (``ktp_el``).
+    period : str
+        ISO date of the period (``2025-06-30``).
+    scope : str
+        ``""`` for all Indonesia, else a two-digit province code.
+    level : str
+        ``prov`` or ``kab``; only matters for all Indonesia (a province
+        always shows its regencies).
+    view : str
+        ``peta`` (choropleth) or ``petak`` (tile grid).
+    """
+
+    indicator: str
+    period: str
+    scope: str = ""
+    level: str = "prov"
+    view: str = "peta"
+
+    @property
+    def regions_level(self) -> str:
+        """``province`` when provinces are drawn, else ``regency`` (the tile
+        grid always shows regencies: that is what it is for)."""
+        province = not self.scope and self.level == "prov" and self.view == "peta"
+        return "province" if province else "regency"
+
+
+def parse_state(params: Mapping[str, str], indicators: Sequence[str],
+                periods: Sequence[str], provinces: Sequence[str]) -> MapState:
+    """Read a :class:`MapState` from query parameters, defaulting anything invalid.
+
+    Parameters
+    ----------
+    params : Mapping
+        Query parameters (``st.query_params`` or a dict).
+    indicators, periods, provinces : Sequence of str
+        Valid values; the first indicator and the latest period are defaults.
+
+    Examples
+    --------
+    >>> parse_state({"ind": "kia", "wil": "99"}, ["ktp_el", "kia"], ["2025-06-30"], ["64"])
+    MapState(indicator='kia', period='2025-06-30', scope='', level='prov', view='peta')
+    """
+    def pick(name: str, valid: Sequence[str], default: str) -> str:
+        value = str(params.get(PARAMS[name], "") or "")
+        return value if value in valid else default
+
+    return MapState(
+        indicator=pick("indicator", indicators, indicators[0]),
+        period=pick("period", periods, max(periods)),
+        scope=pick("scope", provinces, ""),
+        level=pick("level", LEVELS, LEVELS[0]),
+        view=pick("view", VIEWS, VIEWS[0]),
+    )
+
+
+def state_params(state: MapState) -> dict[str, str]:
+    """Query parameters for ``state``; defaults are left out to keep links short."""
+    defaults = {"scope": "", "level": LEVELS[0], "view": VIEWS[0]}
+    return {PARAMS[k]: v for k, v in asdict(state).items() if v != defaults.get(k)}
+
+
+def drill(state: MapState, province: str) -> MapState:
+    """The state after clicking ``province`` (or ``""`` to go back to Indonesia)."""
+    return replace(state, scope=province)
+
+
+def regency_table(table: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFrame,
+                  indicator: str, period: str) -> pd.DataFrame:
+    """Every regency's coverage, its target, gap and ranks in province and nation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code, name, province_code, province_name, numerator, denominator,
+        percent, target, gap, meets, rank_province, of_province, rank_national,
+        of_national``. Regions without data keep missing values and no rank.
+    """
+    regs = regions[regions["level"] == "regency"]
+    rows = coverage.select(table, indicator, period)
+    year = int(period[:4])
+    out = attainment.region_attainment(
+        rows, regs[["code", "name"]],
+        attainment.scope_targets(targets, indicator, year, regs[["code"]], regions))
+    out = out.merge(regs[["code", "province_code", "province_name"]], on="code")
+    out["rank_national"] = attainment.rank_min(out["percent"])
+    out["of_national"] = int(out["percent"].notna().sum())
+    grouped = out.groupby("province_code")["percent"]
+    out["rank_province"] = grouped.transform(attainment.rank_min).astype("Int64")
+    out["of_province"] = grouped.transform("count").astype(int)
+    return out.drop(columns=["rank", "has_data"])
+
+
+def province_table(table: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFrame,
+                   indicator: str, period: str) -> pd.DataFrame:
+    """Every province's coverage (sums of its regencies), target, gap and rank.
+
+    Same columns as :func:`regency_table`; a province's "province" is itself
+    and its province rank is empty.
+    """
+    provs = regions[regions["level"] == "province"][["code", "name"]]
+    rows = coverage.select(table, indicator, period)
+    year = int(period[:4])
+    out = attainment.region_attainment(
+        attainment.province_values(rows, regions), provs,
+        attainment.scope_targets(targets, indicator, year, provs, regions))
+    out["province_code"], out["province_name"] = out["code"], out["name"]
+    out["rank_national"] = out["rank"]
+    out["of_national"] = int(out["percent"].notna().sum())
+    out["rank_province"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    out["of_province"] = 0
+    return out.drop(columns=["rank", "has_data"])
+
+
+def view_table(table: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFrame,
+               state: MapState) -> pd.DataFrame:
+    """The rows drawn for ``state``: provinces, all regencies, or one province's,
+    sorted by coverage (highest first, missing last)."""
+    if state.regions_level == "province":
+        out = province_table(table, regions, targets, state.indicator, state.period)
+    else:
+        out = regency_table(table, regions, targets, state.indicator, state.period)
+        if state.scope:
+            out = out[out["province_code"] == state.scope]
+    return out.sort_values(["percent", "name"], ascending=[False, True],
+                           na_position="last").reset_index(drop=True)
+
+
+TABLE_ROWS_SHOWN = 100  # tables longer than this are shown on request
+TABLE_COLUMNS = ["region", "province", "percent", "numerator", "denominator", "target", "gap",
+                 "rank_province", "rank_national"]
+
+
+def table_frame(rows: pd.DataFrame, state: MapState) -> pd.DataFrame:
+    """The rows as the table and the downloads show them (numbers stay numbers,
+    so sorting a column sorts by value). Province columns are dropped when the
+    rows are provinces."""
+    out = pd.DataFrame({
+        "region": rows["name"], "province": rows["province_name"],
+        "percent": rows["percent"].round(2), "numerator": rows["numerator"],
+        "denominator": rows["denominator"], "target": rows["target"], "gap": rows["gap"],
+        "rank_province": rows["rank_province"], "rank_national": rows["rank_national"],
+    })
+    if state.regions_level == "province":
+        out = out.drop(columns=["province", "rank_province"])
+    return out.reset_index(drop=True)
+
+
+def styled(frame: pd.DataFrame, lang: str) -> Styler:
+    """``frame`` with numbers shown in ``lang``'s format (``2.948.162``,
+    ``100,89``); the values underneath stay numeric for sorting."""
+    formats = {c: (lambda v: format_number(v, lang, 2)) if c in ("percent", "target")
+               else (lambda v: format_number(v, lang))
+               for c in frame.columns if c not in ("region", "province")}
+    return frame.style.format(formats, na_rep="–")

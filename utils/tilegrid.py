@@ -1,0 +1,642 @@
+"""Tile grid of regencies: one equal square per regency, placed by geography.
+
+At national scale dozens of cities are a few pixels wide on a choropleth; the
+tile grid gives every regency the same cell. The layout keeps each regency
+near its real place in four steps:
+
+1. Each island group (first digit of the code: 1 Sumatra, 2 Riau Islands,
+   3 Java, 5 Bali–Nusa Tenggara, 6 Kalimantan, 7 Sulawesi, 8 Maluku,
+   9 Papua) is scaled about its centre so its land holds about one cell per
+   regency: dense Java grows, sparse Papua shrinks, each keeps its shape.
+2. The groups are moved apart, without turning, until sea separates them.
+3. Tiles are pushed apart until none overlap; provinces keep a gap and are
+   pulled into compact shapes of their own orientation.
+4. Each tile is snapped to its own integer cell by an assignment problem on
+   squared distances (:func:`scipy.optimize.linear_sum_assignment`).
+
+:func:`tile_table` is what the boundary build writes to ``tilegrid.csv``;
+:func:`tile_chart` draws it in the colours of :func:`utils.charts.choropleth`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import altair as alt
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.optimize import linear_sum_assignment
+from scipy.spatial import cKDTree
+
+from utils import charts
+
+NATIONAL_SCALE = 1.1  # cells per degree between the centres of island groups
+ISLAND_ZOOM = (1.0, 2.0)  # bounds of an island group's own cells per degree
+PROVINCE_GAP = 1.4  # spacing (cells) kept between tiles of different provinces
+SEA_GAP = 2.5  # … and between tiles of different island groups
+COHESION = 0.2  # pull of each tile towards its province's compact shape, per step
+SPRING = 0.01  # pull of each tile towards its place after steps 1–2, per step
+STEPS = 300
+SEPARATION_STEPS = 100
+MAX_ELONGATION = 3.0  # of a province's compact shape
+TABLE_COLUMNS = [
+    "code", "name", "province_code", "province_name", "kota", "abbr", "col", "row",
+    "border_right", "border_below", "pcol", "prow",
+]
+
+
+def anchors(geoms: np.ndarray) -> np.ndarray:
+    """Longitude/latitude of the centroid of each geometry's largest part.
+
+    A regency's far islands should not pull its tile into the sea.
+    """
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    area = shapely.area(parts)
+    order = np.lexsort((-area, owner))
+    first = order[np.r_[True, owner[order][1:] != owner[order][:-1]]]
+    centre = shapely.centroid(parts[first])
+    return np.c_[shapely.get_x(centre), shapely.get_y(centre)]
+
+
+def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index of each key's group (sorted keys) and the size of each group."""
+    _, member = np.unique(keys, return_inverse=True)
+    return member, np.bincount(member)
+
+
+def zoom_islands(
+    places: np.ndarray,
+    areas: np.ndarray,
+    islands: np.ndarray,
+    scale: float,
+    zoom: tuple[float, float],
+) -> np.ndarray:
+    """Step 1: scale each island group about its centre to about one cell per regency.
+
+    Parameters
+    ----------
+    places : numpy.ndarray
+        ``(n, 2)`` east/south degrees.
+    areas : numpy.ndarray
+        Area of each regency in square degrees.
+    islands : numpy.ndarray
+        Island group of each regency.
+    scale : float
+        Cells per degree between the groups' centres.
+    zoom : tuple of float
+        Bounds of a group's own cells per degree.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, 2)`` places in cells.
+    """
+    member, count = _groups(islands)
+    out = np.zeros_like(places)
+    for group, n in enumerate(count):
+        own = member == group
+        centre = places[own].mean(axis=0)
+        own_scale = np.clip(np.sqrt(n / max(areas[own].sum(), 1e-12)), *zoom)
+        out[own] = centre * scale + (places[own] - centre) * own_scale
+    return out
+
+
+def separate(places: np.ndarray, islands: np.ndarray, gap: float,
+             steps: int = SEPARATION_STEPS) -> np.ndarray:
+    """Step 2: move island groups apart (translation only) until ``gap`` cells separate them.
+
+    Each step, every pair of groups that comes too close moves apart along
+    its mean overlap direction by a quarter of its deepest overlap.
+    """
+    member, count = _groups(islands)
+    size = len(count)
+    shift = np.zeros((size, 2))
+    for _ in range(steps):
+        points = places + shift[member]
+        pairs = cKDTree(points).query_pairs(gap, output_type="ndarray")
+        pairs = pairs[member[pairs[:, 0]] != member[pairs[:, 1]]] if len(pairs) else pairs
+        if len(pairs) == 0:
+            break
+        a, b = member[pairs[:, 0]], member[pairs[:, 1]]
+        delta = points[pairs[:, 0]] - points[pairs[:, 1]]
+        dist = np.hypot(delta[:, 0], delta[:, 1])
+        overlap = gap - dist
+        delta = np.where((a > b)[:, None], -delta, delta)
+        pair = np.minimum(a, b) * size + np.maximum(a, b)
+        direction = np.zeros((size * size, 2))
+        np.add.at(direction, pair, delta / np.maximum(dist, 1e-9)[:, None] * overlap[:, None])
+        deepest = np.zeros(size * size)
+        np.maximum.at(deepest, pair, overlap)
+        length = np.maximum(np.hypot(direction[:, 0], direction[:, 1]), 1e-9)
+        step = (direction / length[:, None] * (deepest / 4)[:, None]).reshape(size, size, 2)
+        shift += step.sum(axis=1) - step.sum(axis=0)
+    return places + shift[member]
+
+
+def _push(points: np.ndarray, provinces: np.ndarray, islands: np.ndarray,
+          gaps: tuple[float, float]) -> np.ndarray:
+    """Half of each overlap between two points, as a displacement per point."""
+    pairs = cKDTree(points).query_pairs(max(*gaps, 1.0), output_type="ndarray")
+    push = np.zeros_like(points)
+    if len(pairs) == 0:
+        return push
+    i, j = pairs[:, 0], pairs[:, 1]
+    want = np.where(provinces[i] == provinces[j], 1.0,
+                    np.where(islands[i] == islands[j], gaps[0], gaps[1]))
+    delta = points[i] - points[j]
+    dist = np.hypot(delta[:, 0], delta[:, 1])
+    force = delta / np.maximum(dist, 1e-9)[:, None] * (np.clip(want - dist, 0, None) / 2)[:, None]
+    np.add.at(push, i, force)
+    np.add.at(push, j, -force)
+    return push
+
+
+def spread(
+    places: np.ndarray,
+    provinces: np.ndarray,
+    islands: np.ndarray,
+    gaps: tuple[float, float] = (PROVINCE_GAP, SEA_GAP),
+    steps: int = STEPS,
+) -> np.ndarray:
+    """Step 3: relax points (in cells) until no two lie closer than one cell.
+
+    Parameters
+    ----------
+    places : numpy.ndarray
+        ``(n, 2)`` places in cells; each point is held to its place by a weak spring.
+    provinces, islands : numpy.ndarray
+        Province and island group of each point. Each province is pulled into
+        an ellipse of one cell per regency with the orientation of its places.
+    gaps : tuple of float
+        Spacing in cells between points of different provinces, and of
+        different island groups.
+    steps : int
+        Relaxation steps.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, 2)`` relaxed positions; deterministic for the same input.
+    """
+    member, count = _groups(provinces)
+    turn = np.arange(len(places)) * 2.399963  # golden angle: separates equal places
+    points = places + np.c_[np.cos(turn), np.sin(turn)] * 1e-3
+    shape = _ellipses(places, member, count)[member]
+    for _ in range(steps):
+        centre = np.zeros((len(count), 2))
+        np.add.at(centre, member, points)
+        centre /= count[:, None]
+        points = (points + _push(points, provinces, islands, gaps)
+                  + SPRING * (places - points) + COHESION * _beyond(centre[member] - points, shape))
+    return points
+
+
+def _ellipses(places: np.ndarray, member: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Per group, a map taking offsets to "radii" of an ellipse of ``count`` cells.
+
+    The ellipse has the orientation and (up to 1:3) the elongation of the
+    group's own places, so a long province such as East Java stays long.
+    """
+    maps = np.zeros((len(count), 2, 2))
+    for group, n in enumerate(count):
+        own = places[member == group]
+        cov = np.cov(own.T) if n > 2 else np.eye(2)
+        values, vectors = np.linalg.eigh(cov + 1e-9 * np.eye(2))
+        stretch = float(np.clip(np.sqrt(values[1] / values[0]), 1.0, MAX_ELONGATION))
+        radius = np.sqrt(n / np.pi)
+        axes = np.array([radius / np.sqrt(stretch), radius * np.sqrt(stretch)])
+        maps[group] = (vectors / axes).T
+    return maps
+
+
+def _beyond(offset: np.ndarray, shape: np.ndarray) -> np.ndarray:
+    """The part of each offset that reaches past its ellipse (0 inside it)."""
+    reach = np.linalg.norm(np.einsum("nij,nj->ni", shape, offset), axis=1)
+    return offset * (np.clip(reach - 1, 0, None) / np.maximum(reach, 1e-9))[:, None]
+
+
+def snap(points: np.ndarray) -> np.ndarray:
+    """Step 4: give each point its own integer cell, minimising squared distances.
+
+    Returns ``(n, 2)`` integer ``col, row`` whose minima are 0.
+    """
+    low = np.floor(points.min(axis=0)) - 1
+    high = np.ceil(points.max(axis=0)) + 1
+    cols, rows = np.meshgrid(np.arange(low[0], high[0] + 1), np.arange(low[1], high[1] + 1))
+    cells = np.c_[cols.ravel(), rows.ravel()]
+    cost = ((points[:, None, :] - cells[None, :, :]) ** 2).sum(axis=-1)
+    _, chosen = linear_sum_assignment(cost)
+    cell = cells[chosen].astype(int)
+    return cell - cell.min(axis=0)
+
+
+def layout(
+    regencies: gpd.GeoDataFrame,
+    scale: float = NATIONAL_SCALE,
+    zoom: tuple[float, float] = ISLAND_ZOOM,
+    gaps: tuple[float, float] = (PROVINCE_GAP, SEA_GAP),
+    islands: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Grid cell of every regency: one cell each, near its real place.
+
+    Parameters
+    ----------
+    regencies : geopandas.GeoDataFrame
+        ``code`` (``"32.73"``; the first two digits are the province) and a
+        geometry in longitude/latitude.
+    scale : float
+        Cells per degree between the centres of island groups.
+    zoom : tuple of float
+        Bounds of an island group's own cells per degree.
+    gaps : tuple of float
+        Spacing between provinces and between island groups, in cells.
+    islands : pandas.Series, optional
+        Island group per row; by default the first digit of the code.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code``, ``col`` (0 west), ``row`` (0 north), integers, sorted by
+        code. The same regencies always give the same layout.
+    """
+    order = np.argsort(regencies["code"].to_numpy(), kind="stable")
+    ordered = regencies.iloc[order]
+    codes = ordered["code"].to_numpy().astype(str)
+    geoms = ordered.geometry.to_numpy()
+    lonlat = anchors(geoms)
+    places = np.c_[lonlat[:, 0], -lonlat[:, 1]]
+    group = (np.asarray(islands)[order].astype(str) if islands is not None
+             else np.array([c[:1] for c in codes]))
+    places = zoom_islands(places, shapely.area(geoms), group, scale, zoom)
+    places = separate(places, group, gaps[1])
+    cells = snap(spread(places, np.array([c[:2] for c in codes]), group, gaps))
+    return pd.DataFrame({"code": codes, "col": cells[:, 0], "row": cells[:, 1]})
+
+
+def province_layout(regencies: gpd.GeoDataFrame, province_code: str) -> pd.DataFrame:
+    """Small grid of one province's regencies (for the drilled-in map).
+
+    Same columns as :func:`layout`; the province is scaled to about one cell
+    per regency, so a province of 5 or of 38 regencies fills a compact grid.
+    """
+    part = regencies[regencies["code"].str[:2] == province_code]
+    return layout(part, zoom=(0.0, np.inf), islands=pd.Series("", index=part.index))
+
+
+def province_borders(cells: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
+    """Flags where the cell to the right / below belongs to another province.
+
+    ``cells`` has ``code``, ``col``, ``row``; ``groups`` the province of each
+    row. Returns ``border_right`` and ``border_below`` (1 or 0) per row.
+    """
+    owner = {(c, r): g for c, r, g in zip(cells["col"], cells["row"], groups, strict=True)}
+
+    def other(col: int, row: int, group: str) -> bool:
+        return owner.get((col, row), group) != group
+
+    return pd.DataFrame(
+        {
+            "border_right": [int(other(c + 1, r, g)) for c, r, g in
+                             zip(cells["col"], cells["row"], groups, strict=True)],
+            "border_below": [int(other(c, r + 1, g)) for c, r, g in
+                             zip(cells["col"], cells["row"], groups, strict=True)],
+        },
+        index=cells.index,
+    )
+
+
+SHORT_NAME = re.compile(r"^(Kabupaten|Kota)\s+(Administrasi\s+)?")
+VOWELS = set("AEIOU")
+
+
+def base_name(name: str) -> str:
+    """Regency name without "Kabupaten"/"Kota" (Kota X and Kabupaten X share it).
+
+    >>> base_name("Kota Administrasi Jakarta Utara ")
+    'Jakarta Utara'
+    >>> base_name("Kabupaten Kep. Siau Tagulandang Biaro")
+    'Kepulauan Siau Tagulandang Biaro'
+    """
+    short = SHORT_NAME.sub("", name.strip())
+    return re.sub(r"\bKep\.\s*", "Kepulauan ", short).strip()
+
+
+def _skeleton(word: str) -> str:
+    """First letter, then consonants, then the remaining vowels."""
+    letters = re.sub(r"[^A-Z]", "", word.upper())
+    rest = letters[1:]
+    return letters[:1] + "".join(c for c in rest if c not in VOWELS) + "".join(
+        c for c in rest if c in VOWELS
+    )
+
+
+def _candidates(name: str) -> Iterator[str]:
+    words = [w for w in re.split(r"[\s\-]+", base_name(name)) if w and w.lower() != "dan"]
+    if len(words) >= 3:
+        yield "".join(w[0] for w in words[:4]).upper()
+    if len(words) == 1:
+        skeleton = _skeleton(words[0])
+        yield from (skeleton[:k] for k in (3, 4))
+    else:
+        head = _skeleton(words[0])
+        tail = words[-1][0].upper()
+        yield from (head[:k] + tail for k in (2, 3))
+    letters = re.sub(r"[^A-Z]", "", "".join(words).upper())
+    yield from (letters[:k] for k in range(3, len(letters) + 1))
+
+
+def abbreviations(names: pd.Series, groups: pd.Series) -> list[str]:
+    """Short (3–4 letter) label per regency, unique within its group.
+
+    Kota X and Kabupaten X get the same letters (the chart draws a city as a
+    circle); two differently named regencies of one province never do.
+
+    >>> abbreviations(pd.Series(["Kota Administrasi Jakarta Selatan",
+    ...                          "Kabupaten Ogan Komering Ulu Timur", "Kota Bandung"]),
+    ...               pd.Series(["31", "16", "32"]))
+    ['JKS', 'OKUT', 'BND']
+    """
+    taken: dict[tuple[str, str], str] = {}
+    out = []
+    for name, group in zip(names, groups, strict=True):
+        base = base_name(name)
+        chosen = None
+        for candidate in _candidates(name):
+            owner = taken.get((group, candidate))
+            if owner is None or owner == base:
+                chosen = candidate
+                break
+        chosen = chosen or base.upper()
+        taken[(group, chosen)] = base
+        out.append(chosen)
+    return out
+
+
+def tile_table(regencies: gpd.GeoDataFrame, province_names: dict[str, str]) -> pd.DataFrame:
+    """Everything the tile chart needs that does not change with the data.
+
+    Parameters
+    ----------
+    regencies : geopandas.GeoDataFrame
+        ``code``, ``name`` and geometry of every regency.
+    province_names : dict
+        Province code → name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`TABLE_COLUMNS`: the national cell (``col``, ``row``), the
+        cell in its province's own grid (``pcol``, ``prow``), where a
+        province border runs, the label and whether it is a city.
+    """
+    table = layout(regencies)
+    names = regencies.set_index("code")["name"]
+    table["name"] = names.loc[table["code"]].str.strip().to_numpy()
+    table["province_code"] = table["code"].str[:2]
+    table["province_name"] = table["province_code"].map(province_names)
+    table["kota"] = table["name"].str.startswith("Kota ").astype(int)
+    table["abbr"] = abbreviations(table["name"], table["province_code"])
+    table = table.join(province_borders(table, table["province_code"]))
+    local = pd.concat(
+        province_layout(regencies, code) for code in sorted(table["province_code"].unique())
+    ).rename(columns={"col": "pcol", "row": "prow"})
+    return table.merge(local, on="code", how="left")[TABLE_COLUMNS]
+
+
+# --- chart -----------------------------------------------------------------
+
+DARK_INK = "#111111"
+LIGHT_INK = "#ffffff"
+SQUARE = 0.86  # share of a cell's side a kabupaten square fills (the rest is the gap)
+LABEL_MIN_CELL = 22  # px: smaller cells show no letters (a phone shows colours only)
+LAYOUT_FIELDS = ["code", "name", "province_name", "kota", "abbr"]
+VALUE_TEXTS = ["percent_text", "numerator_text", "denominator_text"]
+GRID_NUMBERS = ("col", "row", "pcol", "prow", "border_right", "border_below")
+MAX_CELL = 64  # px: a province of a few regencies does not blow up to the full width
+NARROW_COLUMNS = "width < 640 ? 2 : 0"  # legend entries: two columns on a phone, else one row
+
+
+def tile_values(
+    values: pd.DataFrame,
+    target: float | None,
+    lang: str,
+    extra: list[str] | None = None,
+) -> pd.DataFrame:
+    """The per-indicator table the chart sends: class and texts of regions with data.
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        As for :func:`utils.charts.choropleth`: ``code``, ``percent``,
+        ``numerator``, ``denominator`` (and the ``extra`` columns).
+    target : float or None
+        Target in percent; the classes are those of :func:`charts.classify`.
+    lang : str
+        Language of the number texts.
+    extra : list of str, optional
+        Further (text) columns to carry for the tooltip.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code``, ``k`` (class index, ``<NA>`` without a percent) and the
+        texts; regions without any number are left out (the chart shows them
+        as "no data").
+    """
+    numbers = values[["percent", "numerator", "denominator"]]
+    kept = values[numbers.notna().any(axis=1)]
+    table = charts.map_values(kept, lang)
+    table["k"] = charts.classify(table["percent"], target).astype("Int8")
+    return table[["code", "k", *VALUE_TEXTS, *(extra or [])]].reset_index(drop=True)
+
+
+def _palette(target: float | None, lang: str) -> tuple[list[str], list[str]]:
+    names = charts.class_labels(target, lang)
+    colours = charts.BELOW + (charts.AT_OR_ABOVE if len(names) == 6 else charts.AT_OR_ABOVE[-1:])
+    return names, colours
+
+
+def _is_dark(colour: str) -> bool:
+    red, green, blue = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.45
+
+
+def _grid(layout: pd.DataFrame, province: str | None) -> tuple[pd.DataFrame, str, str]:
+    """The rows drawn and the names of their column/row fields."""
+    if province is None:
+        return layout, "col", "row"
+    return layout[layout["code"].str[:2] == province], "pcol", "prow"
+
+
+def _source(layout: pd.DataFrame, layout_url: str | None, cols: list[str]) -> alt.Chart:
+    if layout_url is None:
+        return alt.Chart(layout[cols].reset_index(drop=True))
+    parse = {c: "number" for c in cols if c in (*GRID_NUMBERS, "kota")}
+    parse.update({c: "string" for c in cols if c in ("code", "abbr", "name", "province_name")})
+    return alt.Chart(alt.UrlData(layout_url, format=alt.DataFormat(type="csv", parse=parse)))
+
+
+def _tiles(base: alt.Chart, x: str, y: str, colour: alt.Color, tooltip: list,
+           labels: dict[str, str]) -> alt.Chart:
+    kinds = [labels.get("kabupaten", "Kabupaten"), labels.get("kota", "Kota")]
+    return (
+        base.transform_calculate(kind=f"datum.kota ? {json.dumps(kinds[1])} : "
+                                      f"{json.dumps(kinds[0])}")
+        .mark_point(filled=True, opacity=1, strokeWidth=0,
+                    size=alt.ExprRef(f"pow(cell * {SQUARE}, 2)"))
+        .encode(
+            x=x, y=y, color=colour, tooltip=tooltip,
+            shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=["square", "circle"]),
+                            legend=alt.Legend(title=None, orient="none", labelFontSize=15,
+                                              legendX=alt.ExprRef("left"),
+                                              legendY=alt.ExprRef("grid_height + 8"),
+                                              direction="horizontal", symbolSize=220,
+                                              symbolFillColor="#777777", symbolStrokeWidth=0,
+                                              labelColor="#111111")),
+        )
+    )
+
+
+def _letters(base: alt.Chart, x: str, y: str, dark: list[str], tooltip: list) -> alt.Chart:
+    return base.mark_text(
+        fontSize=alt.ExprRef("min(17, cell * (length(datum.abbr) > 3 ? 0.3 : 0.38))"),
+        fontWeight="bold",
+        opacity=alt.ExprRef(f"cell >= {LABEL_MIN_CELL} ? 1 : 0"), baseline="middle",
+    ).encode(
+        x=x, y=y, text="abbr:N", tooltip=tooltip,
+        color=alt.condition(alt.FieldOneOfPredicate(field="band", oneOf=dark),
+                            alt.value(LIGHT_INK), alt.value(DARK_INK)),
+    )
+
+
+def _borders(base: alt.Chart, col: str, row: str, scales: dict) -> list[alt.Chart]:
+    """Rules between neighbouring cells of different provinces."""
+    rule = {"stroke": "#222222", "strokeWidth": alt.ExprRef("max(1, cell / 14)")}
+    right = base.transform_filter("datum.border_right").transform_calculate(
+        bx=f"datum.{col} + 1", by=f"datum.{row}", by2=f"datum.{row} + 1"
+    ).mark_rule(**rule).encode(x=alt.X("bx:Q", scale=scales["x"], axis=None), y=alt.Y(
+        "by:Q", scale=scales["y"], axis=None), y2="by2:Q")
+    below = base.transform_filter("datum.border_below").transform_calculate(
+        bx=f"datum.{col}", bx2=f"datum.{col} + 1", by=f"datum.{row} + 1"
+    ).mark_rule(**rule).encode(x=alt.X("bx:Q", scale=scales["x"], axis=None), x2="bx2:Q",
+                               y=alt.Y("by:Q", scale=scales["y"], axis=None))
+    return [right, below]
+
+
+def _size_params(ncols: int, nrows: int, max_height: int | None) -> list[alt.Parameter]:
+    """``cell`` (px per cell, square), ``left`` (offset that centres the grid), its height."""
+    cell = f"min({MAX_CELL}, width / {ncols})"
+    if max_height:
+        cell = f"min({cell}, {max_height} / {nrows})"
+    return [alt.param(name="cell", expr=cell),
+            alt.param(name="left", expr=f"(width - cell * {ncols}) / 2"),
+            alt.param(name="grid_height", expr=f"cell * {nrows}")]
+
+
+def tile_chart(
+    layout: pd.DataFrame,
+    values: pd.DataFrame,
+    target: float | None,
+    labels: dict[str, str],
+    lang: str = "id",
+    *,
+    layout_url: str | None = None,
+    province: str | None = None,
+    extra_tooltip: dict[str, str] | None = None,
+    max_height: int | None = None,
+) -> alt.LayerChart:
+    """Tile grid of coverage: one equal cell per regency, coloured as the choropleth.
+
+    Parameters
+    ----------
+    layout : pandas.DataFrame
+        :func:`tile_table` (e.g. read from ``tilegrid.csv``).
+    values : pandas.DataFrame
+        As for :func:`utils.charts.choropleth`: ``code``, ``percent``,
+        ``numerator``, ``denominator``; regions missing here are grey and
+        named ``labels["no_data"]`` in the legend, never zero.
+    target : float or None
+        Target in percent; classes and colours are those of the choropleth.
+    labels : dict
+        Texts: ``legend``, ``no_data``, ``region``, ``province``,
+        ``percent``, ``numerator``, ``denominator``; optionally
+        ``kabupaten`` and ``kota`` (shape legend: squares and circles).
+    lang : str
+        Language of number formats.
+    layout_url : str, optional
+        Address of the same table as a CSV the browser fetches and caches;
+        then only the per-indicator values travel with the chart.
+    province : str, optional
+        Province code: draw only its regencies on its own small grid.
+    extra_tooltip : dict, optional
+        Column of ``values`` → tooltip title, shown after the standard fields.
+    max_height : int, optional
+        Largest height of the grid in pixels (e.g. to fit a projector
+        screen under the page's controls); the grid is then centred.
+
+    Returns
+    -------
+    altair.LayerChart
+        Width follows the container and cells stay square (the height is
+        derived from the width); letters show only where a cell is at
+        least ``LABEL_MIN_CELL`` pixels wide.
+    """
+    extra = extra_tooltip or {}
+    grid, col, row = _grid(layout, province)
+    ncols, nrows = int(grid[col].max()) + 1, int(grid[row].max()) + 1
+    names, colours = _palette(target, lang)
+    table = tile_values(values, target, lang, list(extra))
+    scales = {
+        "x": alt.Scale(domain=[0, ncols], nice=False, zero=False,
+                       range=[alt.ExprRef("left"), alt.ExprRef(f"left + cell * {ncols}")]),
+        "y": alt.Scale(domain=[0, nrows], nice=False, zero=False,
+                       range=[0, alt.ExprRef("grid_height")]),
+    }
+    x = alt.X("cx:Q", scale=scales["x"], axis=None)
+    y = alt.Y("cy:Q", scale=scales["y"], axis=None)
+    colour = alt.Color(
+        "band:N",
+        scale=alt.Scale(domain=[*names, labels["no_data"]],
+                        range=[*colours, charts.NO_DATA_COLOUR]),
+        legend=alt.Legend(title=labels["legend"], orient="top", direction="horizontal",
+                          columns=alt.ExprRef(NARROW_COLUMNS),
+                          labelFontSize=15, titleFontSize=15, symbolSize=260, labelLimit=300,
+                          titleOrient="left", labelColor="#111111", titleColor="#111111"),
+    )
+    tooltip = [
+        alt.Tooltip("name:N", title=labels["region"]),
+        alt.Tooltip("province_name:N", title=labels["province"]),
+        alt.Tooltip("percent_text:N", title=labels["percent"]),
+        alt.Tooltip("numerator_text:N", title=labels["numerator"]),
+        alt.Tooltip("denominator_text:N", title=labels["denominator"]),
+        *(alt.Tooltip(f"{field}:N", title=title) for field, title in extra.items()),
+    ]
+    fields = ["k", *VALUE_TEXTS, *extra]
+    cols = [*LAYOUT_FIELDS, col, row] + (["border_right", "border_below"] if province is None
+                                         else [])
+    base = _source(grid, layout_url, cols)
+    if province is not None and layout_url is not None:
+        base = base.transform_filter(f"slice(datum.code, 0, 2) === {json.dumps(province)}")
+    base = base.transform_calculate(cx=f"datum.{col} + 0.5", cy=f"datum.{row} + 0.5")
+    valued = base.transform_lookup(
+        lookup="code", from_=alt.LookupData(table, "code", fields)
+    ).transform_calculate(
+        band=f"isValid(datum.k) ? {json.dumps(names)}[datum.k] : {json.dumps(labels['no_data'])}"
+    )
+    dark = [n for n, c in zip(names, colours, strict=True) if _is_dark(c)]
+    layers = [_tiles(valued, x, y, colour, tooltip, labels)]
+    if province is None:
+        layers += _borders(base, col, row, scales)
+    layers.append(_letters(valued, x, y, dark, tooltip))
+    return (
+        alt.layer(*layers)
+        .add_params(*_size_params(ncols, nrows, max_height))
+        .properties(width="container", height=1,
+                    padding={"left": 0, "top": 0, "right": 0, "bottom": 40},
+                    autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+        .configure_view(stroke=None)
+    )
