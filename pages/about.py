@@ -11,6 +11,11 @@ from utils.i18n import t
 lang = st.session_state.get("lang", "id")
 st.title(t("about.title", lang))
 st.markdown(t("about.body", lang))
+st.subheader(t("region.definitions", lang))
+for item in cached.indicator_defs().values():  # each indicator's numerator and denominator
+    st.markdown(t("region.definition_line", lang, indicator=item.label(lang),
+                  numerator=item.numerator_en if lang == "en" else item.numerator_id,
+                  denominator=item.denominator_en if lang == "en" else item.denominator_id))
 st.subheader(t("about.sources", lang))
 for repo in sources.load_manifest()["repositories"]:
     st.markdown(t("about.source_line", lang, **repo))

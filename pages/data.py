@@ -12,7 +12,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from pages import cached
+from pages import access, cached
 from utils import export
 from utils.columns import REGION_FIELDS, load_vocabulary
 from utils.i18n import t
@@ -348,7 +348,12 @@ def main() -> None:
     """The Data page."""
     lang = st.session_state.get("lang", "id")
     st.title(t("data.title", lang))
+    if access.is_public():  # never registered in public mode; refuse if reached anyway
+        st.info(t("access.public_refused", lang))
+        return
     st.caption(t("data.intro", lang))
+    if not access.require_sign_in(lang):  # everything below can write
+        return
     try:
         regions = cached.region_table()
     except (OSError, ValueError):

@@ -132,7 +132,7 @@ title = t(
     scope=scope_name,
     date=format_date(period, lang),
 )
-heading.subheader(f"Indonesia › {title}" if scope else title)
+heading.subheader(t("map.crumb_title", lang, title=title) if scope else title)
 if scope:  # the breadcrumb leads back
     back.button(
         t("map.back", lang),

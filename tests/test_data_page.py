@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from utils import auth
 from utils.regions import build_regions
 from utils.store import Store
 
@@ -15,6 +16,7 @@ UPSTREAM = Path(__file__).resolve().parents[2] / "shared" / "upstream" / "wilaya
 KALTIM = ROOT / "tests" / "fixtures" / "import" / "kaltim_ktp_2022.csv"
 PAGE = str(ROOT / "pages" / "data.py")
 TIMEOUT = 30
+TEST_HASH = auth.hash_password("test-only-password", salt=b"capaian-test-salt", n=2**4)
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +35,16 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def store_dir(tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CAPAIAN_STORE_DIR", str(tmp_path / "store"))
     monkeypatch.setenv("CAPAIAN_CACHE_DIR", str(cache_dir))
+    monkeypatch.delenv("CAPAIAN_MODE", raising=False)
     return tmp_path / "store"
 
 
 def page(lang: str = "id") -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
     at.session_state["lang"] = lang
+    # The page writes only for a signed-in session (sign-in itself: tests/test_public_mode.py).
+    at.secrets["access"] = {"password_hash": TEST_HASH}
+    at.session_state["access_signed_in"] = auth.fingerprint(TEST_HASH)
     return at.run()
 
 
