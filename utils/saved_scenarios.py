@@ -1,0 +1,249 @@
+"""Named what-if scenarios saved as JSON in the store (``<store>/scenarios``).
+
+Layout::
+
+    scenarios/
+      <slug>/v0001.json   one file per save; a new save of the same name adds
+      <slug>/v0002.json   the next version, earlier ones are kept as they were
+      .lock               serialises writers (fcntl.flock)
+
+The slug is made from the name (ASCII letters, digits, hyphens) plus a short
+hash of the whole name, so names differing only in accents or punctuation
+stay apart and no user text ever becomes a path of its own. Names are plain
+text: control characters are dropped, spaces collapsed, the length limited.
+Each file is written atomically (:mod:`utils.atomic`) and never rewritten.
+A file that cannot be read or has the wrong shape raises
+:class:`ScenarioError` (with a message key) instead of crashing the page;
+:func:`list_saved` skips such files and names them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import re
+import time
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from utils.atomic import write_text
+
+FORMAT = 1
+NAME_MAX = 80
+LOCK_TIMEOUT = 10.0
+MAX_FILE_BYTES = 200_000
+VERSION_FILE = re.compile(r"^v(\d{4,})\.json$")
+SLUG = re.compile(r"^[a-z0-9-]{1,60}$")
+
+
+class ScenarioError(Exception):
+    """A saved scenario could not be saved or read; ``key`` names the message."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def folder(store_root: Path) -> Path:
+    """Where scenarios live: ``<store root>/scenarios``."""
+    return Path(store_root) / "scenarios"
+
+
+def clean_name(text: object) -> str:
+    """A scenario name as plain text: no control characters, single spaces.
+
+    Raises
+    ------
+    ScenarioError
+        ``whatif.saved.name_empty`` or ``whatif.saved.name_long``.
+
+    Examples
+    --------
+    >>> clean_name("  Jemput bola\\n  SMA   2026 ")
+    'Jemput bola SMA 2026'
+    """
+    raw = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in str(text or ""))
+    name = " ".join(raw.split())
+    if not name:
+        raise ScenarioError("whatif.saved.name_empty")
+    if len(name) > NAME_MAX:
+        raise ScenarioError("whatif.saved.name_long", limit=NAME_MAX)
+    return name
+
+
+def slug(name: str) -> str:
+    """Folder name of a scenario: readable ASCII part plus an 8-digit hash.
+
+    Examples
+    --------
+    >>> slug("Jemput bola SMA 2026")[:20]
+    'jemput-bola-sma-2026'
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    readable = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40] or "skenario"
+    digest = hashlib.sha256(name.casefold().encode("utf-8")).hexdigest()[:8]
+    return f"{readable}-{digest}"
+
+
+@contextmanager
+def _locked(root: Path) -> Iterator[None]:
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "a+b") as handle:
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise ScenarioError("whatif.saved.busy") from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _version_numbers(path: Path) -> list[int]:
+    if not path.is_dir():
+        return []
+    return sorted(int(m.group(1)) for p in path.iterdir() if (m := VERSION_FILE.match(p.name)))
+
+
+def save(
+    store_root: Path, name: str, scenario: dict, user: str = "", baseline_period: str = ""
+) -> dict:
+    """Save a scenario under ``name`` as a new version; earlier versions stay.
+
+    Parameters
+    ----------
+    store_root : Path
+        The store folder (``utils.store.Store().root``).
+    name : str
+        User text; cleaned with :func:`clean_name`.
+    scenario : dict
+        :func:`utils.scenario.to_dict` of the scenario.
+    user : str
+        Who saved it (for the record).
+    baseline_period : str
+        The period the scenario was made against.
+
+    Returns
+    -------
+    dict
+        The saved record (``name``, ``slug``, ``version``, ``saved_at`` …).
+    """
+    clean = clean_name(name)
+    if not isinstance(scenario, dict):
+        raise ScenarioError("whatif.saved.invalid", file=clean)
+    root = folder(store_root)
+    key = slug(clean)
+    with _locked(root):
+        number = max(_version_numbers(root / key), default=0) + 1
+        record = {
+            "format": FORMAT,
+            "name": clean,
+            "slug": key,
+            "version": number,
+            "saved_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "saved_by": str(user)[:NAME_MAX],
+            "baseline_period": str(baseline_period),
+            "scenario": scenario,
+        }
+        path = root / key / f"v{number:04d}.json"
+        if path.exists():  # never overwrite a saved version
+            raise ScenarioError("whatif.saved.busy")
+        write_text(path, json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True))
+    return record
+
+
+def _validated(record: object, path: Path) -> dict:
+    """The record if it has the expected shape, else :class:`ScenarioError`."""
+    shape_ok = (
+        isinstance(record, dict)
+        and record.get("format") == FORMAT
+        and isinstance(record.get("name"), str)
+        and isinstance(record.get("version"), int)
+        and isinstance(record.get("scenario"), dict)
+        and isinstance(record.get("saved_at", ""), str)
+    )
+    if not shape_ok:
+        raise ScenarioError("whatif.saved.invalid", file=path.name)
+    try:
+        name = clean_name(record["name"])
+    except ScenarioError:
+        raise ScenarioError("whatif.saved.invalid", file=path.name) from None
+    return {
+        **record,
+        "name": name,
+        "slug": path.parent.name,
+        "saved_by": str(record.get("saved_by", ""))[:NAME_MAX],
+        "baseline_period": str(record.get("baseline_period", ""))[:10],
+    }
+
+
+def read(path: Path) -> dict:
+    """Read and check one saved file.
+
+    Raises
+    ------
+    ScenarioError
+        ``whatif.saved.broken`` (unreadable, too large or not JSON) or
+        ``whatif.saved.invalid`` (JSON of the wrong shape).
+    """
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ScenarioError("whatif.saved.broken", file=path.name, error="too large")
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ScenarioError(
+            "whatif.saved.broken", file=path.name, error=type(error).__name__
+        ) from None
+    return _validated(record, path)
+
+
+def load(store_root: Path, key: str, version: int | None = None) -> dict:
+    """A saved scenario by slug: the latest version, or the one asked for."""
+    if not SLUG.match(str(key)):
+        raise ScenarioError("whatif.saved.unknown", name=str(key)[:NAME_MAX])
+    path = folder(store_root) / key
+    numbers = _version_numbers(path)
+    if not numbers or (version is not None and version not in numbers):
+        raise ScenarioError("whatif.saved.unknown", name=key)
+    return read(path / f"v{(version or numbers[-1]):04d}.json")
+
+
+def versions(store_root: Path, key: str) -> list[int]:
+    """Version numbers saved under a slug, oldest first."""
+    return _version_numbers(folder(store_root) / key) if SLUG.match(str(key)) else []
+
+
+def list_saved(store_root: Path) -> tuple[list[dict], list[str]]:
+    """Latest version of every saved scenario (by name) and the files that failed.
+
+    Returns
+    -------
+    (list of dict, list of str)
+        Records sorted by name, and ``"<slug>/<file>"`` of each unreadable
+        latest version (older good versions are not used in their place, so
+        nothing silently goes back in time).
+    """
+    root = folder(store_root)
+    if not root.is_dir():
+        return [], []
+    found, broken = [], []
+    for path in sorted(p for p in root.iterdir() if p.is_dir() and SLUG.match(p.name)):
+        numbers = _version_numbers(path)
+        if not numbers:
+            continue
+        latest = path / f"v{numbers[-1]:04d}.json"
+        try:
+            found.append({**read(latest), "versions": len(numbers)})
+        except ScenarioError:
+            broken.append(f"{path.name}/{latest.name}")
+    return sorted(found, key=lambda r: r["name"].casefold()), broken

@@ -1,0 +1,774 @@
+"""What-if simulation of targets, outreach and population growth (pure, vectorised).
+
+The model, per regency and indicator, for a horizon of ``m`` months::
+
+    growth factor        = (1 + yearly_growth) ** (m / 12)
+    projected numerator  = numerator + outreach × m
+    projected denominator = denominator × growth factor
+    projected coverage   = projected numerator / projected denominator × 100
+
+Nothing is capped: coverage above 100 % stays above 100 %. ``outreach`` is
+the number of extra recordings per month *in each regency* that receives
+outreach ("jemput bola"); ``yearly_growth`` is the yearly growth of the
+denominator (new 17-year-olds becoming wajib KTP, newborns entering the KIA
+and birth-certificate base). The same outreach, months and growth apply to
+every indicator.
+
+"Meets the target" and the gap in people use the rule of
+:func:`utils.attainment.gap_people`, ``ceil(target % × denominator −
+numerator)``, never negative, computed exactly on integer-scaled values
+(targets are taken to 1/10 000 of a percent), so a scenario without any
+change reproduces the baseline exactly. Every function works on whole
+arrays (all 514 regencies at once); none touches files or Streamlit.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from utils.formatting import format_number, format_percent
+from utils.i18n import t
+from utils.summary import MONTHS
+from utils.targets import Target, target_for
+
+TARGET_SCALE = 10_000
+"""Targets are compared as integers of 1/10 000 percent (99.3 % → 993 000)."""
+PERCENT_SCALE = 100 * TARGET_SCALE
+
+TARGET_MIN, TARGET_MAX = 0.0, 100.0
+OUTREACH_MAX, OUTREACH_STEP = 5000, 50
+MONTHS_MAX = 36
+GROWTH_MIN, GROWTH_MAX = -2.0, 5.0
+MAX_REGIONS = 600
+"""Most outreach region codes a scenario may name (there are 552 regions)."""
+
+CATEGORIES = ("newly_failing", "newly_passing", "still_meeting", "still_below", "no_data")
+"""Change of status against the baseline (targets in force, now), map order."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The planner's choices (every slider of the what-if page).
+
+    Attributes
+    ----------
+    targets : dict
+        National target in percent per indicator id.
+    scope : str or None
+        Province or regency code whose override applies (``None``: none).
+    overrides : dict
+        Target in percent per indicator for every regency inside ``scope``.
+    outreach : float
+        Extra recordings per month in each regency that receives outreach.
+    outreach_regions : tuple of str
+        Province or regency codes receiving outreach; empty means all.
+    months : int
+        Months from the baseline period to the deadline.
+    growth : float
+        Yearly growth of the denominator in percent (``1.2`` = 1.2 % a year).
+    indicator : str
+        Indicator whose map and table are shown.
+    """
+
+    targets: dict[str, float] = field(default_factory=dict)
+    scope: str | None = None
+    overrides: dict[str, float] = field(default_factory=dict)
+    outreach: float = 0.0
+    outreach_regions: tuple[str, ...] = ()
+    months: int = 0
+    growth: float = 0.0
+    indicator: str = "ktp_el"
+
+
+# --- the model -------------------------------------------------------------------------------
+
+
+def growth_factors(months: int, yearly_growth: float) -> np.ndarray:
+    """Growth factor of the denominator after 0, 1, …, ``months`` months.
+
+    Parameters
+    ----------
+    months : int
+        Horizon in months (0 or more).
+    yearly_growth : float
+        Yearly growth as a fraction (``0.012`` = 1.2 %).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(1 + yearly_growth) ** (k / 12)`` for ``k = 0 … months``; the first
+        is exactly 1.
+
+    Examples
+    --------
+    >>> growth_factors(12, 0.02)[[0, 12]].tolist()
+    [1.0, 1.02]
+    """
+    steps = np.arange(int(months) + 1, dtype=float)
+    factors = np.power(1.0 + float(yearly_growth), steps / 12.0)
+    factors[0] = 1.0
+    return factors
+
+
+def growth_factor(months: int, yearly_growth: float) -> float:
+    """``(1 + yearly_growth) ** (months / 12)`` (the last of :func:`growth_factors`)."""
+    return float(growth_factors(months, yearly_growth)[-1])
+
+
+def project(
+    numerator: np.ndarray,
+    denominator: np.ndarray,
+    outreach: np.ndarray | float,
+    months: int,
+    yearly_growth: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Projected numerator and denominator at the deadline.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        ``numerator + outreach × months`` and ``denominator × growth factor``;
+        missing values stay missing.
+    """
+    num = np.asarray(numerator, dtype=float) + np.asarray(outreach, dtype=float) * int(months)
+    den = np.asarray(denominator, dtype=float) * growth_factor(months, yearly_growth)
+    return num, den
+
+
+def coverage_percent(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """``numerator / denominator × 100``; NaN where the denominator is missing or ≤ 0."""
+    num = np.asarray(numerator, dtype=float)
+    den = np.asarray(denominator, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, 100.0 * num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def scaled_target(target: np.ndarray | float) -> np.ndarray:
+    """Targets as integers of 1/10 000 percent (NaN stays NaN)."""
+    return np.round(np.asarray(target, dtype=float) * TARGET_SCALE)
+
+
+def shortfall(
+    numerator: np.ndarray, denominator: np.ndarray, target: np.ndarray | float
+) -> np.ndarray:
+    """People missing to reach the target, before rounding up, times :data:`PERCENT_SCALE`.
+
+    ``target × denominator − numerator × 100`` on integer-scaled values: exact
+    for whole counts, so the sign decides "meets" without rounding doubt.
+    """
+    num = np.asarray(numerator, dtype=float)
+    den = np.asarray(denominator, dtype=float)
+    return scaled_target(target) * den - num * PERCENT_SCALE
+
+
+def known(numerator: np.ndarray, denominator: np.ndarray, target: np.ndarray | float) -> np.ndarray:
+    """True where numerator, a positive denominator and the target are all known."""
+    num = np.asarray(numerator, dtype=float)
+    den = np.asarray(denominator, dtype=float)
+    tgt = np.broadcast_to(np.asarray(target, dtype=float), np.broadcast(num, den).shape)
+    return ~np.isnan(num) & ~np.isnan(den) & (np.nan_to_num(den) > 0) & ~np.isnan(tgt)
+
+
+def gaps(numerator: np.ndarray, denominator: np.ndarray, target: np.ndarray | float) -> np.ndarray:
+    """People still missing per region: ``ceil(target % × denominator − numerator)``, ≥ 0.
+
+    The rule of :func:`utils.attainment.gap_people`, vectorised. NaN where a
+    figure or the target is missing.
+
+    Examples
+    --------
+    >>> gaps(np.array([95970, 102440]), np.array([100000, 100000]), 99.3).tolist()
+    [3330.0, 0.0]
+    """
+    missing = shortfall(numerator, denominator, target)
+    people = np.maximum(-np.floor_divide(-missing, PERCENT_SCALE), 0.0)
+    return np.where(known(numerator, denominator, target), people, np.nan)
+
+
+def meets(
+    numerator: np.ndarray, denominator: np.ndarray, target: np.ndarray | float
+) -> pd.arrays.BooleanArray:
+    """Whether each region meets its target (``<NA>`` where unknown)."""
+    ok = shortfall(numerator, denominator, target) <= 0
+    return pd.arrays.BooleanArray(
+        np.asarray(ok, dtype=bool), ~known(numerator, denominator, target)
+    )
+
+
+def reach_month(
+    numerator: np.ndarray,
+    denominator: np.ndarray,
+    target: np.ndarray,
+    outreach: np.ndarray | float,
+    months: int,
+    yearly_growth: float,
+) -> np.ndarray:
+    """First month (0 … ``months``) from which a region meets its target up to the deadline.
+
+    Month 0 is the baseline period. NaN when the region does not meet the
+    target at the deadline (shown as "tidak tercapai") or a figure is
+    missing. Growth can make a region fall back below the target after
+    reaching it; the month returned is the one from which it stays met, so a
+    month is given exactly when the target is met at the deadline.
+
+    Examples
+    --------
+    >>> reach_month(np.array([900.0]), np.array([1000.0]), np.array([95.0]), 10.0, 12, 0.0)
+    array([5.])
+    """
+    num = np.asarray(numerator, dtype=float)[:, None]
+    den = np.asarray(denominator, dtype=float)[:, None]
+    steps = np.arange(int(months) + 1, dtype=float)
+    extra = np.asarray(outreach, dtype=float).reshape(-1, 1) * steps
+    met = (
+        shortfall(
+            num + extra,
+            den * growth_factors(months, yearly_growth),
+            np.asarray(target, dtype=float)[:, None],
+        )
+        <= 0
+    )
+    stays = np.flip(np.logical_and.accumulate(np.flip(met, axis=1), axis=1), axis=1)
+    first = np.argmax(stays, axis=1).astype(float)
+    ok = stays[:, -1] & known(num[:, 0], den[:, 0], target)
+    return np.where(ok, first, np.nan)
+
+
+def meeting_by_month(
+    numerator: np.ndarray,
+    denominator: np.ndarray,
+    target: np.ndarray,
+    outreach: np.ndarray | float,
+    months: int,
+    yearly_growth: float,
+) -> np.ndarray:
+    """How many regions meet their target in each month 0 … ``months``."""
+    num = np.asarray(numerator, dtype=float)[:, None]
+    den = np.asarray(denominator, dtype=float)[:, None]
+    steps = np.arange(int(months) + 1, dtype=float)
+    extra = np.asarray(outreach, dtype=float).reshape(-1, 1) * steps
+    met = (
+        shortfall(
+            num + extra,
+            den * growth_factors(months, yearly_growth),
+            np.asarray(target, dtype=float)[:, None],
+        )
+        <= 0
+    )
+    ok = known(num[:, 0], den[:, 0], target)[:, None]
+    return (met & ok).sum(axis=0)
+
+
+def change_category(before: pd.array, after: pd.array) -> np.ndarray:
+    """Status change per region: one of :data:`CATEGORIES`.
+
+    Examples
+    --------
+    >>> change_category(pd.array([True, False, True, False, None], dtype="boolean"),
+    ...                 pd.array([False, True, True, False, True], dtype="boolean")).tolist()
+    ['newly_failing', 'newly_passing', 'still_meeting', 'still_below', 'no_data']
+    """
+    was = np.asarray(pd.array(before, dtype="boolean").fillna(False), dtype=bool)
+    now = np.asarray(pd.array(after, dtype="boolean").fillna(False), dtype=bool)
+    unknown = np.asarray(pd.isna(before)) | np.asarray(pd.isna(after))
+    out = np.select(
+        [unknown, was & ~now, ~was & now, was & now],
+        ["no_data", "newly_failing", "newly_passing", "still_meeting"],
+        default="still_below",
+    )
+    return out.astype(object)
+
+
+# --- targets per region ----------------------------------------------------------------------
+
+
+def in_force_targets(
+    targets: pd.DataFrame, indicator: str, year: int, regions: pd.DataFrame
+) -> pd.DataFrame:
+    """Target in force for every regency and the scope it was set for.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code, target, target_scope`` with ``target_scope`` one of
+        ``national``, ``province``, ``regency`` (NaN target and scope when no
+        target applies). Looked up once per province and once per regency
+        that has a target of its own.
+    """
+    regs = regions[regions["level"] == "regency"][["code", "province_code"]]
+    own = set(targets["scope"])
+    found: dict[str, Target | None] = {
+        p: target_for(targets, indicator, year, p) for p in regs["province_code"].unique()
+    }
+    rows = []
+    for code, province in zip(regs["code"], regs["province_code"], strict=True):
+        hit = target_for(targets, indicator, year, code) if code in own else found[province]
+        rows.append(
+            (code, hit.percent if hit else np.nan, _scope_level(hit.scope) if hit else np.nan)
+        )
+    return pd.DataFrame(rows, columns=["code", "target", "target_scope"])
+
+
+def _scope_level(scope: str) -> str:
+    if scope == "national":
+        return "national"
+    return "regency" if "." in scope else "province"
+
+
+def baseline(rows: pd.DataFrame, regions: pd.DataFrame, in_force: pd.DataFrame) -> pd.DataFrame:
+    """One row per regency (data or not) with its baseline figures and target in force.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Coverage rows of one indicator and period (``code``, ``numerator``,
+        ``denominator``).
+    regions : pandas.DataFrame
+        The region reference.
+    in_force : pandas.DataFrame
+        :func:`in_force_targets` of the same indicator.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code, name, province_code, province_name, numerator, denominator,
+        target, target_scope``, sorted by code.
+    """
+    regs = regions[regions["level"] == "regency"][
+        ["code", "name", "province_code", "province_name"]
+    ]
+    out = regs.merge(rows[["code", "numerator", "denominator"]], on="code", how="left")
+    out = out.merge(in_force, on="code", how="left")
+    out["numerator"] = out["numerator"].astype(float)
+    out["denominator"] = out["denominator"].astype(float)
+    return out.sort_values("code").reset_index(drop=True)
+
+
+def in_scope(codes: pd.Series, province_codes: pd.Series, scope: str | None) -> np.ndarray:
+    """True for regencies inside ``scope`` (a province or regency code)."""
+    if not scope:
+        return np.zeros(len(codes), dtype=bool)
+    return np.asarray((codes == scope) | (province_codes == scope), dtype=bool)
+
+
+def scenario_targets(
+    base: pd.DataFrame, national: float, scope: str | None = None, override: float | None = None
+) -> np.ndarray:
+    """Target per regency under a scenario.
+
+    The national target replaces the target in force wherever that target is
+    the national one (or none is in force); targets set for a province or a
+    regency stay; the override replaces every target inside ``scope``.
+    """
+    narrower = base["target_scope"].isin(["province", "regency"]).to_numpy()
+    out = np.where(narrower, base["target"].to_numpy(dtype=float), float(national))
+    if override is not None and scope:
+        out = np.where(in_scope(base["code"], base["province_code"], scope), float(override), out)
+    return out
+
+
+def outreach_per_region(
+    base: pd.DataFrame, outreach: float, regions: tuple[str, ...] = ()
+) -> np.ndarray:
+    """Extra recordings per month for each regency (only the picked ones, if any)."""
+    if not regions:
+        return np.full(len(base), float(outreach))
+    picked = base["code"].isin(regions) | base["province_code"].isin(regions)
+    return np.where(picked.to_numpy(), float(outreach), 0.0)
+
+
+# --- a whole scenario ------------------------------------------------------------------------
+
+
+def evaluate(base: pd.DataFrame, scenario: Scenario, indicator: str) -> pd.DataFrame:
+    """Per-regency result of a scenario for one indicator.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``base`` plus ``percent_now``, ``meets_base`` and ``gap_base`` (targets
+        in force, now: the baseline), ``scenario_target``, ``meets_now`` (the
+        scenario's target, now), ``outreach``, ``numerator_end``,
+        ``denominator_end``, ``percent_end``, ``meets_end``, ``gap_end``,
+        ``reach_month`` and ``category`` (see :data:`CATEGORIES`).
+    """
+    num, den = base["numerator"].to_numpy(float), base["denominator"].to_numpy(float)
+    in_force = base["target"].to_numpy(float)
+    national = scenario.targets.get(indicator, np.nan)
+    target = scenario_targets(base, national, scenario.scope, scenario.overrides.get(indicator))
+    extra = outreach_per_region(base, scenario.outreach, scenario.outreach_regions)
+    growth = scenario.growth / 100.0
+    num_end, den_end = project(num, den, extra, scenario.months, growth)
+    meets_base, meets_end = meets(num, den, in_force), meets(num_end, den_end, target)
+    columns = {column: base[column].to_numpy() for column in base.columns}
+    columns.update(
+        {
+            "percent_now": coverage_percent(num, den),
+            "meets_base": meets_base,
+            "gap_base": gaps(num, den, in_force),
+            "scenario_target": target,
+            "meets_now": meets(num, den, target),
+            "outreach": extra,
+            "numerator_end": num_end,
+            "denominator_end": den_end,
+            "percent_end": coverage_percent(num_end, den_end),
+            "meets_end": meets_end,
+            "gap_end": gaps(num_end, den_end, target),
+            "reach_month": reach_month(num, den, target, extra, scenario.months, growth),
+            "category": change_category(meets_base, meets_end),
+        }
+    )
+    return pd.DataFrame(columns, index=base.index)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Counts and sums of one indicator's result (regions with data and target)."""
+
+    regions: int
+    with_data: int
+    meeting_base: int
+    meeting_now: int
+    meeting_end: int
+    newly_passing: int
+    newly_failing: int
+    gap_base: int
+    gap_end: int
+
+
+def totals(result: pd.DataFrame) -> Totals:
+    """Sum up :func:`evaluate` (gaps are sums of the regions' own gaps)."""
+    counts = result["category"].value_counts()
+    return Totals(
+        regions=len(result),
+        with_data=int(result["meets_end"].notna().sum()),
+        meeting_base=int(result["meets_base"].fillna(False).sum()),
+        meeting_now=int(result["meets_now"].fillna(False).sum()),
+        meeting_end=int(result["meets_end"].fillna(False).sum()),
+        newly_passing=int(counts.get("newly_passing", 0)),
+        newly_failing=int(counts.get("newly_failing", 0)),
+        gap_base=int(np.nansum(result["gap_base"].to_numpy(float))),
+        gap_end=int(np.nansum(result["gap_end"].to_numpy(float))),
+    )
+
+
+def scope_sums(
+    result: pd.DataFrame, scope: str | None, end: bool = True
+) -> tuple[float, float] | None:
+    """Summed numerator and denominator over a scope (all Indonesia for ``None``).
+
+    Regions without both figures are left out; ``None`` when none remain.
+    """
+    rows = result if not scope else result[in_scope(result["code"], result["province_code"], scope)]
+    num = rows["numerator_end" if end else "numerator"].to_numpy(float)
+    den = rows["denominator_end" if end else "denominator"].to_numpy(float)
+    ok = ~np.isnan(num) & ~np.isnan(den)
+    if not ok.any() or den[ok].sum() <= 0:
+        return None
+    return float(num[ok].sum()), float(den[ok].sum())
+
+
+def scope_target(in_force: Target | None, national: float, override: float | None) -> Target | None:
+    """Target of a whole scope under the scenario.
+
+    The override wins; a target in force set nationally takes the scenario's
+    national value; a province or regency target in force stays.
+    """
+    if override is not None:
+        scope = in_force.scope if in_force and in_force.scope != "national" else "scenario"
+        return Target("", in_force.year if in_force else 0, scope, float(override), "")
+    if in_force is None or in_force.scope == "national":
+        year = in_force.year if in_force else 0
+        return Target(in_force.indicator if in_force else "", year, "national", float(national), "")
+    return in_force
+
+
+def add_months(period: str, months: int) -> tuple[int, int]:
+    """Calendar (year, month) ``months`` after a period ``YYYY-MM-DD``.
+
+    Examples
+    --------
+    >>> add_months("2025-06-30", 6), add_months("2025-06-30", 7)
+    ((2025, 12), (2026, 1))
+    """
+    year, month = int(period[:4]), int(period[5:7])
+    total = year * 12 + (month - 1) + int(months)
+    return total // 12, total % 12 + 1
+
+
+def months_to_year_end(period: str) -> int:
+    """Default horizon: months from the period to the end of its year (12 in December).
+
+    Examples
+    --------
+    >>> months_to_year_end("2025-06-30"), months_to_year_end("2025-12-31")
+    (6, 12)
+    """
+    left = 12 - int(period[5:7])
+    return left if left > 0 else 12
+
+
+# --- scenarios as data (links, files) ------------------------------------------------------
+
+
+def defaults(national: Mapping[str, float | None], months: int, indicator: str) -> Scenario:
+    """The scenario that changes nothing: targets in force, no outreach, no growth."""
+    targets = {k: float(v) for k, v in national.items() if v is not None}
+    return Scenario(targets=targets, months=int(months), indicator=indicator)
+
+
+def _number(value: object, low: float, high: float, fallback: float) -> float:
+    """A finite number within ``[low, high]`` (clipped), else ``fallback``."""
+    try:
+        number = float(str(value).replace(",", "."))
+    except (TypeError, ValueError):
+        return fallback
+    if not math.isfinite(number):
+        return fallback
+    return min(max(number, low), high)
+
+
+def _codes(value: object, known_codes: set[str] | None) -> tuple[str, ...]:
+    parts = value if isinstance(value, list | tuple) else str(value or "").split(",")
+    out = []
+    for part in parts:
+        code = str(part).strip()
+        if code and (known_codes is None or code in known_codes) and code not in out:
+            out.append(code)
+    return tuple(out[:MAX_REGIONS])
+
+
+def to_dict(scenario: Scenario) -> dict:
+    """Plain JSON-ready form of a scenario."""
+    return {
+        "targets": dict(scenario.targets),
+        "scope": scenario.scope,
+        "overrides": dict(scenario.overrides),
+        "outreach": scenario.outreach,
+        "outreach_regions": list(scenario.outreach_regions),
+        "months": scenario.months,
+        "growth": scenario.growth,
+        "indicator": scenario.indicator,
+    }
+
+
+def from_dict(
+    data: Mapping, base: Scenario, indicators: list[str], known_codes: set[str] | None = None
+) -> Scenario:
+    """Read a scenario from :func:`to_dict`'s form; every value is checked.
+
+    Values out of range are clipped, unknown indicators and region codes are
+    dropped, missing values come from ``base``.
+    """
+    given = data.get("targets") if isinstance(data.get("targets"), Mapping) else {}
+    targets = {
+        i: _number(given.get(i), TARGET_MIN, TARGET_MAX, base.targets.get(i, math.nan))
+        for i in indicators
+        if i in base.targets or i in given
+    }
+    targets = {i: v for i, v in targets.items() if not math.isnan(v)}
+    scope = _codes(data.get("scope") or "", known_codes)
+    raw = data.get("overrides") if isinstance(data.get("overrides"), Mapping) else {}
+    overrides = (
+        {i: _number(raw[i], TARGET_MIN, TARGET_MAX, math.nan) for i in indicators if i in raw}
+        if scope
+        else {}
+    )
+    indicator = data.get("indicator") if data.get("indicator") in indicators else base.indicator
+    return Scenario(
+        targets=targets,
+        scope=scope[0] if scope else None,
+        overrides={i: v for i, v in overrides.items() if not math.isnan(v)},
+        outreach=_number(data.get("outreach", base.outreach), 0, OUTREACH_MAX, base.outreach),
+        outreach_regions=_codes(data.get("outreach_regions") or (), known_codes),
+        months=int(_number(data.get("months", base.months), 0, MONTHS_MAX, base.months)),
+        growth=_number(data.get("growth", base.growth), GROWTH_MIN, GROWTH_MAX, base.growth),
+        indicator=str(indicator),
+    )
+
+
+def to_query(scenario: Scenario) -> dict[str, str]:
+    """Short URL parameters restoring every slider (``t_ktp_el=99.4&o=100&m=6`` …)."""
+    params = {f"t_{i}": _plain(v) for i, v in scenario.targets.items()}
+    params.update(
+        {
+            "i": scenario.indicator,
+            "o": _plain(scenario.outreach),
+            "m": str(scenario.months),
+            "g": _plain(scenario.growth),
+        }
+    )
+    if scenario.scope:
+        params["s"] = scenario.scope
+        params.update({f"x_{i}": _plain(v) for i, v in scenario.overrides.items()})
+    if scenario.outreach_regions:
+        params["r"] = ",".join(scenario.outreach_regions)
+    return params
+
+
+def from_query(
+    params: Mapping[str, str],
+    base: Scenario,
+    indicators: list[str],
+    known_codes: set[str] | None = None,
+) -> Scenario:
+    """Read :func:`to_query`'s parameters (missing or broken ones keep ``base``)."""
+    data = {
+        "targets": {i: params[f"t_{i}"] for i in indicators if f"t_{i}" in params},
+        "overrides": {i: params[f"x_{i}"] for i in indicators if f"x_{i}" in params},
+        "scope": params.get("s"),
+        "outreach": params.get("o", base.outreach),
+        "outreach_regions": params.get("r"),
+        "months": params.get("m", base.months),
+        "growth": params.get("g", base.growth),
+        "indicator": params.get("i"),
+    }
+    return from_dict(data, base, indicators, known_codes)
+
+
+def _plain(value: float) -> str:
+    """``99.4`` → ``"99.4"``, ``100.0`` → ``"100"`` (short, exact enough for sliders)."""
+    text = f"{float(value):.4f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+# --- reporting (texts through utils.i18n) ----------------------------------------------------
+
+
+def month_label(period: str, months: int, lang: str) -> str:
+    """Calendar month ``months`` after the period: ``Desember 2025`` / ``December 2025``."""
+    year, month = add_months(period, months)
+    return f"{MONTHS.get(lang, MONTHS['id'])[month - 1]} {year}"
+
+
+def reach_text(month: float, period: str, lang: str) -> str:
+    """When a region reaches its target: ``sudah`` (now), a month, or ``tidak tercapai``."""
+    if pd.isna(month):
+        return t("whatif.reach.never", lang)
+    if month == 0:
+        return t("whatif.reach.now", lang)
+    return month_label(period, int(month), lang)
+
+
+EXPORT_COLUMNS = [
+    "indicator",
+    "code",
+    "name",
+    "province_name",
+    "numerator",
+    "denominator",
+    "percent_now",
+    "target",
+    "meets_base",
+    "scenario_target",
+    "outreach",
+    "numerator_end",
+    "denominator_end",
+    "percent_end",
+    "meets_end",
+    "gap_end",
+    "reach",
+    "category",
+]
+
+
+def export_frame(results: Mapping[str, pd.DataFrame], period: str, lang: str) -> pd.DataFrame:
+    """Every regency's result for every indicator, headers in ``lang`` (for the CSV)."""
+    frames = []
+    for indicator, result in results.items():
+        out = result.assign(indicator=indicator)
+        out["reach"] = [reach_text(m, period, lang) for m in result["reach_month"]]
+        out["category"] = [t(f"whatif.cat.{c}", lang) for c in result["category"]]
+        for column in ("percent_now", "percent_end", "denominator_end"):
+            out[column] = out[column].round(4)
+        frames.append(out[EXPORT_COLUMNS])
+    table = pd.concat(frames, ignore_index=True)
+    return table.rename(columns={c: t(f"whatif.csv.{c}", lang) for c in EXPORT_COLUMNS})
+
+
+def compare_rows(
+    entries: list[tuple[str, Scenario | None, Mapping[str, Totals]]],
+    labels: Mapping[str, str],
+    lang: str,
+) -> pd.DataFrame:
+    """Side-by-side table: one column per entry, one row per figure.
+
+    Parameters
+    ----------
+    entries : list
+        ``(column title, scenario or None for the baseline, totals per indicator)``.
+    labels : dict
+        Indicator id → label.
+    lang : str
+        Language of texts and numbers.
+    """
+    rows: dict[str, list[str]] = {}
+    for _title, scen, per in entries:
+        for indicator, label in labels.items():
+            tot = per.get(indicator)
+            target = scen.targets.get(indicator) if scen else None
+            key = f"{label} — "
+            rows.setdefault(key + t("whatif.cmp.target", lang), []).append(
+                format_percent(target, lang)
+                if scen and target is not None
+                else t("whatif.cmp.in_force", lang)
+            )
+            meeting = None if tot is None else (tot.meeting_end if scen else tot.meeting_base)
+            rows.setdefault(key + t("whatif.cmp.meeting", lang), []).append(
+                "–" if tot is None else f"{meeting} / {tot.with_data}"
+            )
+            gap = None if tot is None else (tot.gap_end if scen else tot.gap_base)
+            rows.setdefault(key + t("whatif.cmp.gap", lang), []).append(format_number(gap, lang))
+        rows.setdefault(t("whatif.cmp.outreach", lang), []).append(
+            format_number(scen.outreach, lang) if scen else "–"
+        )
+        rows.setdefault(t("whatif.cmp.months", lang), []).append(str(scen.months) if scen else "0")
+        rows.setdefault(t("whatif.cmp.growth", lang), []).append(
+            format_percent(scen.growth, lang, 1) if scen else "–"
+        )
+    frame = pd.DataFrame(rows, index=[e[0] for e in entries]).T
+    frame.index.name = t("whatif.cmp.figure", lang)
+    return frame.reset_index()
+
+
+def summary_html(title: str, lines: list[str], table: pd.DataFrame, notes: list[str]) -> str:
+    """A printable one-page summary (self-contained HTML; every text escaped).
+
+    Parameters
+    ----------
+    title : str
+        Heading.
+    lines : list of str
+        Sentences above the table (scenario settings, the model).
+    table : pandas.DataFrame
+        Figures per indicator (already formatted as text).
+    notes : list of str
+        Small print below the table (demo label, source period).
+    """
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+        for row in table.itertuples(index=False)
+    )
+    paras = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    small = "".join(f"<p class='note'>{html.escape(n)}</p>" for n in notes)
+    style = (
+        "body{font-family:sans-serif;max-width:180mm;margin:12mm auto;color:#111}"
+        "h1{font-size:22pt;margin:0 0 8pt}p{font-size:12pt;margin:4pt 0}"
+        "table{border-collapse:collapse;width:100%;margin:10pt 0;font-size:12pt}"
+        "th,td{border:1px solid #999;padding:4pt 6pt;text-align:left}"
+        "th{background:#eee}.note{font-size:10pt;color:#444}"
+        "@page{size:A4;margin:12mm}"
+    )
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
+        f"</title><style>{style}</style></head><body><h1>{html.escape(title)}</h1>"
+        f"{paras}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        f"{small}</body></html>"
+    )
