@@ -1,7 +1,449 @@
-"""Placeholder: this page is being built (see the issue list)."""
+"""Briefing page: the figures as slides for a projector (keyboard, clicker or mouse).
+
+Slide, scope and period live in the address (``?slide=3&scope=64&period=…``),
+so a link opens the same slide. The sidebar and header are hidden on this
+page only; text is sized in viewport units and the charts in pixels from the
+viewport the keyboard component reports.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+
 import streamlit as st
 
-st.title("Capaian")
+from pages import cached
+from utils import charts, gauges, saved_scenarios, slides
+from utils.i18n import t
+from utils.store import Store
+from utils.summary import format_date
+
+KEYS, VIEWPORT, TOTAL, EXIT = (
+    "briefing_keys",
+    "briefing_viewport",
+    "briefing_total",
+    "briefing_exit",
+)
+DEFAULT_VIEWPORT = (1920, 1080)
+NO_BREAK = "\u2011"  # a hyphen that never ends a line ("KTP-el")
+STATE_COLOURS = {"below": "#8f4604", "met": "#4b2e83", "above_100": "#4b2e83"}
+CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], header[data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
+.stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #ffffff; }
+[data-testid="stMainBlockContainer"] { padding: 2vh 2.5vw 9vh 2.5vw !important;
+  max-width: none !important; }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.8vh; }
+.st-key-briefing_keys { position: absolute; height: 0; overflow: hidden; }
+.bf { color: #111111; font-family: "Source Sans", "Source Sans Pro", sans-serif; }
+.bf-title { font-size: 5.4vh; font-weight: 700; line-height: 1.1; }
+.bf-sub { font-size: 3vh; line-height: 1.3; color: #222222; }
+.bf-figure { font-size: 15vh; font-weight: 800; line-height: 1.0; letter-spacing: -0.02em;
+  white-space: nowrap; }
+.bf-figure.bf-count { font-size: min(13vh, 6.4vw); }
+.bf-line { font-size: 3.8vh; font-weight: 700; line-height: 1.25; }
+.bf-line2 { font-size: 3vh; line-height: 1.3; }
+.bf-text { font-size: 2.6vh; line-height: 1.38; }
+.bf-note { font-size: 2vh; line-height: 1.35; color: #222222; margin-top: 1vh; }
+.bf-more { font-size: 3vh; font-weight: 600; }
+.bf-table { border-collapse: collapse; width: 100%; font-size: 2.8vh; line-height: 1.25; }
+.bf-table th { text-align: left; font-weight: 700; border-bottom: 3px solid #111111;
+  padding: 1vh 1vw 1vh 0; vertical-align: bottom; }
+.bf-table td { border-bottom: 1px solid #555555; padding: 1.4vh 1vw 1.4vh 0; }
+.bf-table td:not(:first-child), .bf-table th:not(:first-child) { text-align: right; }
+.bf-table td:first-child { font-weight: 600; }
+.bf-counter { font-size: 3.2vh; font-weight: 700; text-align: center; color: #111111; }
+.bf-demo { display: inline-block; background: #111111; color: #ffffff; font-weight: 700;
+  font-size: 2vh; padding: 0.5vh 0.8vw; border-radius: 0.4vh; }
+.st-key-briefing_footer { position: fixed; left: 0; right: 0; bottom: 0; z-index: 50;
+  background: #ffffff; padding: 1vh 2.5vw 1.2vh 2.5vw; border-top: 2px solid #111111; }
+.st-key-briefing_footer button p, .st-key-briefing_footer a p { font-size: 2.3vh; }
+.st-key-briefing_footer button, .st-key-briefing_footer a { min-height: 5vh; }
+</style>"""
+
+
+def html(body: str) -> None:
+    """Slide text (no scripts; DOMPurify keeps the classes)."""
+    st.html(f'<div class="bf">{body}</div>')
+
+
+def escape(text: str) -> str:
+    """HTML-safe text; ``99,40 %`` never breaks before its sign."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace(" %", "&nbsp;%")
+    )
+
+
+def viewport() -> tuple[int, int]:
+    return st.session_state.get(VIEWPORT, DEFAULT_VIEWPORT)
+
+
+def go(action: str) -> None:
+    """Move through the deck (button, key or clicker); the address follows."""
+    total = st.session_state.get(TOTAL, 1)
+    index = slides.slide_index(st.query_params.get("slide"), total)
+    st.query_params["slide"] = str(slides.move(index, total, action) + 1)
+
+
+def on_key() -> None:
+    """The keyboard component reported a key or a new viewport size."""
+    value = st.session_state.get(KEYS) or {}
+    if value.get("width") and value.get("height"):
+        st.session_state[VIEWPORT] = (int(value["width"]), int(value["height"]))
+    if value.get("move") == "exit":
+        st.session_state[EXIT] = True
+    elif value.get("move"):
+        go(value["move"])
+
+
+def on_setting(param: str, key: str) -> None:
+    """A new scope, period or scenario starts the deck again from its first slide."""
+    if st.session_state[key]:
+        st.query_params[param] = st.session_state[key]
+    else:
+        st.query_params.pop(param, None)
+    st.query_params["slide"] = "1"
+
+
+def head(slide: slides.Slide) -> None:
+    html(
+        f'<div class="bf-title">{escape(slide.title)}</div>'
+        f'<div class="bf-sub">{escape(slide.subtitle)}</div>'
+    )
+
+
+def figure(slide: slides.Slide, narrow: bool = False) -> None:
+    """The headline figure in the largest type, then its short lines (``narrow``:
+    the figure may be a long count in a narrow column)."""
+    colour = STATE_COLOURS.get(slide.state, "#111111")
+    first = f'<div class="bf-line" style="color:{colour}">'
+    lines = "".join(
+        (first if i == 0 else '<div class="bf-line2">') + escape(line) + "</div>"
+        for i, line in enumerate(slide.lines)
+    )
+    size = " bf-count" if narrow else ""
+    number = (
+        f'<div class="bf-figure{size}">{escape(slide.headline)}</div>' if slide.headline else ""
+    )
+    html(number + lines)
+
+
+def export_title(slide: slides.Slide, lang: str) -> str:
+    title = t("briefing.export_title", lang, title=slide.title, subtitle=slide.subtitle)
+    return t("briefing.export_demo", lang, title=title) if slide.is_demo else title
+
+
+# A downloadable chart: (name in the file name, label, builder of the spec to render).
+Chart = tuple[str, str, Callable[[], dict]]
+
+
+def indicator_slide(
+    slide: slides.Slide, table, code: str | None, period: str, lang: str
+) -> list[Chart]:
+    """Map, headline figure, gauge and summary; returns the slide's charts."""
+    defs, regions = cached.indicator_defs(), cached.region_table()
+    indicator, facts = defs[slide.indicator], slide.facts
+    target = facts.target.percent if facts.target else None
+    name = f"province/{code}.topo.json" if code else "national.topo.json"
+    topology = cached.topology(name)
+    sizes = slides.layout(*viewport(), slides.map_aspect(topology["bbox"]))
+    values = slides.map_values(table, regions, slide.indicator, period, code)
+    labels = slides.map_labels(indicator, lang)
+
+    def choropleth(url: str, height: int, named: bool) -> dict:
+        made = charts.choropleth(
+            url,
+            values,
+            target,
+            labels,
+            lang,
+            height=height,
+            province_borders=code is None,
+            named=named,
+        )
+        return made if isinstance(made, dict) else made.to_dict()
+
+    def gauge(texts: dict, width: int, height: int) -> dict:
+        return gauges.gauge(
+            facts.percent, target, slide.state, texts, width=width, height=height
+        ).to_dict()
+
+    head(slide)
+    left, right = st.columns([sizes.split, 1 - sizes.split], gap="large")
+    spec = slides.for_slide(
+        choropleth(cached.geometry_url(name), sizes.map_height, True), sizes.font, sizes.map_width
+    )
+    left.vega_lite_chart(spec=spec, width="content", theme=None, alt=slide.text)
+    top = (
+        right.container()
+        if sizes.wide
+        else right.columns([0.62, 0.38], vertical_alignment="center")
+    )
+    top = [top, top] if sizes.wide else top
+    with top[0]:
+        figure(slide)
+    top[1].vega_lite_chart(
+        spec=gauge(
+            slides.slide_gauge_texts(facts, indicator, lang), sizes.gauge_width, sizes.gauge_height
+        ),
+        width="content",
+        theme=None,
+        alt=" ".join(slide.lines),
+    )
+    with left if sizes.wide else right:  # a wide map leaves room for the text under it
+        html(f'<div class="bf-text">{escape(slide.text)}</div>')
+    if slide.note:
+        right.html(f'<div class="bf bf-note">{escape(slide.note)}</div>')
+    aspect = slides.map_aspect(topology["bbox"])
+    width = 1600 if aspect >= 1.6 else int(900 * aspect)
+    title = export_title(slide, lang)
+    return [
+        (
+            "peta",
+            t("briefing.chart_map", lang),
+            lambda: slides.export_spec(
+                choropleth("geometry", int(width / aspect), False),
+                width,
+                int(width / aspect),
+                title,
+                topology,
+            ),
+        ),
+        (
+            "pengukur",
+            t("briefing.chart_gauge", lang),
+            lambda: slides.export_spec(
+                gauge(gauges.gauge_texts(facts, indicator, lang), 340, 236), 340, 236, title
+            ),
+        ),
+    ]
+
+
+def below_slide(slide: slides.Slide, lang: str) -> list[Chart]:
+    """The regions below target, most people missing first."""
+    head(slide)
+    sizes = slides.layout(*viewport(), 1.0)
+    if not slide.rows:
+        figure(slide)
+        return []
+    left, right = st.columns([0.4, 0.6], gap="large")
+    with left:
+        figure(slide, narrow=True)
+    rows, font = len(slide.rows), int(sizes.font * 1.2)
+    height = min(sizes.bars_height, int(rows * font * 2.4))
+    right.vega_lite_chart(
+        spec=slides.gap_chart(slide.rows, lang, 1000, height, font).to_dict(),
+        width="stretch",
+        theme=None,
+        alt=" ".join(slide.lines),
+    )
+    if slide.more:
+        right.html(f'<div class="bf bf-more">{escape(slide.more)}</div>')
+    title = export_title(slide, lang)
+    return [
+        (
+            "kekurangan",
+            t("briefing.chart_bars", lang),
+            lambda: slides.export_spec(
+                slides.gap_chart(slide.rows, lang, 1200, rows * 48, 22).to_dict(), 1200, None, title
+            ),
+        )
+    ]
+
+
+def scenario_slide(slide: slides.Slide, lang: str) -> list[Chart]:
+    """A saved what-if scenario: the headline count, then every indicator's figures."""
+    head(slide)
+    left, right = st.columns([0.4, 0.6], gap="large")
+    with left:
+        figure(slide, narrow=True)
+    header, *rows = slide.table
+    cells = "".join(f"<th>{escape(c)}</th>" for c in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(c.replace('-', NO_BREAK))}</td>" for c in row) + "</tr>"
+        for row in rows
+    )
+    right.html(
+        f'<div class="bf"><table class="bf-table"><thead><tr>{cells}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+        f'<div class="bf-text" style="margin-top:3vh">{escape(slide.text)}</div></div>'
+    )
+    return []
+
+
+def downloads(
+    items: list[Chart], slide: slides.Slide, code: str | None, period: str, index: int, lang: str
+) -> None:
+    """PNG and SVG of every chart on the slide, rendered when asked for."""
+    st.caption(t("briefing.downloads_help", lang))
+    if not items:
+        st.caption(t("briefing.no_charts", lang))
+    for chart, label, build in items:
+        cells = st.columns(2)
+        for cell, fmt in zip(cells, ("png", "svg"), strict=True):
+            cell.download_button(
+                f"{label} ({fmt.upper()})",
+                data=lambda build=build, fmt=fmt: cached.chart_file(json.dumps(build()), fmt),
+                file_name=slides.file_name(slide, chart, period, code, fmt),
+                mime="image/png" if fmt == "png" else "image/svg+xml",
+                on_click="ignore",
+                key=f"briefing_dl_{index}_{chart}_{fmt}",
+                icon=":material/download:",
+                width="stretch",
+            )
+
+
+def footer(
+    index: int, total: int, slide: slides.Slide, items: list[Chart], scope: dict, lang: str
+) -> None:
+    """Previous / counter / next, the demo mark, downloads, settings and the way out."""
+    with st.container(key="briefing_footer"):
+        cells = st.columns([1.2, 0.7, 1.2, 2.1, 1.8, 1.4, 1.2], vertical_alignment="center")
+        cells[0].button(
+            t("briefing.prev", lang),
+            key="briefing_prev",
+            on_click=go,
+            args=("prev",),
+            disabled=index == 0,
+            icon=":material/arrow_back:",
+            width="stretch",
+        )
+        cells[1].html(
+            '<div class="bf-counter">'
+            + t("briefing.counter", lang, number=index + 1, total=total)
+            + "</div>"
+        )
+        cells[2].button(
+            t("briefing.next", lang),
+            key="briefing_next",
+            on_click=go,
+            args=("next",),
+            disabled=index >= total - 1,
+            icon=":material/arrow_forward:",
+            width="stretch",
+        )
+        if slide.is_demo:
+            cells[3].html(f'<span class="bf-demo">{escape(t("briefing.demo", lang))}</span>')
+        with cells[4].popover(
+            t("briefing.downloads", lang), icon=":material/download:", width="stretch"
+        ):
+            downloads(items, slide, scope["code"], scope["period"], index, lang)
+        with cells[5].popover(
+            t("briefing.settings", lang), icon=":material/tune:", width="stretch"
+        ):
+            settings(scope, lang)
+        cells[6].page_link(
+            "pages/map.py", label=t("briefing.exit", lang), icon=":material/close:", width="stretch"
+        )
+
+
+def settings(scope: dict, lang: str) -> None:
+    regions = cached.region_table()
+    names = dict(zip(regions["code"], regions["name"], strict=True))
+    st.session_state["briefing_scope"] = scope["code"] or slides.NATIONAL
+    st.session_state["briefing_period"] = scope["period"]
+    st.selectbox(
+        t("briefing.scope", lang),
+        [slides.NATIONAL, *scope["provinces"]],
+        key="briefing_scope",
+        on_change=on_setting,
+        args=("scope", "briefing_scope"),
+        format_func=lambda c: (
+            t("briefing.indonesia", lang) if c == slides.NATIONAL else names.get(c, c)
+        ),
+    )
+    st.selectbox(
+        t("briefing.period", lang),
+        scope["periods"],
+        key="briefing_period",
+        on_change=on_setting,
+        args=("period", "briefing_period"),
+        format_func=lambda p: format_date(p, lang),
+    )
+    saved = scope["scenarios"]
+    if saved:
+        st.session_state["briefing_scenario"] = scope["scenario"] or ""
+        st.selectbox(
+            t("briefing.scenario", lang),
+            ["", *saved],
+            key="briefing_scenario",
+            on_change=on_setting,
+            args=("scenario", "briefing_scenario"),
+            format_func=lambda s: saved[s]["name"] if s else t("briefing.no_scenario", lang),
+        )
+    st.caption(t("briefing.keys_hint", lang))
+
+
+def main() -> None:
+    lang = st.session_state.get("lang", "id")
+    st.html(CSS)
+    if st.session_state.pop(EXIT, False):
+        st.switch_page("pages/map.py")
+    table = cached.current_coverage()
+    if table is None or table.empty:
+        st.info(t("briefing.no_data", lang))
+        st.page_link("pages/map.py", label=t("briefing.exit", lang), icon=":material/close:")
+        return
+    regions = cached.region_table()
+    provinces = sorted(regions.loc[regions["level"] == "province", "code"])
+    periods = sorted(table["period"].unique(), reverse=True)
+    code = slides.scope_code(st.query_params.get("scope"), provinces)
+    period = slides.pick_period(st.query_params.get("period"), periods)
+    deck = list(cached.briefing_deck(table, period, code, lang))
+    saved = {r["slug"]: r for r in saved_scenarios.list_saved(Store().root)[0]}
+    chosen = st.query_params.get("scenario")
+    baseline = cached.scenario_baseline() if chosen in saved else None
+    if baseline is not None:
+        deck.append(
+            slides.scenario_slide(
+                saved[chosen],
+                baseline[1],
+                baseline[0],
+                cached.target_table(),
+                regions,
+                cached.indicator_defs(),
+                code,
+                lang,
+                deck[0].is_demo,
+            )
+        )
+    else:
+        chosen = None
+        st.query_params.pop("scenario", None)
+    total = len(deck)
+    st.session_state[TOTAL] = total
+    index = slides.slide_index(st.query_params.get("slide"), total)
+    st.query_params.update(slide=str(index + 1), scope=code or slides.NATIONAL, period=period)
+    width, height = viewport()
+    cached.keys_component()(width=width, height=height, key=KEYS, on_change=on_key, default=None)
+    slide = deck[index]
+    if slide.kind == "indicator":
+        items = indicator_slide(slide, table, code, period, lang)
+    elif slide.kind == "below":
+        items = below_slide(slide, lang)
+    else:
+        items = scenario_slide(slide, lang)
+    footer(
+        index,
+        total,
+        slide,
+        items,
+        {
+            "code": code,
+            "period": period,
+            "provinces": provinces,
+            "periods": periods,
+            "scenarios": saved,
+            "scenario": chosen,
+        },
+        lang,
+    )
+
+
+main()

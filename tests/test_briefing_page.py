@@ -1,0 +1,169 @@
+"""AppTest: the briefing page (``/paparan``) shows slides, follows the address and moves on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from utils import attainment, build_record, demo, regions, saved_scenarios, targets
+from utils.formatting import format_percent
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+PAGE = "pages/briefing.py"
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    """An empty store of its own: the demo data is shown, no scenario is saved."""
+    monkeypatch.setenv("CAPAIAN_STORE_DIR", str(tmp_path / "store"))
+    return tmp_path / "store"
+
+
+def open_briefing(lang: str = "id", **params: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.session_state["lang"] = lang
+    at.run()
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    return at
+
+
+def html(at: AppTest) -> str:
+    return "\n".join(h.proto.body for h in at.get("html"))
+
+
+def counter(at: AppTest) -> str:
+    return next(h.proto.body for h in at.get("html") if "bf-counter" in h.proto.body)
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+
+
+def national_ktp() -> float:
+    reg = regions.read_regions(build_record.cache_dir() / "regions.csv")
+    facts, _ = attainment.scope_facts(
+        demo.read_demo(), reg, targets.load_targets(), "ktp_el", "2025-06-30", None
+    )
+    return facts.percent
+
+
+def test_first_slide_is_the_first_indicator_without_app_chrome(built, store):
+    at = open_briefing()
+    body = html(at)
+    assert '<div class="bf-title">Perekaman KTP-el</div>' in body
+    assert "Indonesia · per 30 Juni 2025" in body
+    assert f'<div class="bf-figure">{format_percent(national_ktp(), "id")}' in body.replace(
+        "&nbsp;", " "
+    )
+    assert "1 / 6" in counter(at)
+    assert "DATA CONTOH — bukan data resmi" in body  # demo data is labelled on the slide
+    assert '[data-testid="stSidebar"]' in body and "display: none" in body  # no sidebar
+    maps, gauge = charts(at)
+    assert maps["layer"][0]["mark"]["type"] == "geoshape" and maps["width"] > 800
+    assert gauge["layer"][0]["mark"]["type"] == "arc"
+    assert at.button(key="briefing_prev").disabled and not at.button(key="briefing_next").disabled
+    assert (at.query_params["slide"], at.query_params["scope"], at.query_params["period"]) == (
+        "1",
+        "ID",
+        "2025-06-30",
+    )
+    assert [d.proto.label for d in at.get("download_button")] == [
+        "Peta (PNG)",
+        "Peta (SVG)",
+        "Pengukur (PNG)",
+        "Pengukur (SVG)",
+    ]
+
+
+def test_next_and_previous_buttons_move_and_the_address_follows(built, store):
+    at = open_briefing()
+    at.button(key="briefing_next").click().run()
+    assert "2 / 6" in counter(at) and at.query_params["slide"] == "2"
+    assert '<div class="bf-title">Kepemilikan KIA</div>' in html(at)
+    at.button(key="briefing_next").click().run()
+    at.button(key="briefing_prev").click().run()
+    assert "2 / 6" in counter(at)
+
+
+def test_a_link_opens_the_same_slide_of_a_province(built, store):
+    at = open_briefing(slide="4", scope="64")
+    body = html(at)
+    assert "4 / 6" in counter(at)
+    assert "Di bawah target: Perekaman KTP-el" in body
+    assert "Provinsi Kalimantan Timur · per 30 Juni 2025" in body
+    assert "5 dari 10 kabupaten/kota di bawah target" in body
+    (bars,) = at.get("vega_lite_chart")
+    frame = pyarrow.ipc.open_stream(bars.proto.datasets[0].data.data).read_pandas()
+    names = list(frame["name"])
+    assert names[0] == "Kabupaten Berau" and len(names) == 5  # largest gap first
+    assert [d.proto.label for d in at.get("download_button")] == [
+        "Grafik kekurangan (PNG)",
+        "Grafik kekurangan (SVG)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"slide": "99"}, "6 / 6"),
+        ({"slide": "nol"}, "1 / 6"),
+        ({"scope": "99"}, "1 / 6"),
+    ],
+)
+def test_a_broken_link_still_opens_a_slide(built, store, params, expected):
+    at = open_briefing(**params)
+    assert expected in counter(at)
+    assert at.query_params["slide"] == expected.split(" ")[0]
+    assert at.query_params["scope"] == "ID"
+
+
+def test_a_new_period_starts_again_from_the_first_slide(built, store):
+    at = open_briefing(slide="3")
+    at.selectbox(key="briefing_period").set_value("2024-12-31").run()
+    assert not at.exception
+    assert at.query_params["period"] == "2024-12-31" and "1 / 6" in counter(at)
+    assert "per 31 Desember 2024" in html(at)
+
+
+def test_english(built, store):
+    at = open_briefing("en", slide="5")
+    body = html(at)
+    assert "Below target: KIA ownership" in body
+    assert "All provinces with data meet the target" in body
+    assert "DEMO DATA — not official figures" in body
+    assert [b.label for b in at.button] == ["Previous", "Next"]
+
+
+def test_a_saved_scenario_adds_a_last_slide(built, store):
+    saved = saved_scenarios.save(
+        store,
+        "Jemput bola",
+        {
+            "targets": {"ktp_el": 99.5},
+            "outreach": 100,
+            "months": 6,
+            "growth": 0,
+            "indicator": "ktp_el",
+        },
+        "test",
+        "2025-06-30",
+    )
+    at = open_briefing(slide="7", scenario=saved["slug"])
+    body = html(at)
+    assert "7 / 7" in counter(at)
+    assert "Skenario: Jemput bola" in body and "sampai Desember 2025" in body
+    assert "99,50&nbsp;%" in body  # the scenario's target in its table
+    at.selectbox(key="briefing_scenario").set_value("").run()
+    assert "1 / 6" in counter(at) and "scenario" not in at.query_params
+
+
+def test_an_unknown_scenario_is_dropped_from_the_address(built, store):
+    at = open_briefing(scenario="tidak-ada-abc")
+    assert "1 / 6" in counter(at) and "scenario" not in at.query_params
