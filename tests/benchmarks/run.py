@@ -1,0 +1,1125 @@
+"""Capaian against the naive ways of drawing the same map, side by side, in one run.
+
+Usage (from the repository root; not part of the test suite)::
+
+    .venv/bin/pip install -r tests/benchmarks/requirements.txt   # folium & co., once
+    .venv/bin/python tests/benchmarks/run.py --json > bench.json  # JSON only on stdout
+    .venv/bin/python tests/benchmarks/run.py                      # readable table
+
+Apps, each started with ``streamlit run`` on loopback (127.0.0.1, free ports):
+
+* ``capaian``: ``app.py``; map page ``/?lvl=kab`` (the national map of all 514
+  regencies; the page opens at province level), what-if page ``/simulasi``.
+* ``altair_full``: ``baselines/altair_full.py``, the full unsimplified boundaries
+  (built at run time from the upstream dumps into a GeoJSON in a temporary folder,
+  never in the repository) as inline Altair data.
+* ``explore``: ``baselines/explore.py``, ``gdf.explore()`` (folium/Leaflet) of the
+  same GeoDataFrame embedded with ``components.html``.
+
+How each figure is taken
+------------------------
+Bytes received. Chromium (Debian's, via Playwright) opens the page in a fresh
+context (empty cache). Websocket payloads are counted from Playwright's
+``framereceived`` events: that is the *decompressed* payload (Streamlit's
+protobuf messages; permessage-deflate is undone before Playwright sees it).
+HTTP bodies are counted from every response that came over the network
+(``len(response.body())``; cache hits, with no body bytes received, count 0), split
+into geometry (``*.topo.json`` / ``*.geojson`` requests) and the rest. Bytes on
+the wire come from a small TCP proxy on loopback between Chromium and the
+server that counts every byte in each direction (HTTP headers, gzip and
+websocket compression included). For the baselines the geometry travels inside
+a websocket message; their "geometry bytes" is the largest message of the load.
+A change (indicator or slider) counts every byte received from the input to
+the map being repainted: websocket payloads plus HTTP bodies (a map that
+fetches its geometry again on a change pays for it here). The explore page
+asks CDNs for Leaflet, jQuery and friends;
+the browser has no internet here, so those requests are answered from the
+XStatic packages (same libraries) or, where no package exists (Bootstrap,
+awesome-markers, glyphicons), with an empty body: the explore baseline's bytes
+are therefore an *under*-estimate.
+
+Slider moves all go one way (arrow left, one step each): Streamlit answers a
+message it sent in the last two reruns with a short reference (its forward
+message cache), so moving back and forth would hide the real cost of a move.
+The indicator cycles through three values for the same reason.
+
+Input to paint. A script injected in the page (``PAGE_JS``) records the
+timestamp of the releasing input event (``pointerup`` of the option click in
+the indicator box, ``keyup`` of the arrow key on the slider). A
+``requestAnimationFrame`` loop then computes a signature of every map on the
+page (fill of each shape path of each Vega chart plus its legend texts; for
+Leaflet iframes the document identity and each path's fill). The paint time is
+the first animation frame whose DOM shows the final map: the signature has
+changed, the map has all its shapes again (as many as before the input) and it
+then stays the same for 5 frames, after the server has sent ``script_finished``.
+Streamlit's slider commits its value when the key is released, so the figure is
+what a presenter sees. When nothing on the page repaints (for example a page
+without a map), the last DOM mutation in the main area is used and the move is
+marked ``dom``. Long tasks (``PerformanceObserver('longtask')``) between input
+and paint are summed as main-thread blocking time.
+
+Server time per rerun. ``streamlit.testing.v1.AppTest`` runs the page in a
+subprocess, sets the widget, and times ``.run()`` (one warm-up, then ``--moves``
+timed reruns); median and 95th percentile. The live server is cross-checked by
+the websocket round trip (rerun request sent → ``script_finished`` received)
+and by the server process's CPU time per change (``/proc/PID/stat``).
+
+Memory. ``VmRSS`` of the server process (``/proc/PID/status``) after the first
+session has drawn its map, and after ``--sessions`` pages (one session each) are
+open at once and have each received their first full run.
+
+Cold boundary build. ``python -m utils.boundaries build --force`` into an empty
+``CAPAIAN_CACHE_DIR``. The baselines have no such step (null).
+
+Time to map. Navigation start (``performance.now()`` origin) to the map's first
+complete paint: with the server already warm and an empty browser cache
+(``time_to_map_ms``, the "warm start" budget), with a warm browser cache
+(repeat visit), and as the very first session after the server started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+import report  # noqa: E402
+
+PY = sys.executable
+CHROMIUM = os.environ.get("CAPAIAN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+APPS = {
+    "capaian": ROOT / "app.py",
+    "altair_full": HERE / "baselines" / "altair_full.py",
+    "explore": HERE / "baselines" / "explore.py",
+}
+MAP_KEYS = ("map_indicator", "home_indicator")
+SLIDER_KEY = "whatif_target_ktp_el"
+WHATIF_PATH = {"capaian": "/simulasi", "altair_full": "/", "explore": "/"}
+# The national regency map (514 regions): the map page starts at province level.
+MAP_PATH = {"capaian": "/?lvl=kab", "altair_full": "/", "explore": "/"}
+VIEWPORT = {"width": 1920, "height": 1080}  # a projector
+START = time.perf_counter()
+QUIET = False
+
+UNITS = {
+    **report.REQUIRED,
+    "map_first_load_geometry_bytes": "bytes",
+    "map_first_load_http_bytes": "bytes",
+    "map_first_load_ws_bytes": "bytes",
+    "map_first_load_wire_bytes": "bytes",
+    "map_change_bytes_max": "bytes",
+    "map_change_wire_bytes": "bytes",
+    "whatif_change_bytes_max": "bytes",
+    "whatif_change_wire_bytes": "bytes",
+    "server_ms_p50_map_change": "ms",
+    "server_ms_p50_whatif_change": "ms",
+    "rerun_roundtrip_ms_p95_map_change": "ms",
+    "rerun_roundtrip_ms_p95_whatif_change": "ms",
+    "server_cpu_ms_per_map_change": "ms",
+    "server_cpu_ms_per_whatif_change": "ms",
+    "indicator_to_paint_ms_p50": "ms",
+    "indicator_to_paint_ms_p95": "ms",
+    "main_thread_blocked_ms_p95_slider": "ms",
+    "time_to_map_ms": "ms",
+    "time_to_map_ms_repeat_visit": "ms",
+    "time_to_map_ms_server_cold": "ms",
+    "server_rss_mb_per_extra_session": "MB",
+    "browser_js_heap_mb": "MB",
+    "browser_dom_nodes": "nodes",
+    "map_shapes": "paths",
+}
+
+PAGE_JS = r"""
+(() => {
+  if (window.top !== window || window.__bench) return;
+  const B = window.__bench = {docs: 0, armed: false, long: [], mut: null, input: null};
+  try {
+    new PerformanceObserver((l) => { for (const e of l.getEntries())
+      B.long.push([e.startTime, e.duration]); }).observe({type: 'longtask', buffered: true});
+  } catch (e) {}
+  for (const type of ['pointerup', 'keyup']) {
+    window.addEventListener(type, (e) => {
+      if (B.armed && B.input === null) B.input = e.timeStamp; }, true);
+  }
+  function fillsOf(paths) {
+    let s = '';
+    for (const p of paths) s += (p.getAttribute('fill') || '') + ',';
+    return s;
+  }
+  B.maps = () => {
+    const out = [];
+    for (const el of document.querySelectorAll('[data-testid="stVegaLiteChart"]')) {
+      const paths = el.querySelectorAll('svg .mark-shape path');
+      let texts = '';
+      for (const t of el.querySelectorAll('svg text')) texts += t.textContent + '|';
+      const c = el.querySelector('canvas');
+      out.push({kind: 'vega', count: paths.length,
+                sig: paths.length + ':' + fillsOf(paths) + texts + (c ? c.width : '')});
+    }
+    for (const fr of document.querySelectorAll('iframe')) {
+      let doc = null;
+      try { doc = fr.contentDocument; } catch (e) {}
+      if (!doc) continue;
+      if (!doc.__benchId) doc.__benchId = ++B.docs;
+      const paths = doc.querySelectorAll('path.leaflet-interactive');
+      out.push({kind: 'leaflet', count: paths.length,
+                sig: doc.__benchId + ':' + paths.length + ':' + fillsOf(paths)});
+    }
+    return out;
+  };
+  B.state = () => {
+    const m = B.maps();
+    return {sig: m.map((x) => x.sig).join('#'),
+            count: m.reduce((a, x) => Math.max(a, x.count), 0)};
+  };
+  B.arm = () => {
+    const s = B.state();
+    Object.assign(B, {armed: true, input: null, base: s.sig, last: s.sig, expect: s.count,
+                      count: s.count, changedAt: null, stable: 0, mut: null,
+                      t0: performance.now()});
+    const main = document.querySelector('[data-testid="stMain"]') || document.body;
+    if (B.obs) B.obs.disconnect();
+    B.obs = new MutationObserver(() => { B.mut = performance.now(); });
+    B.obs.observe(main, {subtree: true, childList: true, attributes: true,
+                         characterData: true});
+    const loop = () => {
+      if (!B.armed) return;
+      const s = B.state();
+      if (s.sig !== B.last) {
+        B.last = s.sig; B.count = s.count; B.changedAt = performance.now(); B.stable = 0;
+      } else { B.stable++; }
+      requestAnimationFrame(loop);
+    };
+    requestAnimationFrame(loop);
+    return B.t0;
+  };
+  B.blocked = (t0, t1) => B.long.filter(([s, d]) => s + d >= t0 && s <= t1)
+    .reduce((a, [s, d]) => a + Math.min(s + d, t1) - Math.max(s, t0), 0);
+  B.result = (minStable) => {
+    const done = B.changedAt !== null && B.last !== B.base && B.stable >= minStable &&
+                 (B.expect === 0 || B.count >= B.expect);
+    if (!done) return null;
+    return B.finish(B.changedAt, 'map');
+  };
+  B.finish = (t1, how) => {
+    B.armed = false;
+    if (B.obs) B.obs.disconnect();
+    const t0 = B.input === null ? B.t0 : B.input;
+    return {t0: t0, t1: t1, how: how, input: B.input !== null,
+            blocked: t1 === null ? null : B.blocked(t0, t1), count: B.count};
+  };
+  B.fallback = () => B.finish(B.mut, 'dom');
+  B.firstMap = (minCount) => {
+    const s = B.state();
+    if (s.count < minCount) { B.seen = null; return null; }
+    if (B.seen && B.seen.sig === s.sig) {
+      B.seen.frames++;
+      return B.seen.frames >= 5 ? {t: B.seen.t, count: s.count} : null;
+    }
+    B.seen = {sig: s.sig, t: performance.now(), frames: 0};
+    return null;
+  };
+})();
+"""
+
+# Wait, in page, for the first complete map (>= min shapes, stable 5 frames);
+# resolves with the time of the first frame that showed it.
+FIRST_MAP_JS = """([minCount, timeout]) => new Promise((resolve) => {
+  const until = performance.now() + timeout;
+  const step = () => {
+    const r = window.__bench && window.__bench.firstMap(minCount);
+    if (r) return resolve(r);
+    if (performance.now() > until) return resolve(null);
+    requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+})"""
+
+
+def log(message: str) -> None:
+    """Progress on stderr, with the seconds since start."""
+    if not QUIET:
+        print(f"[{time.perf_counter() - START:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- processes
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float | None:
+    """Resident set size of a process in MB (``VmRSS``), ``None`` if unreadable."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds used by a process so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+class ByteProxy:
+    """A loopback TCP proxy that counts bytes each way (what crosses the wire)."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target = ("127.0.0.1", target_port)
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.down = 0  # server -> browser
+        self.up = 0
+        self.lock = threading.Lock()
+        self.closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.closed:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self.target)
+            except OSError:
+                client.close()
+                continue
+            for src, dst, down in ((client, upstream, False), (upstream, client, True)):
+                threading.Thread(target=self._pump, args=(src, dst, down), daemon=True).start()
+
+    def _pump(self, src: socket.socket, dst: socket.socket, down: bool) -> None:
+        try:
+            while chunk := src.recv(262144):
+                with self.lock:
+                    if down:
+                        self.down += len(chunk)
+                    else:
+                        self.up += len(chunk)
+                dst.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            for sock in (src, dst):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        self.closed = True
+        self.server.close()
+
+
+class Server:
+    """``streamlit run SCRIPT`` on loopback, with a byte-counting proxy in front."""
+
+    def __init__(self, script: Path, env: dict, logdir: Path) -> None:
+        self.port = free_port()
+        self.log = open(logdir / f"{script.stem}.{self.port}.log", "w")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [
+                PY,
+                "-m",
+                "streamlit",
+                "run",
+                str(script),
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self.proxy = ByteProxy(self.port)
+        self.direct = f"http://127.0.0.1:{self.port}"
+        self.url = f"http://127.0.0.1:{self.proxy.port}"
+        self._wait_healthy()
+
+    def _wait_healthy(self, timeout: float = 90) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}")
+            try:
+                with urllib.request.urlopen(f"{self.direct}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("server did not become healthy")
+
+    def stop(self) -> None:
+        self.proxy.close()
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.log.close()
+
+
+# --------------------------------------------------------------------------- browser taps
+
+
+def message_kind(payload: bytes) -> str:
+    """The ``type`` of a Streamlit ForwardMsg (``delta``, ``script_finished`` …)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    try:
+        return ForwardMsg.FromString(payload).WhichOneof("type") or "?"
+    except Exception:  # a frame that is not a ForwardMsg
+        return "?"
+
+
+class Tap:
+    """Websocket frames and HTTP responses of one page."""
+
+    def __init__(self, page) -> None:
+        self.frames: list[tuple[float, str, int, str]] = []  # (time, dir, bytes, kind)
+        self.responses: list = []
+        page.on("websocket", self._on_ws)
+        page.on("response", lambda r: self.responses.append(r))
+
+    def _on_ws(self, ws) -> None:
+        if "_stcore/stream" not in ws.url:
+            return
+        ws.on("framereceived", lambda p: self._frame("in", p))
+        ws.on("framesent", lambda p: self._frame("out", p))
+
+    def _frame(self, direction: str, payload) -> None:
+        data = payload if isinstance(payload, bytes) else payload.encode()
+        kind = message_kind(data) if direction == "in" else "back"
+        self.frames.append((time.perf_counter(), direction, len(data), kind))
+
+    def mark(self) -> tuple[int, int]:
+        return len(self.frames), len(self.responses)
+
+    def finished(self, since: int = 0) -> int:
+        return sum(1 for f in self.frames[since:] if f[3] == "script_finished")
+
+    def ws_bytes(self, since: int = 0) -> int:
+        return sum(f[2] for f in self.frames[since:] if f[1] == "in")
+
+    def largest(self, since: int = 0) -> int:
+        return max((f[2] for f in self.frames[since:] if f[1] == "in"), default=0)
+
+    def roundtrip_ms(self, since: int) -> float | None:
+        """First rerun request after ``since`` to the next ``script_finished``."""
+        sent = next((f[0] for f in self.frames[since:] if f[1] == "out" and f[2] > 8), None)
+        if sent is None:
+            return None
+        done = next(
+            (f[0] for f in self.frames[since:] if f[3] == "script_finished" and f[0] >= sent), None
+        )
+        return None if done is None else (done - sent) * 1000
+
+    def http(self, since: int = 0) -> dict:
+        """Decoded body bytes of the responses after ``since`` that came over the network.
+
+        Responses served from the browser's cache (no body bytes received) count 0.
+        """
+        geometry = other = cached = 0
+        for response in self.responses[since:]:
+            try:
+                received = response.request.sizes()["responseBodySize"]
+            except Exception:
+                received = -1
+            if received == 0:
+                cached += 1
+                continue
+            try:
+                size = len(response.body())
+            except Exception:
+                size = max(received, 0)
+            if re.search(r"\.(topo\.json|geojson)(\?|$)", response.url):
+                geometry += size
+            else:
+                other += size
+        return {
+            "geometry": geometry,
+            "other": other,
+            "total": geometry + other,
+            "from_cache": cached,
+        }
+
+
+def wait_until(page, condition, timeout_s: float, step_ms: int = 20) -> bool:
+    """Poll ``condition()`` while letting Playwright deliver events."""
+    deadline = time.perf_counter() + timeout_s
+    while time.perf_counter() < deadline:
+        if condition():
+            return True
+        page.wait_for_timeout(step_ms)
+    return condition()
+
+
+# --------------------------------------------------------------------------- CDN stand-ins
+
+
+def cdn_files() -> dict[str, Path]:
+    """URL pattern -> local packaged copy of the libraries folium pages ask CDNs for."""
+    out: dict[str, Path] = {}
+    with contextlib.suppress(ImportError):
+        import xstatic.pkg.leaflet as leaflet
+
+        out["leaflet.js"] = Path(leaflet.BASE_DIR) / "leaflet.js"
+        out["leaflet.css"] = Path(leaflet.BASE_DIR) / "leaflet.css"
+    with contextlib.suppress(ImportError):
+        import xstatic.pkg.jquery as jquery
+
+        out["jquery-3.7.1.min.js"] = Path(jquery.BASE_DIR) / "jquery.min.js"
+    with contextlib.suppress(ImportError):
+        import xstatic.pkg.font_awesome as fa
+
+        out["fontawesome-free@6.2.0/css/all.min.css"] = Path(fa.BASE_DIR) / "css" / "all.min.css"
+    with contextlib.suppress(ImportError):
+        import xstatic.pkg.d3 as d3
+
+        out["d3.min.js"] = Path(d3.BASE_DIR) / "d3.js"
+    return out
+
+
+def route_offline(context, stats: dict) -> None:
+    """Answer every non-loopback request locally (there is no internet here)."""
+    files = cdn_files()
+
+    def handle(route) -> None:
+        url = route.request.url
+        for pattern, path in files.items():
+            if pattern in url and path.is_file():
+                kind = "text/css" if url.endswith(".css") else "application/javascript"
+                stats["served"] = sorted({*stats.get("served", []), pattern})
+                return route.fulfill(status=200, body=path.read_bytes(), content_type=kind)
+        stats["stubbed"] = sorted({*stats.get("stubbed", []), url})
+        return route.fulfill(status=200, body=b"", content_type="text/plain")
+
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost)"), handle)
+
+
+# --------------------------------------------------------------------------- measurements
+
+
+def first_map(page, min_count: int, timeout_ms: int = 90000) -> dict | None:
+    return page.evaluate(FIRST_MAP_JS, [min_count, timeout_ms])
+
+
+def change_and_wait(page, tap: Tap, proxy: ByteProxy, action, timeout_s: float = 60) -> dict:
+    """Arm the in-page timer, do ``action``, wait for the rerun and the repaint."""
+    frames, responses = tap.mark()
+    wire = proxy.down
+    page.evaluate("window.__bench.arm()")
+    action()
+    finished = wait_until(page, lambda: tap.finished(frames) > 0, timeout_s)
+    result = None
+    deadline = time.perf_counter() + (timeout_s if finished else 1)
+    while time.perf_counter() < deadline:
+        result = page.evaluate("window.__bench.result(5)")
+        if result:
+            break
+        page.wait_for_timeout(25)
+    if not result:
+        page.wait_for_timeout(300)
+        result = page.evaluate("window.__bench.fallback()")
+    page.wait_for_timeout(150)  # late frames of the same change
+    paint = None if result["t1"] is None else result["t1"] - result["t0"]
+    http = tap.http(responses)
+    return {
+        "paint_ms": None if paint is None else round(paint, 1),
+        "how": result["how"],
+        "input_event": result["input"],
+        "blocked_ms": None if result["blocked"] is None else round(result["blocked"], 1),
+        "ws_bytes": tap.ws_bytes(frames),
+        "http_bytes": http["total"],
+        "http_geometry_bytes": http["geometry"],
+        "bytes": tap.ws_bytes(frames) + http["total"],
+        "wire_bytes": proxy.down - wire,
+        "roundtrip_ms": tap.roundtrip_ms(frames),
+        "finished": finished,
+    }
+
+
+def widget(page, keys: tuple[str, ...]):
+    for key in keys:
+        loc = page.locator(f".st-key-{key}")
+        if loc.count():
+            return key, loc.first
+    return None, None
+
+
+def pick_option(page, box, index: int):
+    """Open a selectbox and return an action that clicks its ``index``-th option."""
+    opener = box.locator('[role="combobox"], [data-baseweb="select"]').first
+    opener.click()
+    options = page.locator('[role="listbox"] [role="option"]')
+    options.first.wait_for(timeout=10000)
+    target = options.nth(index % options.count())
+    return target.click
+
+
+def count_changes(moves: list[dict]) -> dict:
+    ok = [m for m in moves if m["how"] == "map"]
+    return {
+        "paint": report.summary([m["paint_ms"] for m in ok]),
+        "bytes": report.summary([m["bytes"] for m in moves]),
+        "ws_bytes": report.summary([m["ws_bytes"] for m in moves]),
+        "http_bytes": report.summary([m["http_bytes"] for m in moves]),
+        "wire_bytes": report.summary([m["wire_bytes"] for m in moves]),
+        "roundtrip_ms": report.summary([m["roundtrip_ms"] for m in moves]),
+        "blocked_ms": report.summary([m["blocked_ms"] for m in ok]),
+        "repainted": len(ok),
+        "moves": len(moves),
+        "dom_only": len([m for m in moves if m["how"] != "map"]),
+        "no_input_event": len([m for m in moves if not m["input_event"]]),
+        "unfinished": len([m for m in moves if not m["finished"]]),
+    }
+
+
+def browser_phase(
+    app: str, browser, server: Server, args, out: dict, notes: dict, details: dict
+) -> None:
+    """Everything measured through the browser for one app."""
+    cdn: dict = {}
+    # 1. very first session after the server started (imports, caches cold)
+    ctx = browser.new_context(viewport=VIEWPORT)
+    route_offline(ctx, cdn)
+    ctx.add_init_script(PAGE_JS)
+    page = ctx.new_page()
+    page.goto(server.url + MAP_PATH[app], wait_until="commit")
+    got = first_map(page, 100, 180000)
+    out["time_to_map_ms_server_cold"] = got and round(got["t"], 1)
+    map_shapes = got["count"] if got else 0
+    ctx.close()
+    if not got:
+        notes[f"{app}.map"] = "no map with ≥100 shapes appeared within 180 s"
+        return
+    out["map_shapes"] = map_shapes
+    log(f"{app}: first session drew {map_shapes} shapes at {got['t']:.0f} ms (server cold)")
+
+    # 2. first load with an empty browser cache, server warm
+    ctx = browser.new_context(viewport=VIEWPORT)
+    route_offline(ctx, cdn)
+    ctx.add_init_script(PAGE_JS)
+    page = ctx.new_page()
+    tap = Tap(page)
+    wire = server.proxy.down
+    page.goto(server.url + MAP_PATH[app], wait_until="commit")
+    got = first_map(page, map_shapes, 120000)
+    wait_until(page, lambda: tap.finished() > 0, 30)
+    page.wait_for_timeout(500)
+    out["time_to_map_ms"] = got and round(got["t"], 1)
+    http = tap.http()
+    out["map_first_load_ws_bytes"] = tap.ws_bytes()
+    out["map_first_load_http_bytes"] = http["total"]
+    out["map_first_load_bytes"] = tap.ws_bytes() + http["total"]
+    out["map_first_load_geometry_bytes"] = http["geometry"] or tap.largest()
+    out["map_first_load_wire_bytes"] = server.proxy.down - wire
+    out["server_rss_mb_1_session"] = rss_mb(server.proc.pid)
+    details["first_load_http"] = http
+    details["first_load_ws_by_kind"] = ws_by_kind(tap)
+    with contextlib.suppress(Exception):
+        cdp = ctx.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+        out["browser_js_heap_mb"] = round(metrics["JSHeapUsedSize"] / 2**20, 1)
+        out["browser_dom_nodes"] = int(metrics["Nodes"])
+    log(
+        f"{app}: first load {out['map_first_load_bytes']:,} B "
+        f"(geometry {out['map_first_load_geometry_bytes']:,} B), map at {out['time_to_map_ms']} ms"
+    )
+
+    # 3. repeat visit (browser cache warm, new session)
+    page.goto(server.url + MAP_PATH[app], wait_until="commit")
+    got = first_map(page, map_shapes, 120000)
+    out["time_to_map_ms_repeat_visit"] = got and round(got["t"], 1)
+    wait_until(page, lambda: tap.finished(0) > 1, 30)
+
+    # 4. indicator changes on the map page
+    key, box = widget(page, MAP_KEYS)
+    if box is None:
+        notes["map_change"] = f"{app}: no widget with key {' or '.join(MAP_KEYS)}"
+    else:
+        details["map_widget_key"] = key
+        moves = []
+        cpu0 = cpu_seconds(server.proc.pid)
+        for i in range(args.moves):
+            action = pick_option(page, box, i + 1)
+            moves.append(change_and_wait(page, tap, server.proxy, action))
+        cpu1 = cpu_seconds(server.proc.pid)
+        stats = count_changes(moves)
+        details["map_changes"] = stats
+        out["map_change_bytes"] = stats["bytes"]["p50"]
+        out["map_change_bytes_max"] = stats["bytes"]["max"]
+        out["map_change_wire_bytes"] = stats["wire_bytes"]["p50"]
+        out["indicator_to_paint_ms_p50"] = stats["paint"]["p50"]
+        out["indicator_to_paint_ms_p95"] = stats["paint"]["p95"]
+        out["rerun_roundtrip_ms_p95_map_change"] = stats["roundtrip_ms"]["p95"]
+        if cpu0 is not None and cpu1 is not None:
+            out["server_cpu_ms_per_map_change"] = round((cpu1 - cpu0) * 1000 / args.moves, 1)
+        log(
+            f"{app}: {args.moves} indicator changes, median {stats['bytes']['p50']} B, "
+            f"paint p50 {stats['paint']['p50']} ms ({stats['repainted']} repainted)"
+        )
+
+    # 5. slider moves on the what-if page
+    try:
+        slider_phase(app, page, tap, server, args, out, notes, details)
+    except Exception as exc:
+        notes[f"{app}.whatif"] = f"{type(exc).__name__}: {exc}"[:300]
+        log(f"{app}: slider phase failed: {exc}")
+    ctx.close()
+    details["cdn"] = cdn
+
+
+def slider_phase(
+    app: str, page, tap: Tap, server: Server, args, out: dict, notes: dict, details: dict
+) -> None:
+    """Arrow-key moves of the KTP-el target slider on the what-if page."""
+    page.goto(server.url + WHATIF_PATH[app], wait_until="commit")
+    wait_until(page, lambda: tap.finished(0) > 2, 60)
+    with contextlib.suppress(Exception):
+        page.locator(f".st-key-{SLIDER_KEY}").get_by_role("slider").first.wait_for(timeout=60000)
+    if MAP_PATH[app] != WHATIF_PATH[app]:
+        first_map(page, 100, 60000)
+    page.wait_for_timeout(1000)
+    _key, box = widget(page, (SLIDER_KEY,))
+    if box is None:
+        notes["whatif_change"] = f"{app}: no slider with key {SLIDER_KEY} on {WHATIF_PATH[app]}"
+    else:
+        thumb = box.get_by_role("slider").first
+        thumb.focus()
+        moves = []
+        cpu0 = cpu_seconds(server.proc.pid)
+        for _ in range(args.moves):
+            arrow = "ArrowLeft"  # one way: every value is new (see the docstring)
+            moves.append(
+                change_and_wait(page, tap, server.proxy, lambda a=arrow: page.keyboard.press(a))
+            )
+        cpu1 = cpu_seconds(server.proc.pid)
+        stats = count_changes(moves)
+        details["slider_moves"] = stats
+        out["whatif_change_bytes"] = stats["bytes"]["p50"]
+        out["whatif_change_bytes_max"] = stats["bytes"]["max"]
+        out["whatif_change_wire_bytes"] = stats["wire_bytes"]["p50"]
+        out["slider_to_paint_ms_p50"] = stats["paint"]["p50"]
+        out["slider_to_paint_ms_p95"] = stats["paint"]["p95"]
+        out["main_thread_blocked_ms_p95_slider"] = stats["blocked_ms"]["p95"]
+        out["rerun_roundtrip_ms_p95_whatif_change"] = stats["roundtrip_ms"]["p95"]
+        if cpu0 is not None and cpu1 is not None:
+            out["server_cpu_ms_per_whatif_change"] = round((cpu1 - cpu0) * 1000 / args.moves, 1)
+        if stats["repainted"] < stats["moves"]:
+            notes[f"{app}.slider_to_paint"] = (
+                f"{stats['moves'] - stats['repainted']} of {stats['moves']} slider moves "
+                "repainted no map; they are left out of the paint percentiles"
+            )
+        log(
+            f"{app}: {args.moves} slider moves, median {stats['bytes']['p50']} B, "
+            f"paint p50 {stats['paint']['p50']} ms ({stats['repainted']} repainted)"
+        )
+
+
+def ws_by_kind(tap: Tap) -> dict:
+    kinds: dict[str, int] = {}
+    for _, direction, size, kind in tap.frames:
+        if direction == "in":
+            kinds[kind] = kinds.get(kind, 0) + size
+    return kinds
+
+
+def sessions_phase(app: str, browser, server: Server, args, out: dict, notes: dict) -> None:
+    """RSS with one session, then with ``--sessions`` open at once."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    ctx.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost)"), lambda r: r.abort())
+    pages, taps = [], []
+    first = ctx.new_page()
+    taps.append(Tap(first))
+    pages.append(first)
+    first.goto(server.direct + MAP_PATH[app], wait_until="commit")
+    wait_until(first, lambda: taps[0].finished() > 0, 120)
+    first.wait_for_timeout(1000)
+    one = rss_mb(server.proc.pid)
+    for _ in range(args.sessions - 1):
+        page = ctx.new_page()
+        taps.append(Tap(page))
+        pages.append(page)
+        page.goto(server.direct + MAP_PATH[app], wait_until="commit")
+    ok = wait_until(first, lambda: all(t.finished() > 0 for t in taps), 240, 100)
+    first.wait_for_timeout(2000)
+    many = rss_mb(server.proc.pid)
+    done = sum(1 for t in taps if t.finished() > 0)
+    if not ok:
+        notes[f"{app}.sessions"] = f"only {done} of {args.sessions} sessions finished their run"
+    out["server_rss_mb_20_sessions"] = many
+    if one is not None and many is not None and args.sessions > 1:
+        out["server_rss_mb_per_extra_session"] = round((many - one) / (args.sessions - 1), 2)
+    log(f"{app}: RSS {one} MB with 1 session (fresh page), {many} MB with {done} sessions")
+    ctx.close()
+
+
+# --------------------------------------------------------------------------- AppTest
+
+
+def apptest_worker(app: str, moves: int) -> dict:
+    """Server time per rerun with AppTest (runs in its own process)."""
+    from streamlit.testing.v1 import AppTest
+
+    from utils.indicators import load_indicators
+
+    os.chdir(ROOT)
+    notes: dict[str, str] = {}
+    result: dict = {"map": None, "whatif": None, "notes": notes}
+    at = AppTest.from_file(str(APPS[app]), default_timeout=300)
+    at.run()
+    if app == "capaian":
+        at.switch_page("pages/map.py").run()
+        if _has(at.radio, "map_level"):
+            at.radio(key="map_level").set_value("kab").run()
+        else:
+            notes["map_level"] = "no radio map_level: the map page's default level is timed"
+    key = next((k for k in MAP_KEYS if _has(at.selectbox, k)), None)
+    if key is None:
+        notes["map"] = f"no selectbox {' or '.join(MAP_KEYS)}"
+    else:
+        values = list(load_indicators())
+        times = []
+        for i in range(moves + 1):
+            value = values[(i + 1) % len(values)]
+            started = time.perf_counter()
+            at.selectbox(key=key).set_value(value).run()
+            if i:
+                times.append((time.perf_counter() - started) * 1000)
+        result["map"] = times
+        if at.exception:
+            notes["map_exception"] = str(at.exception[0].value)[:300]
+    if app == "capaian":
+        page = ROOT / "pages" / "whatif.py"
+        at.switch_page("pages/whatif.py").run()
+        if not page.is_file():
+            notes["whatif"] = "pages/whatif.py does not exist"
+    if not _has(at.slider, SLIDER_KEY):
+        notes["whatif"] = notes.get("whatif") or f"no slider {SLIDER_KEY} on the what-if page"
+        return result
+    slider = at.slider(key=SLIDER_KEY)
+    step = slider.step or 1
+    values = [max(slider.value - step * (i + 1), slider.min) for i in range(moves + 1)]
+    times = []
+    for i, value in enumerate(values):
+        started = time.perf_counter()
+        at.slider(key=SLIDER_KEY).set_value(value).run()
+        if i:
+            times.append((time.perf_counter() - started) * 1000)
+    result["whatif"] = times
+    if at.exception:
+        notes["whatif_exception"] = str(at.exception[0].value)[:300]
+    return result
+
+
+def _has(finder, key: str) -> bool:
+    try:
+        finder(key=key)
+    except (KeyError, IndexError):
+        return False
+    return True
+
+
+def apptest_phase(app: str, env: dict, args, out: dict, notes: dict, details: dict) -> None:
+    proc = subprocess.run(
+        [PY, str(Path(__file__).resolve()), "--apptest-worker", app, "--moves", str(args.moves)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if proc.returncode != 0:
+        notes[f"{app}.apptest"] = (
+            proc.stderr.strip().splitlines()[-1][:300] if proc.stderr else f"exit {proc.returncode}"
+        )
+        return
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
+    for name, reason in data["notes"].items():
+        notes[f"{app}.apptest.{name}"] = reason
+    for phase, label in (("map", "map_change"), ("whatif", "whatif_change")):
+        if data[phase]:
+            s = report.summary(data[phase])
+            details[f"apptest_{phase}_ms"] = s
+            out[f"server_ms_p50_{label}"] = round(s["p50"], 1)
+            out[f"server_ms_p95_{label}"] = round(s["p95"], 1)
+    log(
+        f"{app}: AppTest map p95 {out.get('server_ms_p95_map_change')} ms, "
+        f"what-if p95 {out.get('server_ms_p95_whatif_change')} ms"
+    )
+
+
+# --------------------------------------------------------------------------- preparation
+
+
+def cold_build(source: str, tmp: Path) -> float | None:
+    """Seconds for ``python -m utils.boundaries build --force`` into an empty folder."""
+    env = {**os.environ, "CAPAIAN_CACHE_DIR": str(tmp / "cold-cache")}
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [PY, "-m", "utils.boundaries", "build", "--force", "--source", source],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr.strip()[-300:])
+    return round(seconds, 2)
+
+
+def ensure_app_caches(source: str) -> None:
+    """The app's own caches (``geo/cache``) and demo data, built once if missing."""
+    env = {**os.environ}
+    env.pop("CAPAIAN_CACHE_DIR", None)
+    subprocess.run(
+        [PY, "-m", "utils.boundaries", "build", "--source", source],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    from utils import demo
+
+    if not demo.DEMO_CSV.is_file():
+        subprocess.run(
+            [PY, "-m", "utils.demo"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+
+
+def full_geojson(source: str, dest: Path) -> dict:
+    """Write the unsimplified upstream regencies as one GeoJSON (for the baselines)."""
+    import geopandas as gpd
+    import shapely
+
+    from utils.geometry import path_to_geometry
+    from utils.upstream_sql import iter_boundary_rows
+
+    started = time.perf_counter()
+    codes, names, geoms = [], [], []
+    for path in sorted((Path(source) / "wilayah_boundaries" / "db" / "kab").glob("*.sql")):
+        for row in iter_boundary_rows(path.read_text(encoding="utf-8")):
+            codes.append(row.code)
+            names.append(row.name)
+            geoms.append(path_to_geometry(row.path))
+    frame = gpd.GeoDataFrame({"code": codes, "name": names}, geometry=geoms, crs=4326)
+    frame.to_file(dest, driver="GeoJSON")
+    return {
+        "regencies": len(frame),
+        "vertices": int(shapely.get_num_coordinates(frame.geometry.to_numpy()).sum()),
+        "bytes": dest.stat().st_size,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def versions(browser_version: str | None) -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {
+        "python": platform.python_version(),
+        "chromium": browser_version,
+        "machine": platform.machine(),
+    }
+    for name in ("streamlit", "altair", "pandas", "geopandas", "shapely", "folium", "playwright"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def page_status() -> dict:
+    """Which of the pages the benchmark drives exist, and with which widget keys."""
+    out = {}
+    for name in ("map", "whatif"):
+        path = ROOT / "pages" / f"{name}.py"
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        keys = sorted(set(re.findall(r"key=\"((?:map|home|whatif)_[a-z_]+)\"", text)))
+        out[f"pages/{name}.py"] = {"exists": path.is_file(), "keys": keys}
+    return out
+
+
+# --------------------------------------------------------------------------- main
+
+
+def run(args) -> dict:
+    source = (
+        args.source
+        or os.environ.get("CAPAIAN_GEO_SOURCE")
+        or str(ROOT.parent / "shared" / "upstream")
+    )
+    results: dict[str, dict] = {app: {} for app in APPS}
+    notes: dict[str, str] = {}
+    details: dict = {
+        "pages": page_status(),
+        "moves": args.moves,
+        "sessions": args.sessions,
+        "loadavg_start": os.getloadavg(),
+    }
+    tmp = Path(tempfile.mkdtemp(prefix="capaian-bench-"))
+    browser_version = None
+    try:
+        log("app caches")
+        ensure_app_caches(source)
+        if not args.skip_build:
+            log("cold boundary build (--force, empty cache folder)")
+            try:
+                results["capaian"]["boundary_build_s"] = cold_build(source, tmp)
+                log(f"cold build {results['capaian']['boundary_build_s']} s")
+            except Exception as exc:
+                notes["boundary_build_s"] = f"cold build failed: {exc}"
+        else:
+            notes["boundary_build_s"] = "skipped (--skip-build)"
+        for app in ("altair_full", "explore"):
+            notes.setdefault(
+                f"{app}.boundary_build_s", "no such step: the baseline reads the raw GeoJSON"
+            )
+        log("full-resolution GeoJSON for the baselines")
+        geojson = tmp / "regencies_full.geojson"
+        details["baseline_geojson"] = full_geojson(source, geojson)
+        log(f"baseline GeoJSON {details['baseline_geojson']}")
+        env = {**os.environ, "CAPAIAN_BENCH_GEOJSON": str(geojson)}
+        env.pop("CAPAIAN_CACHE_DIR", None)
+        national = ROOT / "geo" / "cache" / "national.topo.json"
+        details["capaian_national_topojson_bytes"] = (
+            national.stat().st_size if national.is_file() else None
+        )
+        for app in args.apps:
+            log(f"== {app}: AppTest")
+            details[app] = {}
+            try:
+                apptest_phase(app, env, args, results[app], notes, details[app])
+            except Exception as exc:
+                notes[f"{app}.apptest"] = f"{type(exc).__name__}: {exc}"[:300]
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser_version = browser.version
+            for app in args.apps:
+                log(f"== {app}: browser")
+                server = None
+                try:
+                    server = Server(APPS[app], env, tmp)
+                    browser_phase(app, browser, server, args, results[app], notes, details[app])
+                except Exception as exc:
+                    notes[f"{app}.browser"] = f"{type(exc).__name__}: {exc}"[:300]
+                    log(f"{app}: browser phase failed: {exc}")
+                try:
+                    if server:
+                        sessions_phase(app, browser, server, args, results[app], notes)
+                except Exception as exc:
+                    notes[f"{app}.sessions"] = f"{type(exc).__name__}: {exc}"[:300]
+                    log(f"{app}: sessions phase failed: {exc}")
+                finally:
+                    if server:
+                        server.stop()
+            browser.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        details["loadavg_end"] = os.getloadavg()
+        details["seconds"] = round(time.perf_counter() - START, 1)
+    for metric in report.REQUIRED:
+        if results["capaian"].get(metric) is None and metric not in notes:
+            notes.setdefault(metric, "not measured for capaian (see the other notes)")
+    return report.assemble(
+        results,
+        UNITS,
+        cores=os.cpu_count() or 0,
+        date=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        versions=versions(browser_version),
+        notes=notes,
+        details=details,
+    )
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--json", action="store_true", help="print only the JSON on stdout")
+    parser.add_argument("--moves", type=int, default=20, help="changes timed per kind (≥ 20)")
+    parser.add_argument("--sessions", type=int, default=20, help="concurrent sessions for RSS")
+    parser.add_argument("--apps", nargs="+", default=list(APPS), choices=list(APPS))
+    parser.add_argument(
+        "--source", help="upstream folder (default CAPAIAN_GEO_SOURCE or ../shared/upstream)"
+    )
+    parser.add_argument("--skip-build", action="store_true", help="skip the cold build")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument("--apptest-worker", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    global QUIET
+    args = parse(argv)
+    if args.apptest_worker:
+        print(json.dumps(apptest_worker(args.apptest_worker, args.moves)))
+        return 0
+    QUIET = args.quiet
+    document = run(args)
+    if args.json:
+        print(json.dumps(document, indent=1, ensure_ascii=False))
+    else:
+        print(report.table(document))
+        for key, note in document["notes"].items():
+            print(f"- {key}: {note}")
+    log("done")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
