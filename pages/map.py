@@ -10,7 +10,6 @@ from utils.export import to_csv, to_xlsx
 from utils.formatting import format_number, format_percent
 from utils.i18n import t
 from utils.summary import format_date, join_names
-from utils.targets import target_for
 
 KEYS = {
     "indicator": "map_indicator",
@@ -25,7 +24,7 @@ lang = st.session_state.get("lang", "id")
 table = chrome.page_data("map.title", "map.intro", "home.no_data", lang)
 if table is None:
     st.stop()
-defs, regions, targets = cached.indicator_defs(), cached.region_table(), cached.target_table()
+defs, regions = cached.indicator_defs(), cached.region_table()
 names = dict(zip(regions["code"], regions["name"], strict=True))
 provinces = sorted(regions.loc[regions["level"] == "province", "code"])
 periods = sorted(table["period"].unique(), reverse=True)
@@ -86,7 +85,7 @@ st.query_params.from_dict(
 )
 
 rows = cached.map_rows(state)
-target = target_for(targets, indicator, int(period[:4]), scope or None)
+target = cached.target_in_force(indicator, int(period[:4]), scope or None)
 scope_name = names[scope] if scope else "Indonesia"
 with_data = rows[rows["percent"].notna()]
 if target is None:

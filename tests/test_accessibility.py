@@ -29,9 +29,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from browser_support import WAIT, chromium
+from playwright.sync_api import expect
 from streamlit.testing.v1 import AppTest
-from test_public_browser import ARGS, CHROMIUM, WAIT, open_page, start, stop, warm
+from test_public_browser import open_page, start, stop, warm
 
 from utils import charts, gauges, tilegrid
 from utils.i18n import I18N_DIR, texts
@@ -387,10 +388,8 @@ FOCUSED = """() => { const e = document.activeElement;
 def keyboard_app(built, tmp_path_factory):
     """A public server and a browser (the public site is the one strangers use)."""
     proc, address = start(tmp_path_factory.mktemp("keyboard"), public=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as browser:
         yield browser, warm(browser, address)
-        browser.close()
     stop(proc)
 
 

@@ -5,81 +5,28 @@ A missing browser fails these tests: they are never skipped.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from browser_support import chromium, start_app, stop_app
+from playwright.sync_api import Page, expect
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CAPAIAN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 COUNTER = ".bf-counter"
 TITLE = ".bf-title"
 FIGURE = ".bf-figure"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(built, tmp_path_factory):
     """The app on a free port, with a store of its own (demo data, no scenario)."""
-    port = _free_port()
-    env = {**os.environ, "CAPAIAN_STORE_DIR": str(tmp_path_factory.mktemp("store"))}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.3)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=20)
+    proc, address = start_app(tmp_path_factory.mktemp("store"))
+    yield address
+    stop_app(proc)
 
 
 @pytest.fixture(scope="module")
 def browser(server):
-    assert Path(CHROMIUM).is_file(), f"Chromium not found at {CHROMIUM}: install Debian's chromium"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as b:
         # Streamlit 1.67 answers "page not found" to a deep link while the server's first
         # run has not registered the pages yet; let that run finish before the tests.
         warm = b.new_page()
@@ -87,7 +34,6 @@ def browser(server):
         warm.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=90000)
         warm.close()
         yield b
-        b.close()
 
 
 def briefing(browser, server: str, width: int, height: int, query: str = "") -> Page:

@@ -7,94 +7,33 @@ the same obviously-test hash through a temporary secrets file.
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from browser_support import WAIT, chromium, start_app, stop_app
+from playwright.sync_api import Page, expect
 
 from utils import auth
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CAPAIAN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TEST_PASSWORD = "test-only-password"
 SIZES = {"desktop": (1920, 1080), "laptop": (1280, 720), "phone": (390, 844)}
-WAIT = 60_000
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start(tmp: Path, public: bool):
-    """Start the app; returns (process, address)."""
+    """Start the app with a test password; returns (process, address)."""
     secrets = tmp / "secrets.toml"
     stored = auth.hash_password(TEST_PASSWORD, salt=b"capaian-test-salt", n=2**4)
     secrets.write_text(auth.secrets_lines(stored), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k != auth.MODE_ENV}
-    if public:
-        env[auth.MODE_ENV] = "public"
-    env["CAPAIAN_STORE_DIR"] = str(tmp / "store")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--secrets.files",
-            str(secrets),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.3)
-    return proc, f"http://127.0.0.1:{port}"
+    return start_app(tmp / "store", {auth.MODE_ENV: "public"} if public else {}, secrets)
 
 
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    proc.wait(timeout=20)
+stop = stop_app
 
 
 @pytest.fixture(scope="module")
 def browser():
-    assert Path(CHROMIUM).is_file(), f"Chromium not found at {CHROMIUM}: install Debian's chromium"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def warm(browser, address: str) -> str:

@@ -5,82 +5,25 @@ Debian's Chromium via Playwright; a missing browser fails the test, it is never 
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
+from browser_support import chromium, start_app, stop_app
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CAPAIAN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 NEWLY_FAILING = "#b35806"
 MAP = '[data-testid="stVegaLiteChart"]:has(.layer_0_marks path[aria-roledescription="geoshape"])'
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(built, tmp_path_factory):
-    port = _free_port()
-    env = {**os.environ, "CAPAIAN_STORE_DIR": str(tmp_path_factory.mktemp("store"))}
-    env.pop("CAPAIAN_MODE", None)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.3)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=20)
+    proc, address = start_app(tmp_path_factory.mktemp("store"))
+    yield address
+    stop_app(proc)
 
 
 @pytest.fixture(scope="module")
 def browser():
-    assert Path(CHROMIUM).is_file(), f"Chromium not found at {CHROMIUM}: install Debian's chromium"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 FILLS = """(chart) => Array.from(

@@ -255,12 +255,12 @@ def choropleth(
     look = (geometry_url, target, tuple(sorted(labels.items())), lang, height, province_borders,
             feature, select, tuple(c for c in table.columns if c != "code"))
     if named:
-        return _with_frame(_choropleth_skeleton(*look, named=True), REGIONS, table)
+        return _with_frame(_choropleth_skeleton(*look), REGIONS, table)
     return _choropleth_chart(*look, source=table)
 
 
 @lru_cache(maxsize=64)
-def _choropleth_skeleton(*look: object, named: bool) -> dict:
+def _choropleth_skeleton(*look: object) -> dict:
     return spec(_choropleth_chart(*look, source=alt.NamedData(REGIONS)))
 
 

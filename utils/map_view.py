@@ -11,7 +11,7 @@ error: links get pasted into chats and shortened.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 import pandas as pd
 from pandas.io.formats.style import Styler
@@ -92,11 +92,6 @@ def state_params(state: MapState) -> dict[str, str]:
     return {PARAMS[k]: v for k, v in asdict(state).items() if v != defaults.get(k)}
 
 
-def drill(state: MapState, province: str) -> MapState:
-    """The state after clicking ``province`` (or ``""`` to go back to Indonesia)."""
-    return replace(state, scope=province)
-
-
 def regency_table(table: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFrame,
                   indicator: str, period: str) -> pd.DataFrame:
     """Every regency's coverage, its target, gap and ranks in province and nation.
@@ -159,10 +154,6 @@ def view_table(table: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFrame
 
 
 TABLE_ROWS_SHOWN = 100  # tables longer than this are shown on request
-TABLE_COLUMNS = ["region", "province", "percent", "numerator", "denominator", "target", "gap",
-                 "rank_province", "rank_national"]
-
-
 def table_frame(rows: pd.DataFrame, state: MapState) -> pd.DataFrame:
     """The rows as the table and the downloads show them (numbers stay numbers,
     so sorting a column sorts by value). Province columns are dropped when the

@@ -20,17 +20,14 @@ A file that cannot be read or has the wrong shape raises
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
 import json
 import re
-import time
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
-from utils.atomic import write_text
+from utils.atomic import folder_lock, write_text
 
 FORMAT = 1
 NAME_MAX = 80
@@ -90,23 +87,8 @@ def slug(name: str) -> str:
     return f"{readable}-{digest}"
 
 
-@contextmanager
-def _locked(root: Path) -> Iterator[None]:
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".lock", "a+b") as handle:
-        deadline = time.monotonic() + LOCK_TIMEOUT
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise ScenarioError("whatif.saved.busy") from None
-                time.sleep(0.05)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def _locked(root: Path) -> AbstractContextManager[None]:
+    return folder_lock(root, lambda: ScenarioError("whatif.saved.busy"), LOCK_TIMEOUT)
 
 
 def _version_numbers(path: Path) -> list[int]:

@@ -222,22 +222,22 @@ def reach_month(
     >>> reach_month(np.array([900.0]), np.array([1000.0]), np.array([95.0]), 10.0, 12, 0.0)
     array([5.])
     """
-    num = np.asarray(numerator, dtype=float)[:, None]
-    den = np.asarray(denominator, dtype=float)[:, None]
-    steps = np.arange(int(months) + 1, dtype=float)
-    extra = np.asarray(outreach, dtype=float).reshape(-1, 1) * steps
-    met = (
-        shortfall(
-            num + extra,
-            den * growth_factors(months, yearly_growth),
-            np.asarray(target, dtype=float)[:, None],
-        )
-        <= 0
-    )
+    met = _met_by_month(numerator, denominator, target, outreach, months, yearly_growth)
     stays = np.flip(np.logical_and.accumulate(np.flip(met, axis=1), axis=1), axis=1)
     first = np.argmax(stays, axis=1).astype(float)
-    ok = stays[:, -1] & known(num[:, 0], den[:, 0], target)
+    ok = stays[:, -1] & known(numerator, denominator, target)
     return np.where(ok, first, np.nan)
+
+
+def _met_by_month(numerator: np.ndarray, denominator: np.ndarray, target: np.ndarray,
+                  outreach: np.ndarray | float, months: int,
+                  yearly_growth: float) -> np.ndarray:
+    """Regions × months 0 … ``months``: is the target met that month?"""
+    num = np.asarray(numerator, dtype=float)[:, None]
+    steps = np.arange(int(months) + 1, dtype=float)
+    extra = np.asarray(outreach, dtype=float).reshape(-1, 1) * steps
+    den = np.asarray(denominator, dtype=float)[:, None] * growth_factors(months, yearly_growth)
+    return shortfall(num + extra, den, np.asarray(target, dtype=float)[:, None]) <= 0
 
 
 def meeting_by_month(
@@ -249,19 +249,8 @@ def meeting_by_month(
     yearly_growth: float,
 ) -> np.ndarray:
     """How many regions meet their target in each month 0 … ``months``."""
-    num = np.asarray(numerator, dtype=float)[:, None]
-    den = np.asarray(denominator, dtype=float)[:, None]
-    steps = np.arange(int(months) + 1, dtype=float)
-    extra = np.asarray(outreach, dtype=float).reshape(-1, 1) * steps
-    met = (
-        shortfall(
-            num + extra,
-            den * growth_factors(months, yearly_growth),
-            np.asarray(target, dtype=float)[:, None],
-        )
-        <= 0
-    )
-    ok = known(num[:, 0], den[:, 0], target)[:, None]
+    met = _met_by_month(numerator, denominator, target, outreach, months, yearly_growth)
+    ok = known(numerator, denominator, target)[:, None]
     return (met & ok).sum(axis=0)
 
 

@@ -26,22 +26,19 @@ failed or cancelled import leaves the store exactly as it was.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import getpass
 import json
 import os
 import re
 import shutil
 import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pandas as pd
 
 from utils import coverage
-from utils.atomic import write_bytes, write_text
+from utils.atomic import folder_lock, write_bytes, write_text
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCK_TIMEOUT = 30.0
@@ -117,23 +114,8 @@ class Store:
         """Committed versions, active set and event log."""
         return self._read_json(self._state_path, {"versions": [], "active": [], "events": []})
 
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".lock", "a+b") as handle:
-            deadline = time.monotonic() + LOCK_TIMEOUT
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise StoreError("data.store.busy") from None
-                    time.sleep(0.05)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    def _locked(self) -> AbstractContextManager[None]:
+        return folder_lock(self.root, lambda: StoreError("data.store.busy"), LOCK_TIMEOUT)
 
     # --- reading -----------------------------------------------------------------------------
 

@@ -1,0 +1,80 @@
+"""What every browser test needs: the app on a free port and Debian's Chromium.
+
+A missing browser fails the tests that use it: they are never skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import Browser, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CAPAIAN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WAIT = 60_000
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_app(store: Path, env: dict[str, str] | None = None,
+              secrets: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """Start the app with its own store (and mode/secrets); return (process, address).
+
+    ``CAPAIAN_MODE`` is cleared unless ``env`` sets it, so a developer's shell
+    cannot turn an internal-mode test public.
+    """
+    environ = {k: v for k, v in os.environ.items() if k != "CAPAIAN_MODE"}
+    environ.update(env or {}, CAPAIAN_STORE_DIR=str(store))
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true"]
+    if secrets:
+        command += ["--secrets.files", str(secrets)]
+    proc = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.3)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def stop_app(proc: subprocess.Popen) -> None:
+    """Stop a server started by :func:`start_app`."""
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless, with this machine's closed network in mind."""
+    assert Path(CHROMIUM).is_file(), f"Chromium not found at {CHROMIUM}: install Debian's chromium"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
