@@ -100,20 +100,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE.parent))
 
 import report  # noqa: E402
+from browser_support import ARGS as CHROMIUM_ARGS  # noqa: E402
+from browser_support import CHROMIUM  # noqa: E402
 
 PY = sys.executable
-CHROMIUM = os.environ.get("CAPAIAN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 APPS = {
     "capaian": ROOT / "app.py",
     "altair_full": HERE / "baselines" / "altair_full.py",
