@@ -171,7 +171,7 @@ def colour(target: float | None, labels: dict[str, str], lang: str,
         legend=alt.Legend(title=labels["legend"], orient="top", direction="horizontal",
                           labelFontSize=15, titleFontSize=16, symbolSize=260, labelLimit=300,
                           titleLimit=900, labelColor="#111111", titleColor="#111111",
-                          columns=len(domain)) if legend else None,
+                          columns=4) if legend else None,  # wraps on a phone
     )
 
 
