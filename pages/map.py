@@ -122,7 +122,10 @@ labels = {
 }
 if state.regions_level == "regency":
     labels["rank_province"] = t("map.col.rank_province", lang)
-height = 600
+# The strip's height; the map's legend sits above the map within it. All of
+# Indonesia is about 2.6 times wider than tall: a lower map wastes no screen.
+height = 600 if scope else 520
+LEGEND_HEIGHT = 76
 heading, back = st.columns([6, 1], vertical_alignment="center")
 title = t(
     "map.title_map",
@@ -141,7 +144,6 @@ if scope:  # the breadcrumb leads back
         width="stretch",
     )
 geometry = cached.geometry_url(f"province/{scope}.topo.json" if scope else "national.topo.json")
-feature = "provinces" if state.regions_level == "province" else "regencies"
 facts, left, right = st.columns([1.1, 4, 1.3])
 num, den = with_data["numerator"].sum(), with_data["denominator"].sum()
 facts.metric(
@@ -170,17 +172,24 @@ facts.metric(
 
 with left.container(key="map_chart"):
     if view == "peta":
+        # The legend (it names the target) is a chart of its own: the map's
+        # spec then stays the same across indicators and periods, and the
+        # browser only swaps its values, never fetching the geometry again.
+        st.container(key="map_legend").altair_chart(
+            charts.legend_chart(target.percent if target else None, labels, lang), width="stretch"
+        )
         chart = charts.choropleth(
             geometry,
             rows,
             target.percent if target else None,
             labels,
             lang,
-            height=height,
+            height=height - LEGEND_HEIGHT,
             province_borders=not scope,
-            feature=feature,
+            level=state.regions_level,
             select=None if scope else SELECT,
             named=True,
+            legend=False,
         )
     else:
         labels.update(kabupaten=t("map.kabupaten", lang), kota=t("map.kota", lang))
@@ -201,16 +210,16 @@ with right:
     st.markdown(f"**{t('map.strip', lang)}**", help=t("map.strip_help", lang))
     st.vega_lite_chart(
         charts.ranked_strip(
-            geometry,
+            cached.geometry_url("regions.csv"),
             rows,
             target.percent if target else None,
             labels,
             lang,
             height=height,
-            feature=feature,
             named=True,
         ),
         width="stretch",
+        key="map_strip",
     )
 
 missing = rows.loc[rows["percent"].isna(), "name"]

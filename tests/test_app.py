@@ -22,7 +22,9 @@ def test_home_shows_the_national_figure_and_a_demo_banner(app):
     headline, target = app.metric[0].value, app.metric[1].value
     assert headline.endswith(" %") and "," in headline  # 99,63 % style
     assert target == "99,40 %"
-    assert len(app.get("vega_lite_chart")) == 2  # the map and its ranked strip
+    charts = app.get("vega_lite_chart")
+    assert len(charts) == 3  # the legend, the map and its ranked strip
+    assert charts[1].key == "map_click__prov_peta"
 
 
 def test_changing_the_indicator_changes_the_figures(app):

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from utils import boundaries, geometry, sources, topology
+from utils.build_record import MAP_OBJECT
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +31,11 @@ def test_full_resolution_regencies_form_a_clean_coverage(built):
 
 
 def test_national_map_has_every_regency_and_province(national):
-    regs = national["objects"]["regencies"]["geometries"]
-    provs = national["objects"]["provinces"]["geometries"]
+    assert list(national["objects"]) == [MAP_OBJECT]  # one object: one download draws both
+    both = national["objects"][MAP_OBJECT]["geometries"]
+    regs = [g for g in both if len(g["properties"]["code"]) == 5]
+    provs = [g for g in both if len(g["properties"]["code"]) == 2]
+    assert len(regs) + len(provs) == len(both)
     assert len({g["properties"]["code"] for g in regs}) == 514
     assert len({g["properties"]["code"] for g in provs}) == 38
     assert "63" in {g["properties"]["code"] for g in provs}  # missing upstream, dissolved here
@@ -45,7 +49,7 @@ def test_every_ring_is_wound_for_the_browser(national):
 def test_each_province_map_has_its_regencies(built):
     folder = boundaries.cache_dir() / "province"
     kaltim = json.loads((folder / "64.topo.json").read_bytes())
-    codes = {g["properties"]["code"] for g in kaltim["objects"]["regencies"]["geometries"]}
+    codes = {g["properties"]["code"] for g in kaltim["objects"][MAP_OBJECT]["geometries"]}
     assert codes == {"64.01", "64.02", "64.03", "64.07", "64.08", "64.09", "64.11",
                      "64.71", "64.72", "64.74"}
     assert len(list(folder.glob("*.topo.json"))) == 38

@@ -73,3 +73,23 @@ def test_click_drills_into_a_province_and_the_link_reproduces_it(server, browser
     assert again.get_by_text("Indonesia › Kepemilikan KIA — Kalimantan Tengah").is_visible()
     again.close()
     page.close()
+
+
+def test_the_map_is_downloaded_once_and_a_change_sends_only_values(server, browser):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    maps = []
+    page.on("request", lambda r: maps.append(r.url) if ".topo.json" in r.url else None)
+    page.goto(server + "/?lvl=kab")
+    before = region_fills(page, 514)
+    assert len(maps) == 1, maps  # the regions and the province borders: one download
+    legend = page.locator(".st-key-map_legend")
+    assert "Target nasional 2023: 99,40 %" in legend.text_content()
+    page.locator(".st-key-map_indicator input[role=combobox]").click()
+    page.get_by_role("option", name="Kepemilikan KIA").click()
+    page.wait_for_function("(t => t.includes('Target nasional') && !t.includes('99,40'))"
+                           "(document.querySelector('.st-key-map_legend').textContent)",
+                           timeout=60000)
+    after = region_fills(page, 514)
+    assert after != before  # recoloured …
+    assert len(maps) == 1, maps  # … without fetching the map again
+    page.close()

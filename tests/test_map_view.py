@@ -117,15 +117,50 @@ def test_table_frame_and_styling_keep_numbers_numeric():
 
 @settings(deadline=None)
 @given(st.lists(st.one_of(st.none(), st.floats(0, 250, allow_nan=False)), min_size=1,
-                max_size=40))
-def test_lookup_frame_classes_match_classify(percents):
+                max_size=40), st.one_of(st.none(), st.floats(40, 120, allow_nan=False)))
+def test_lookup_frame_slots_have_the_colours_of_the_classes(percents, target):
     values = pd.DataFrame({"code": [f"64.{i:02d}" for i in range(len(percents))],
                            "percent": pd.array(percents, dtype="Float64")})
-    frame = charts.lookup_frame(values, 99.3, "Tanpa data", "id")
-    names, _ = charts.band_names(99.3, "Tanpa data", "id")
-    index = charts.classify(values["percent"].astype(float), 99.3)
-    expected = [names[int(i)] if pd.notna(i) else "Tanpa data" for i in index]
-    assert list(frame["band"].astype(str)) == expected
+    frame = charts.lookup_frame(values, target)
+    _, colours = charts.band_names(target, "Tanpa data", "id")
+    index = charts.classify(values["percent"].astype(float), target)
+    expected = [colours[int(i)] if pd.notna(i) else charts.NO_DATA_COLOUR for i in index]
+    assert [charts.PALETTE[s] for s in frame["slot"]] == expected
+    assert set(frame["slot"]) <= set(charts.used_slots(target))
+
+
+def _urls(node) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["url"]] if "url" in node else []
+        return own + [u for v in node.values() for u in _urls(v)]
+    if isinstance(node, list):
+        return [u for v in node for u in _urls(v)]
+    return []
+
+
+LABELS = {k: k for k in ("legend", "no_data", "region", "province", "percent", "numerator",
+                         "denominator", "target", "gap", "rank_province", "rank_national")}
+
+
+@pytest.mark.parametrize("level", ["regency", "province"])
+def test_a_change_of_indicator_or_period_changes_only_the_values(level):
+    """Same spec, other datasets: the browser swaps values and never refetches the map."""
+    state = map_view.MapState("kia", "2025-06-30", level="kab" if level == "regency" else "prov")
+    rows = map_view.view_table(_coverage(), _regions(), TARGETS, state)
+    other = rows.assign(percent=rows["percent"] * 0.9)
+    specs = []
+    for values, target, legend in ((rows, 60.0, "Target 60"), (other, 99.3, "Target 99,3")):
+        labels = {**LABELS, "legend": legend}
+        chart = charts.choropleth("m.json", values, target, labels, level=level, select="pilih",
+                                  named=True, legend=False)
+        strip = charts.ranked_strip("r.csv", values, target, labels, named=True)
+        specs.append((chart.pop("datasets"), strip.pop("datasets"), chart, strip))
+    (maps, strips, *first), (maps2, _, *second) = specs
+    assert first == second
+    assert not maps[charts.REGIONS].equals(maps2[charts.REGIONS])
+    assert float(strips[charts.TARGET]["target"][0]) == 60.0
+    # one download draws the regions and the province borders
+    assert set(_urls(first[0])) == {"m.json"} and _urls(first[1]) == ["r.csv"]
 
 
 def test_map_and_strip_specs_are_valid_vega_lite_and_send_no_text_numbers():

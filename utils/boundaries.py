@@ -27,7 +27,7 @@ import shapely
 
 from utils import geometry, sources, tilegrid, topology
 from utils.atomic import write_bytes, write_text
-from utils.build_record import cache_dir, is_fresh, read_info, source_digest
+from utils.build_record import MAP_OBJECT, cache_dir, is_fresh, read_info, source_digest
 from utils.regions import build_regions, regencies
 from utils.upstream_sql import iter_boundary_rows
 
@@ -50,6 +50,7 @@ def parse_boundaries(files: dict[str, bytes]) -> gpd.GeoDataFrame:
 
 
 def _national_layers(clean: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
+    """Regencies and their provinces in one object (one download draws both)."""
     kept = geometry.drop_small_parts(clean.geometry.to_numpy(), NATIONAL["min_part_area"])
     simple = geometry.simplify_coverage(kept, NATIONAL["tolerance"])
     regs = gpd.GeoDataFrame(clean[["code", "name"]], geometry=simple, crs=4326)
@@ -59,14 +60,15 @@ def _national_layers(clean: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
         geometry=list(prov.values()),
         crs=4326,
     )
-    return {"regencies": regs, "provinces": provs}
+    both = gpd.GeoDataFrame(pd.concat([regs, provs], ignore_index=True), crs=4326)
+    return {MAP_OBJECT: both}
 
 
 def _province_layer(part: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
     minx, miny, maxx, maxy = part.total_bounds
     tolerance = max(maxx - minx, maxy - miny) * PROVINCE["tolerance_per_extent"]
     simple = geometry.simplify_coverage(part.geometry.to_numpy(), tolerance)
-    return {"regencies": gpd.GeoDataFrame(part[["code", "name"]], geometry=simple, crs=4326)}
+    return {MAP_OBJECT: gpd.GeoDataFrame(part[["code", "name"]], geometry=simple, crs=4326)}
 
 
 def build_from_files(files: dict[str, bytes], folder: Path, progress: StepProgress) -> dict:

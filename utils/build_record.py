@@ -12,7 +12,11 @@ from pathlib import Path
 
 from utils import sources
 
-PIPELINE_VERSION = 6
+PIPELINE_VERSION = 7
+# The one TopoJSON object of every built map: regencies (codes "64.01") and, in
+# the national map, their provinces (codes "64") as well, sharing their arcs.
+# One object means one download draws the regions and the province borders.
+MAP_OBJECT = "regions"
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+import json
 from functools import lru_cache
 
 import altair as alt
 import pandas as pd
 
+from utils.build_record import MAP_OBJECT
 from utils.formatting import d3_locale, format_number, format_percent
 
 NO_DATA_COLOUR = "#bdbdbd"
@@ -86,7 +88,16 @@ TOOLTIP_NUMBERS = {
 }
 RANKS = ("rank_province", "rank_national")
 # Frames are sent under these names (see :func:`spec`).
-REGIONS, STRIP = "regions", "strip"
+REGIONS, STRIP, TARGET = "regions", "strip", "target"
+
+
+# Colour slots of a map: the four classes below the target, "at or above the
+# target (to 100 %)", "above 100 %" (or "at or above" when the target itself is
+# 100 % or more) and no data. The slots never change, only their legend texts
+# do, so a map's spec stays the same when the target changes: the browser then
+# swaps the values in place and never fetches the geometry again.
+PALETTE = [*BELOW, *AT_OR_ABOVE, NO_DATA_COLOUR]
+NO_DATA_SLOT = len(PALETTE) - 1
 
 
 def band_names(target: float | None, no_data: str, lang: str) -> tuple[list[str], list[str]]:
@@ -96,13 +107,36 @@ def band_names(target: float | None, no_data: str, lang: str) -> tuple[list[str]
     return [*names, no_data], [*colours, NO_DATA_COLOUR]
 
 
-def lookup_frame(values: pd.DataFrame, target: float | None, no_data: str, lang: str,
+def used_slots(target: float | None) -> list[int]:
+    """The colour slots a target's classes use, lowest first, no data last.
+
+    Examples
+    --------
+    >>> used_slots(99.3)
+    [0, 1, 2, 3, 4, 5, 6]
+    >>> used_slots(100.0)
+    [0, 1, 2, 3, 5, 6]
+    """
+    top = [4, 5] if class_breaks(target)[-1] < 100 else [5]
+    return [0, 1, 2, 3, *top, NO_DATA_SLOT]
+
+
+def slots(percent: pd.Series, target: float | None) -> pd.Series:
+    """Colour slot per value (see :data:`PALETTE`); no value → :data:`NO_DATA_SLOT`."""
+    index = classify(percent, target)
+    top = class_breaks(target)[-1] >= 100  # one class at or above: the darkest slot
+    slot = index + (index == len(class_breaks(target))).astype("Int64") if top else index
+    return slot.fillna(NO_DATA_SLOT).astype("int8")
+
+
+def lookup_frame(values: pd.DataFrame, target: float | None,
                  fields: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """The compact per-region table a map, tile grid or strip colours itself from.
+    """The compact per-region table a map or strip colours itself from.
 
     Text columns are categorical (Arrow sends each distinct text once), numbers
-    are 32-bit, ranks are numbers joined to "3 / 10" in the browser: this table
-    is what travels when the indicator or period changes.
+    are 32-bit, ranks are numbers joined to "3 / 10" in the browser, classes
+    are colour slots: this table is what travels when the indicator or period
+    changes.
 
     Parameters
     ----------
@@ -110,14 +144,13 @@ def lookup_frame(values: pd.DataFrame, target: float | None, no_data: str, lang:
         ``code`` and ``percent``, and any of ``province_name``,
         ``province_code``, ``name``, the :data:`TOOLTIP_NUMBERS` and the
         :data:`RANKS` (with ``of_province`` / ``of_national``).
+    target : float or None
+        Target in percent, for the ``slot`` column (:func:`slots`).
     fields : tuple of str, optional
         Only these optional columns (default: every one present).
     """
-    names, _ = band_names(target, no_data, lang)
-    index = classify(values["percent"], target)
-    out = pd.DataFrame({"code": values["code"].astype(str).to_numpy()})
-    out["band"] = pd.Categorical([names[int(i)] if pd.notna(i) else no_data for i in index],
-                                 categories=names)
+    out = pd.DataFrame({"code": numeric_codes(values["code"]).to_numpy()})
+    out["slot"] = slots(values["percent"], target).to_numpy()
     wanted = [c for c in values.columns if fields is None or c in fields]
     for col in wanted:
         column = values[col].reset_index(drop=True)
@@ -163,15 +196,46 @@ def tooltips(labels: dict[str, str], name_field: str = "properties.name") -> lis
 
 def colour(target: float | None, labels: dict[str, str], lang: str,
            legend: bool = True) -> alt.Color:
-    """The class colour encoding shared by the map, the tile grid and the bar strip."""
-    domain, colours = band_names(target, labels["no_data"], lang)
+    """The slot colour encoding shared by the map, its legend and the strip.
+
+    With ``legend`` the scale holds the target's slots and the legend names
+    them ("< 89,30 %", …, ``labels["no_data"]``). Without it the scale holds
+    every slot and nothing depends on the target.
+    """
+    if not legend:
+        return alt.Color("slot:N", scale=alt.Scale(domain=list(range(len(PALETTE))),
+                                                   range=PALETTE), legend=None)
+    names, _ = band_names(target, labels["no_data"], lang)
+    used = used_slots(target)
+    text = json.dumps({str(s): name for s, name in zip(used, names, strict=True)})
     return alt.Color(
-        "band:N",
-        scale=alt.Scale(domain=domain, range=colours),
+        "slot:N",
+        scale=alt.Scale(domain=used, range=[PALETTE[s] for s in used]),
         legend=alt.Legend(title=labels["legend"], orient="top", direction="horizontal",
+                          labelExpr=f"{text}[datum.value]", symbolType="square",
+                          symbolOpacity=1,
                           labelFontSize=15, titleFontSize=16, symbolSize=260, labelLimit=300,
                           titleLimit=900, labelColor="#111111", titleColor="#111111",
-                          columns=4) if legend else None,  # wraps on a phone
+                          columns=4),  # wraps on a phone
+    )
+
+
+def legend_chart(target: float | None, labels: dict[str, str], lang: str = "id") -> alt.Chart:
+    """The map's legend on its own: classes, their colours and the target in the title.
+
+    Drawn above a map built with ``legend=False``, whose spec then does not
+    change with the target (see :data:`PALETTE`).
+    """
+    rows = [{"slot": s} for s in used_slots(target)]
+    return (
+        alt.Chart(alt.Data(values=rows))
+        .mark_square(opacity=0)
+        .encode(color=colour(target, labels, lang))
+        # Fit the width only: the height is the legend's (Streamlit's default
+        # "fit" would squeeze it into the 1-pixel plot).
+        .properties(width="container", height=1,
+                    autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+        .configure_view(stroke=None)
     )
 
 
@@ -204,6 +268,19 @@ def _with_frame(skeleton: dict, name: str, frame: pd.DataFrame) -> dict:
     return out
 
 
+def level_test(level: str) -> str:
+    """Vega expression: is a feature of the map object a ``province`` or a ``regency``?
+
+    Provinces have two-character codes ("64"), regencies five ("64.01").
+    """
+    return f"length(datum.properties.code) {'==' if level == 'province' else '>'} 2"
+
+
+def map_data(geometry_url: str) -> alt.UrlData:
+    """The built map file (one object: regencies and provinces, see ``MAP_OBJECT``)."""
+    return alt.UrlData(geometry_url, format=alt.DataFormat(type="topojson", feature=MAP_OBJECT))
+
+
 def choropleth(
     geometry_url: str,
     values: pd.DataFrame,
@@ -212,19 +289,20 @@ def choropleth(
     lang: str = "id",
     height: int = 560,
     province_borders: bool = True,
-    feature: str = "regencies",
+    level: str = "regency",
     select: str | None = None,
     named: bool = False,
+    legend: bool = True,
 ) -> alt.LayerChart | dict:
     """Choropleth of coverage (provinces or regencies), coloured against the target.
 
     Parameters
     ----------
     geometry_url : str
-        Address of a TopoJSON with a ``feature`` object (and, when
-        ``province_borders``, a ``provinces`` object drawn as thicker borders
-        on top). The browser fetches and caches it, so changing the values
-        never sends the geometry again.
+        Address of a built map file. The regions and, when
+        ``province_borders``, the thicker province borders on top are drawn
+        from its one object, so the browser downloads it once; changing the
+        values never sends it again.
     values : pandas.DataFrame
         One row per region, see :func:`lookup_frame`.
     target : float or None
@@ -236,13 +314,17 @@ def choropleth(
         Language of number formats (applied in the browser).
     height : int
         Chart height in pixels; the width follows the container.
-    feature : str
-        TopoJSON object to colour: ``regencies`` or ``provinces``.
+    level : str
+        Regions to colour: ``regency`` or ``province``.
     select : str or None
         Name of a click selection on ``province_code`` (for drilling in).
     named : bool
         Return a Vega-Lite dict with the frame under ``datasets`` (the fast
         path for pages, for ``st.vega_lite_chart``) instead of a chart.
+    legend : bool
+        Draw the legend. Without it (draw :func:`legend_chart` beside) the
+        spec does not depend on the target, so a page that changes indicator
+        or period only swaps the values in the browser.
 
     Returns
     -------
@@ -250,10 +332,11 @@ def choropleth(
         Regions without data are grey and named in the legend, never zero.
     """
     keep = ("province_name", *TOOLTIP_NUMBERS, *RANKS, *(("province_code",) if select else ()))
-    table = lookup_frame(values, target, labels["no_data"], lang, keep)
-    table["code"] = numeric_codes(table["code"])
-    look = (geometry_url, target, tuple(sorted(labels.items())), lang, height, province_borders,
-            feature, select, tuple(c for c in table.columns if c != "code"))
+    table = lookup_frame(values, target, keep)
+    texts = {k: v for k, v in labels.items() if legend or k != "legend"}
+    look = (geometry_url, target if legend else None, tuple(sorted(texts.items())), lang, height,
+            province_borders, level, select, tuple(c for c in table.columns if c != "code"),
+            legend)
     if named:
         return _with_frame(_choropleth_skeleton(*look), REGIONS, table)
     return _choropleth_chart(*look, source=table)
@@ -266,30 +349,29 @@ def _choropleth_skeleton(*look: object) -> dict:
 
 def _choropleth_chart(geometry_url: str, target: float | None,
                       label_items: tuple[tuple[str, str], ...], lang: str, height: int,
-                      province_borders: bool, feature: str, select: str | None,
-                      fields: tuple[str, ...], source: pd.DataFrame | alt.NamedData,
-                      ) -> alt.LayerChart:
+                      province_borders: bool, level: str, select: str | None,
+                      fields: tuple[str, ...], legend: bool,
+                      source: pd.DataFrame | alt.NamedData) -> alt.LayerChart:
     labels = dict(label_items)
+    base = alt.Chart(map_data(geometry_url))
     regions = rank_calculations(
-        alt.Chart(alt.UrlData(geometry_url, format=alt.DataFormat(type="topojson",
-                                                                  feature=feature)))
+        base.transform_filter(level_test(level))
         .transform_calculate(key=code_key())
         .transform_lookup(lookup="key", from_=alt.LookupData(source, "code", list(fields)))
-        .transform_calculate(band=f"datum.band || {labels['no_data']!r}"), labels,
-    ).mark_geoshape(stroke=BORDER if feature == "regencies" else "#222222",
-                    strokeWidth=0.3 if feature == "regencies" else 0.8,
+        .transform_calculate(slot=f"isValid(datum.slot) ? datum.slot : {NO_DATA_SLOT}"), labels,
+    ).mark_geoshape(stroke=BORDER if level == "regency" else "#222222",
+                    strokeWidth=0.3 if level == "regency" else 0.8,
                     cursor="pointer" if select else "default",
-                    ).encode(color=colour(target, labels, lang), tooltip=tooltips(labels))
+                    ).encode(color=colour(target, labels, lang, legend), tooltip=tooltips(labels))
     if select:
         regions = regions.add_params(alt.selection_point(name=select, fields=["province_code"],
                                                          on="click", clear=False))
     layers = [regions]
-    if province_borders and feature != "provinces":
-        # Drawn on top but deaf to the mouse: tooltips and clicks reach the regions.
-        borders = alt.Chart(
-            alt.UrlData(geometry_url, format=alt.DataFormat(type="topojson", feature="provinces"))
-        ).mark_geoshape(filled=False, fill=None, stroke="#222222", strokeWidth=1.1)
-        layers.append(borders)
+    if province_borders and level != "province":
+        # Same download; drawn on top but deaf to the mouse, so tooltips and
+        # clicks reach the regions.
+        layers.append(base.transform_filter(level_test("province")).mark_geoshape(
+            filled=False, fill=None, stroke="#222222", strokeWidth=1.1))
     return (
         alt.layer(*layers)
         .project(type="mercator")
@@ -300,64 +382,67 @@ def _choropleth_chart(geometry_url: str, target: float | None,
     )
 
 
-def ranked_strip(geometry_url: str, values: pd.DataFrame, target: float | None,
+def ranked_strip(names_url: str, values: pd.DataFrame, target: float | None,
                  labels: dict[str, str], lang: str = "id", height: int = 560,
-                 feature: str = "regencies", named: bool = False) -> alt.LayerChart | dict:
+                 named: bool = False) -> alt.LayerChart | dict:
     """Every region as one dot on its own row, highest coverage first, in the map's colours.
 
-    The region names come from the map's TopoJSON (already in the browser's
-    cache), so only codes, classes and percentages travel. With a few dozen
-    regions each row is labelled; with all 514 regencies the strip is the
-    ranked distribution and the tooltip names each dot. Dots, not bars: the
-    axis starts near the lowest value (97 % vs 101 % must be visible), and a
-    bar that does not start at zero would mislead. The target is a black
-    rule, so "how many are short, and by how much" reads at a glance. Regions
-    without data have no dot (never a zero).
+    The region names come from the built region table (``regions.csv`` at
+    ``names_url``, fetched once), so only codes, slots and percentages travel,
+    and the target as a one-row dataset: the spec stays the same when the
+    indicator or period changes. With a few dozen regions each row is
+    labelled; with all 514 regencies the strip is the ranked distribution and
+    the tooltip names each dot. Dots, not bars: the axis starts near the
+    lowest value (97 % vs 101 % must be visible), and a bar that does not
+    start at zero would mislead. The target is a black rule, so "how many are
+    short, and by how much" reads at a glance. Regions without data have no
+    dot (never a zero).
     """
     rows = values[values["percent"].notna()]
-    table = lookup_frame(rows, target, labels["no_data"], lang, ("percent",))
-    table["code"] = numeric_codes(table["code"])
-    look = (geometry_url, target, tuple(sorted(labels.items())), lang, height, feature,
-            len(table) <= 45)
+    table = lookup_frame(rows, target, ("percent",))
+    goal = pd.DataFrame({"target": [target]}, dtype="float32")
+    look = (names_url, tuple(sorted((k, v) for k, v in labels.items() if k != "legend")),
+            lang, height, len(table) <= 45)
     if named:
-        return _with_frame(_strip_skeleton(*look), STRIP, table)
-    return _strip_chart(*look, source=table)
+        out = _with_frame(_strip_skeleton(*look), STRIP, table)
+        out["datasets"][TARGET] = goal
+        return out
+    return _strip_chart(*look, source=table, goal=goal)
 
 
 @lru_cache(maxsize=64)
 def _strip_skeleton(*look: object) -> dict:
-    return spec(_strip_chart(*look, source=alt.NamedData(STRIP)))
+    return spec(_strip_chart(*look, source=alt.NamedData(STRIP), goal=alt.NamedData(TARGET)))
 
 
-def _strip_chart(geometry_url: str, target: float | None,
-                 label_items: tuple[tuple[str, str], ...], lang: str, height: int, feature: str,
-                 few: bool, source: pd.DataFrame | alt.NamedData) -> alt.LayerChart:
+def _strip_chart(names_url: str, label_items: tuple[tuple[str, str], ...], lang: str,
+                 height: int, few: bool, source: pd.DataFrame | alt.NamedData,
+                 goal: pd.DataFrame | alt.NamedData) -> alt.LayerChart:
     labels = dict(label_items)
-    y = alt.Y("properties.name:N", sort=alt.EncodingSortField("percent", order="descending"),
+    y = alt.Y("name:N", sort=alt.EncodingSortField("percent", order="descending"),
               title=None, axis=alt.Axis(labelFontSize=13, labelLimit=170, ticks=False,
                                         labelColor="#111111", domain=False, labelOverlap=False)
               if few else None)
-    bars = (
-        alt.Chart(alt.UrlData(geometry_url, format=alt.DataFormat(type="topojson",
-                                                                  feature=feature)))
-        .transform_calculate(key=code_key())
-        .transform_lookup(lookup="key", from_=alt.LookupData(source, "code", ["band", "percent"]))
+    names = alt.UrlData(names_url, format=alt.DataFormat(
+        type="csv", parse={"code": "string", "name": "string"}))
+    dots = (
+        alt.Chart(names)
+        .transform_calculate(key=code_key("datum.code"))
+        .transform_lookup(lookup="key", from_=alt.LookupData(source, "code", ["slot", "percent"]))
         .transform_filter("isValid(datum.percent)")
         .mark_circle(size=110 if few else 14, opacity=1, stroke="#333333",
                      strokeWidth=0.6 if few else 0)
         .encode(y=y, x=alt.X("percent:Q", title=labels["percent"], scale=alt.Scale(zero=False),
                              axis=alt.Axis(format=",.0f", labelFontSize=13, titleFontSize=13,
                                            labelColor="#111111", titleColor="#111111")),
-                color=colour(target, labels, lang, legend=False),
-                tooltip=[alt.Tooltip("properties.name:N", title=labels["region"]),
+                color=colour(None, labels, lang, legend=False),
+                tooltip=[alt.Tooltip("name:N", title=labels["region"]),
                          alt.Tooltip("percent:Q", title=labels["percent"], format=",.2f")])
     )
-    layers = [bars]
-    if target is not None:
-        layers.append(alt.Chart(alt.Data(values=[{"target": target}])).mark_rule(
-            color="#111111", strokeWidth=2).encode(x="target:Q"))
+    rule = alt.Chart(goal).transform_filter("isValid(datum.target)").mark_rule(
+        color="#111111", strokeWidth=2).encode(x="target:Q")
     return (
-        alt.layer(*layers)
+        alt.layer(dots, rule)
         .properties(width="container", height=height)
         .configure_view(stroke=None)
         .configure(locale=locale_config(lang))

@@ -23,7 +23,7 @@ from functools import lru_cache
 import altair as alt
 import pandas as pd
 
-from utils import gauges
+from utils import charts, gauges
 from utils.charts import NO_DATA_COLOUR
 from utils.scenario import CATEGORIES
 
@@ -107,9 +107,8 @@ def change_map(geometry_url: str, texts: dict[str, str], height: int = 480) -> a
     labels = "[" + ", ".join(repr(label) for label in domain) + "]"
     decimal = texts.get("decimal", ",")
     regions = (
-        alt.Chart(
-            alt.UrlData(geometry_url, format=alt.DataFormat(type="topojson", feature="regencies"))
-        )
+        alt.Chart(charts.map_data(geometry_url))
+        .transform_filter(charts.level_test("regency"))
         .transform_calculate(id="toNumber(replace(datum.properties.code, '.', ''))")
         .transform_lookup(
             lookup="id", from_=alt.LookupData(alt.NamedData("changes"), "id", ["k", "a", "b"])
@@ -146,8 +145,8 @@ def change_map(geometry_url: str, texts: dict[str, str], height: int = 480) -> a
             ],
         )
     )
-    borders = alt.Chart(
-        alt.UrlData(geometry_url, format=alt.DataFormat(type="topojson", feature="provinces"))
+    borders = alt.Chart(charts.map_data(geometry_url)).transform_filter(
+        charts.level_test("province")
     ).mark_geoshape(filled=False, stroke="#222222", strokeWidth=1.0)
     return (
         alt.layer(regions, borders)
