@@ -175,8 +175,8 @@ with left.container(key="map_chart"):
         # The legend (it names the target) is a chart of its own: the map's
         # spec then stays the same across indicators and periods, and the
         # browser only swaps its values, never fetching the geometry again.
-        st.container(key="map_legend").altair_chart(
-            charts.legend_chart(target.percent if target else None, labels, lang), width="stretch"
+        st.container(key="map_legend").vega_lite_chart(
+            charts.legend_spec(target.percent if target else None, labels, lang), width="stretch"
         )
         chart = charts.choropleth(
             geometry,

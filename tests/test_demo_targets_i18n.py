@@ -2,11 +2,13 @@ import re
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from utils import i18n
 from utils.coverage import with_percent
 from utils.demo import PERIODS, build_demo, read_demo
-from utils.targets import load_targets, scopes_for, target_for
+from utils.targets import load_targets, scopes_for, target_for, targets_in_force
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +48,32 @@ def test_demo_is_deterministic_and_skips_missing_population():
 def test_target_in_force(indicator, year, code, expected, scope):
     target = target_for(load_targets(), indicator, year, code)
     assert target.percent == expected and target.scope == scope
+
+
+def _rule(registry: pd.DataFrame, year: int, code: str | None) -> tuple | None:
+    """The rule read literally: latest year not after ``year``, then the narrowest scope."""
+    scopes = scopes_for(code)
+    rows = registry[(registry["year"] <= year) & registry["scope"].isin(scopes)]
+    if rows.empty:
+        return None
+    latest = rows[rows["year"] == rows["year"].max()]
+    row = latest.loc[latest["scope"].map(scopes.index).idxmin()]
+    return int(row["year"]), row["scope"], float(row["target_percent"])
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.lists(st.tuples(st.integers(2018, 2026), st.sampled_from(
+    ["national", "64", "65", "64.74", "65.71"]), st.floats(10, 110)), max_size=12),
+    st.integers(2017, 2027))
+def test_many_regions_at_once_follow_the_same_rule(entries, year):
+    registry = pd.DataFrame(entries or None, columns=["year", "scope", "target_percent"])
+    registry = registry.assign(indicator="kia", source="s").astype({"year": int})
+    codes = [None, "64", "65", "64.74", "64.08", "65.71", "66.01"]
+    found = targets_in_force(registry, "kia", year, codes)
+    for code in codes:
+        got = found[code]
+        assert ((got.year, got.scope, got.percent) if got else None) == _rule(registry, year, code)
+        assert target_for(registry, "kia", year, code) == got
 
 
 def test_no_target_is_invented():

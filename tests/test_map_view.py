@@ -115,6 +115,18 @@ def test_table_frame_and_styling_keep_numbers_numeric():
     assert "rank_province" not in provinces and "province" not in provinces
 
 
+@pytest.mark.parametrize(("percent", "target", "expected"), [
+    (89.29, 99.3, 0), (89.3, 99.3, 1), (94.3, 99.3, 2), (97.3, 99.3, 3), (99.29, 99.3, 3),
+    (99.3, 99.3, 4), (100.0, 99.3, 4), (100.01, 99.3, 5), (None, 99.3, None),
+    (29.9, 60.0, 0), (30.0, 60.0, 1), (60.0, 60.0, 4), (150.0, 60.0, 5),
+    (99.99, 100.0, 3), (100.0, 100.0, 4), (120.0, 100.0, 4),  # no "above 100 %" class
+    (59.0, None, 0), (95.0, None, 4), (100.5, None, 5),
+])
+def test_classes_against_the_target(percent, target, expected):
+    got = charts.classify(pd.Series([percent], dtype="Float64"), target)[0]
+    assert (None if pd.isna(got) else int(got)) == expected
+
+
 @settings(deadline=None)
 @given(st.lists(st.one_of(st.none(), st.floats(0, 250, allow_nan=False)), min_size=1,
                 max_size=40), st.one_of(st.none(), st.floats(40, 120, allow_nan=False)))

@@ -16,7 +16,7 @@ from decimal import Decimal
 import pandas as pd
 
 from utils import coverage
-from utils.targets import Target, target_for
+from utils.targets import Target, target_for, targets_in_force
 
 SCOPE_NATIONAL = "national"
 SCOPE_PROVINCE = "province"
@@ -168,11 +168,9 @@ def previous_period(periods: list[str], period: str) -> str | None:
 def targets_by_code(targets: pd.DataFrame, indicator: str, year: int,
                     codes: list[str]) -> pd.Series:
     """Target percent in force for each region code (NaN where none applies)."""
-    out = {}
-    for code in codes:
-        found = target_for(targets, indicator, year, code)
-        out[code] = found.percent if found else float("nan")
-    return pd.Series(out, dtype=float)
+    found = targets_in_force(targets, indicator, year, list(codes))
+    return pd.Series({c: t.percent if t else float("nan") for c, t in found.items()},
+                     dtype=float)
 
 
 def scope_level(code: str | None) -> str:

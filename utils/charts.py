@@ -7,6 +7,7 @@ import json
 from functools import lru_cache
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from utils.build_record import MAP_OBJECT
@@ -44,13 +45,12 @@ def classify(percent: pd.Series, target: float | None) -> pd.Series:
     The "above 100 %" class exists only while the target is below 100 %.
     """
     breaks = class_breaks(target)
-    values = pd.to_numeric(percent)
-    index = pd.Series(0, index=values.index, dtype="Int64")
-    for limit in breaks:
-        index = index + (values >= limit).astype("Int64")
+    values = pd.to_numeric(percent).to_numpy(dtype="float64", na_value=np.nan)
+    index = np.searchsorted(breaks, values, side="right")  # how many limits ≤ value
     if breaks[-1] < 100:
-        index = index + (values > 100).astype("Int64")
-    return index.where(values.notna())
+        index = index + (values > 100)
+    return pd.Series(pd.array(index, dtype="Int64"), index=percent.index).where(
+        ~np.isnan(values))
 
 
 def class_labels(target: float | None, lang: str) -> list[str]:
@@ -123,10 +123,10 @@ def used_slots(target: float | None) -> list[int]:
 
 def slots(percent: pd.Series, target: float | None) -> pd.Series:
     """Colour slot per value (see :data:`PALETTE`); no value → :data:`NO_DATA_SLOT`."""
-    index = classify(percent, target)
-    top = class_breaks(target)[-1] >= 100  # one class at or above: the darkest slot
-    slot = index + (index == len(class_breaks(target))).astype("Int64") if top else index
-    return slot.fillna(NO_DATA_SLOT).astype("int8")
+    index = classify(percent, target).to_numpy(dtype="float64", na_value=np.nan)
+    if class_breaks(target)[-1] >= 100:  # one class at or above: the darkest slot
+        index = np.where(index == len(class_breaks(target)), index + 1, index)
+    return pd.Series(np.nan_to_num(index, nan=NO_DATA_SLOT).astype("int8"), index=percent.index)
 
 
 def lookup_frame(values: pd.DataFrame, target: float | None,
@@ -149,10 +149,9 @@ def lookup_frame(values: pd.DataFrame, target: float | None,
     fields : tuple of str, optional
         Only these optional columns (default: every one present).
     """
-    out = pd.DataFrame({"code": numeric_codes(values["code"]).to_numpy()})
-    out["slot"] = slots(values["percent"], target).to_numpy()
-    wanted = [c for c in values.columns if fields is None or c in fields]
-    for col in wanted:
+    out = {"code": numeric_codes(values["code"]).to_numpy(),
+           "slot": slots(values["percent"], target).to_numpy()}
+    for col in [c for c in values.columns if fields is None or c in fields]:
         column = values[col].reset_index(drop=True)
         if col in ("province_name", "province_code", "name"):
             out[col] = column.astype("category")
@@ -164,7 +163,7 @@ def lookup_frame(values: pd.DataFrame, target: float | None,
             out[col] = pd.to_numeric(column).astype("Int16")
             out[col.replace("rank_", "of_")] = pd.to_numeric(
                 values[col.replace("rank_", "of_")]).astype("int16").to_numpy()
-    return out
+    return pd.DataFrame(out)
 
 
 def locale_config(lang: str) -> dict:
@@ -237,6 +236,16 @@ def legend_chart(target: float | None, labels: dict[str, str], lang: str = "id")
                     autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
         .configure_view(stroke=None)
     )
+
+
+def legend_spec(target: float | None, labels: dict[str, str], lang: str = "id") -> dict:
+    """:func:`legend_chart` as a Vega-Lite dict, built and validated once per look."""
+    return copy.deepcopy(_legend_spec(target, labels["legend"], labels["no_data"], lang))
+
+
+@lru_cache(maxsize=128)
+def _legend_spec(target: float | None, legend: str, no_data: str, lang: str) -> dict:
+    return legend_chart(target, {"legend": legend, "no_data": no_data}, lang).to_dict()
 
 
 def spec(chart: alt.TopLevelMixin) -> dict:

@@ -112,8 +112,9 @@ def regency_table(table: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFr
     out = out.merge(regs[["code", "province_code", "province_name"]], on="code")
     out["rank_national"] = attainment.rank_min(out["percent"])
     out["of_national"] = int(out["percent"].notna().sum())
-    grouped = out.groupby("province_code")["percent"]
-    out["rank_province"] = grouped.transform(attainment.rank_min).astype("Int64")
+    grouped = pd.to_numeric(out["percent"]).groupby(out["province_code"])
+    # as attainment.rank_min within each province, in one vectorised pass
+    out["rank_province"] = grouped.rank(method="min", ascending=False).astype("Int64")
     out["of_province"] = grouped.transform("count").astype(int)
     return out.drop(columns=["rank", "has_data"])
 

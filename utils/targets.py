@@ -60,15 +60,23 @@ def target_for(targets: pd.DataFrame, indicator: str, year: int, code: str | Non
     year the narrowest scope wins. ``None`` when no target applies: no number
     is invented.
     """
-    scopes = scopes_for(code)
-    rows = targets[
-        (targets["indicator"] == indicator)
-        & (targets["year"] <= year)
-        & targets["scope"].isin(scopes)
-    ]
-    if rows.empty:
+    return targets_in_force(targets, indicator, year, [code])[code]
+
+
+def targets_in_force(targets: pd.DataFrame, indicator: str, year: int,
+                     codes: list[str | None]) -> dict[str | None, Target | None]:
+    """:func:`target_for` for many regions at once (the registry is filtered once)."""
+    rows = targets.loc[(targets["indicator"] == indicator) & (targets["year"] <= year),
+                       ["year", "scope", "target_percent", "source"]]
+    records = list(rows.itertuples(index=False, name=None))
+    return {code: _in_force(records, indicator, scopes_for(code)) for code in codes}
+
+
+def _in_force(records: list[tuple], indicator: str, scopes: list[str]) -> Target | None:
+    applicable = [r for r in records if r[1] in scopes]
+    if not applicable:
         return None
-    latest = rows[rows["year"] == rows["year"].max()]
-    row = latest.loc[latest["scope"].map(scopes.index).idxmin()]
-    return Target(indicator, int(row["year"]), str(row["scope"]), float(row["target_percent"]),
-                  str(row["source"]))
+    latest = max(r[0] for r in applicable)
+    year, scope, percent, source = min((r for r in applicable if r[0] == latest),
+                                       key=lambda r: scopes.index(r[1]))
+    return Target(indicator, int(year), str(scope), float(percent), str(source))
