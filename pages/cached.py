@@ -125,7 +125,10 @@ def chart_file(spec_json: str, fmt: str) -> bytes:
     return slides.render(json.loads(spec_json), fmt)
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
+# A resource, not data: every what-if move reads the three frames, and
+# cache_data would unpickle a copy each time (~9 ms). Nobody writes to them, and
+# pandas' copy-on-write keeps any derived frame from reaching back.
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _scenario_baseline(active: tuple[str, ...], root: str,
                        digest: str) -> tuple[str, dict[str, pd.DataFrame]] | None:
     from utils import coverage, scenario

@@ -67,6 +67,13 @@ def gauge_arcs(value: float | None, target: float | None, state: str,
     pandas.DataFrame
         ``part, t0, t1, r0, r1, colour``; angles in radians.
     """
+    return pd.DataFrame(arc_rows(value, target, state, radius, width),
+                        columns=["part", "t0", "t1", "r0", "r1", "colour"])
+
+
+def arc_rows(value: float | None, target: float | None, state: str,
+             radius: float = 110, width: float = 34) -> list[dict]:
+    """:func:`gauge_arcs` as plain records (what a spec carries inline)."""
     top = scale_max(value, target)
     inner = radius - width
     rows = [("track", -math.pi / 2, math.pi / 2, inner, radius, TRACK)]
@@ -78,7 +85,8 @@ def gauge_arcs(value: float | None, target: float | None, state: str,
     if target is not None and not pd.isna(target):
         mark = angle(target, top)
         rows.append(("target", mark - 0.012, mark + 0.012, inner - 8, radius + 8, MARK))
-    return pd.DataFrame(rows, columns=["part", "t0", "t1", "r0", "r1", "colour"])
+    keys = ("part", "t0", "t1", "r0", "r1", "colour")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
 def gauge(value: float | None, target: float | None, state: str, texts: dict[str, str],

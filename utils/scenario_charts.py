@@ -183,9 +183,10 @@ def gauge_data(
     """The rows of the three layers of :func:`utils.gauges.gauge`: arcs, bold and
     normal texts (same sizes and positions as the original)."""
     cx, cy = width / 2, height - 66
-    arcs = gauges.gauge_arcs(value, target, state, radius=min(cx - 24, cy - 44))
-    arcs["tooltip"] = texts.get("tooltip", "")
-    side = (float(arcs["r1"].iloc[0]) + float(arcs["r0"].iloc[0])) / 2
+    arcs = gauges.arc_rows(value, target, state, radius=min(cx - 24, cy - 44))
+    for arc in arcs:
+        arc["tooltip"] = texts.get("tooltip", "")
+    side = (arcs[0]["r1"] + arcs[0]["r0"]) / 2
     bold = [
         {"x": cx, "y": 14, "text": texts.get("title", ""), "size": 16, "w": "bold"},
         {"x": cx, "y": cy - 16, "text": texts.get("value", ""), "size": 34, "w": "bold"},
@@ -196,7 +197,7 @@ def gauge_data(
         {"x": cx - side, "y": cy + 12, "text": texts.get("low", "0"), "size": 11, "w": "normal"},
         {"x": cx + side, "y": cy + 12, "text": texts.get("high", ""), "size": 11, "w": "normal"},
     ]
-    return {"arcs": arcs.to_dict("records"), "bold": bold, "normal": normal}
+    return {"arcs": arcs, "bold": bold, "normal": normal}
 
 
 @lru_cache(maxsize=4)
