@@ -125,7 +125,7 @@ if state.regions_level == "regency":
 # The strip's height; the map's legend sits above the map within it. All of
 # Indonesia is about 2.6 times wider than tall: a lower map wastes no screen.
 height = 600 if scope else 520
-LEGEND_HEIGHT = 76
+LEGEND_HEIGHT = 64
 heading, back = st.columns([6, 1], vertical_alignment="center")
 title = t(
     "map.title_map",
@@ -171,13 +171,13 @@ facts.metric(
 )
 
 with left.container(key="map_chart"):
+    # The legend (it names the target) stands apart from the map: the map's
+    # spec then stays the same across indicators and periods, and the browser
+    # only swaps its values, never fetching the geometry again.
+    st.container(key="map_legend").html(
+        charts.legend_html(target.percent if target else None, labels, lang)
+    )
     if view == "peta":
-        # The legend (it names the target) is a chart of its own: the map's
-        # spec then stays the same across indicators and periods, and the
-        # browser only swaps its values, never fetching the geometry again.
-        st.container(key="map_legend").vega_lite_chart(
-            charts.legend_spec(target.percent if target else None, labels, lang), width="stretch"
-        )
         chart = charts.choropleth(
             geometry,
             rows,
@@ -196,7 +196,7 @@ with left.container(key="map_chart"):
         chart = tilegrid.tile_chart(
             cached.tile_layout(), rows, target.percent if target else None, labels, lang,
             layout_url=cached.geometry_url("tilegrid.csv"), province=scope or None,
-            max_height=height,
+            max_height=height - LEGEND_HEIGHT, legend=False,
         )
     click_key = f"map_click_{scope}_{level}_{view}"
     if view == "peta":

@@ -23,8 +23,10 @@ def test_home_shows_the_national_figure_and_a_demo_banner(app):
     assert headline.endswith(" %") and "," in headline  # 99,63 % style
     assert target == "99,40 %"
     charts = app.get("vega_lite_chart")
-    assert len(charts) == 3  # the legend, the map and its ranked strip
-    assert charts[1].key == "map_click__prov_peta"
+    assert len(charts) == 2  # the map and its ranked strip
+    assert charts[0].key == "map_click__prov_peta"
+    legend = " ".join(h.proto.body for h in app.get("html"))
+    assert "Target nasional 2023: 99,40 %" in legend and "Tanpa data" in legend
 
 
 def test_changing_the_indicator_changes_the_figures(app):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -188,3 +190,15 @@ def test_map_and_strip_specs_are_valid_vega_lite_and_send_no_text_numbers():
     assert set(frame["code"]) == {6401, 6474, 6408, 6501, 6571}
     assert spec["config"]["locale"]["number"]["thousands"] == "."
     assert format_number(1010, "id") == "1.010"
+
+
+def test_the_legend_names_every_class_the_target_and_escapes_text():
+    html = charts.legend_html(99.4, {"legend": "Target <b>99,40 %</b>",
+                                     "no_data": "<script>x</script>"}, "id")
+    assert "<script>x" not in html and "&lt;script&gt;x" in html
+    assert "Target &lt;b&gt;99,40 %&lt;/b&gt;" in html
+    for label in charts.class_labels(99.4, "id"):
+        assert escape(label) in html
+    assert html.count('class="cp-key"') == 7 and charts.NO_DATA_COLOUR in html
+    at_100 = charts.legend_html(100.0, {"legend": "T", "no_data": "–"}, "en")
+    assert at_100.count('class="cp-key"') == 6 and "≥ 100 %" in at_100

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from functools import lru_cache
+from html import escape
 
 import altair as alt
 import numpy as np
@@ -219,33 +220,28 @@ def colour(target: float | None, labels: dict[str, str], lang: str,
     )
 
 
-def legend_chart(target: float | None, labels: dict[str, str], lang: str = "id") -> alt.Chart:
-    """The map's legend on its own: classes, their colours and the target in the title.
+LEGEND_CSS = """<style>
+.cp-legend{display:flex;flex-wrap:wrap;align-items:center;gap:4px 18px;color:#111111;
+  font-size:15px;line-height:1.4;margin:0 0 4px 0}
+.cp-legend-title{flex-basis:100%;font-size:16px}
+.cp-key{display:inline-flex;align-items:center;gap:7px;white-space:nowrap}
+.cp-key i{display:inline-block;width:17px;height:17px;border:1px solid #777777}
+</style>"""
 
-    Drawn above a map built with ``legend=False``, whose spec then does not
-    change with the target (see :data:`PALETTE`).
+
+def legend_html(target: float | None, labels: dict[str, str], lang: str = "id") -> str:
+    """The map's legend as HTML: its title (naming the target), a swatch and text per class.
+
+    Text rather than a chart: it wraps on a phone, a screen reader reads it,
+    and the browser compiles no chart for it. The map beside it, built with
+    ``legend=False``, then has one spec for every target (see :data:`PALETTE`).
     """
-    rows = [{"slot": s} for s in used_slots(target)]
-    return (
-        alt.Chart(alt.Data(values=rows))
-        .mark_square(opacity=0)
-        .encode(color=colour(target, labels, lang))
-        # Fit the width only: the height is the legend's (Streamlit's default
-        # "fit" would squeeze it into the 1-pixel plot).
-        .properties(width="container", height=1,
-                    autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-        .configure_view(stroke=None)
-    )
-
-
-def legend_spec(target: float | None, labels: dict[str, str], lang: str = "id") -> dict:
-    """:func:`legend_chart` as a Vega-Lite dict, built and validated once per look."""
-    return copy.deepcopy(_legend_spec(target, labels["legend"], labels["no_data"], lang))
-
-
-@lru_cache(maxsize=128)
-def _legend_spec(target: float | None, legend: str, no_data: str, lang: str) -> dict:
-    return legend_chart(target, {"legend": legend, "no_data": no_data}, lang).to_dict()
+    names, colours = band_names(target, labels["no_data"], lang)
+    keys = "".join(f'<span class="cp-key" role="listitem"><i style="background:{c}"></i>'
+                   f"{escape(n)}</span>" for n, c in zip(names, colours, strict=True))
+    title = escape(labels["legend"])
+    return (f'{LEGEND_CSS}<div class="cp-legend" role="list" aria-label="{title}">'
+            f'<span class="cp-legend-title">{title}</span>{keys}</div>')
 
 
 def spec(chart: alt.TopLevelMixin) -> dict:

@@ -548,6 +548,7 @@ def tile_chart(
     province: str | None = None,
     extra_tooltip: dict[str, str] | None = None,
     max_height: int | None = None,
+    legend: bool = True,
 ) -> alt.LayerChart:
     """Tile grid of coverage: one equal cell per regency, coloured as the choropleth.
 
@@ -577,6 +578,9 @@ def tile_chart(
     max_height : int, optional
         Largest height of the grid in pixels (e.g. to fit a projector
         screen under the page's controls); the grid is then centred.
+    legend : bool
+        Draw the colour legend (a page may show :func:`charts.legend_html`
+        instead, which never truncates the target's name).
 
     Returns
     -------
@@ -605,7 +609,8 @@ def tile_chart(
         legend=alt.Legend(title=labels["legend"], orient="top", direction="horizontal",
                           columns=alt.ExprRef(NARROW_COLUMNS),
                           labelFontSize=15, titleFontSize=15, symbolSize=260, labelLimit=300,
-                          titleOrient="left", labelColor="#111111", titleColor="#111111"),
+                          titleOrient="left", labelColor="#111111", titleColor="#111111")
+        if legend else None,
     )
     tooltip = [
         alt.Tooltip("name:N", title=labels["region"]),
