@@ -24,7 +24,10 @@ def _geometry_route() -> str:
     """Serve ``geo/cache`` to the browser as a static component folder.
 
     Streamlit serves a declared component's folder at ``/component/NAME/``
-    with ``Cache-Control: public``: the browser fetches each map once.
+    with ``Cache-Control: public`` but no max-age or validators, so the
+    browser does not reuse a file across fetches. The charts are built so
+    that a page fetches its map once (one TopoJSON object for regions and
+    borders) and a change of values fetches nothing (specs that do not change).
     """
     served = components.declare_component("geo", path=str(builds.cache_dir()))
     base = (st.get_option("server.baseUrlPath") or "").strip("/")

@@ -314,6 +314,8 @@ def gauge_row(results, scen, defs, targets, year, code, scope_name, period, lang
 
 def region_table(result: pd.DataFrame, period: str, lang: str) -> pd.DataFrame:
     """Regions that change status, then the largest shortfalls (texts ready to show)."""
+    result = result[["code", "name", "province_name", "percent_now", "percent_end",
+                     "scenario_target", "gap_end", "reach_month", "category"]]
     failing = result[result["category"] == "newly_failing"].nlargest(TABLE_FAILING, "gap_end")
     passing = result[result["category"] == "newly_passing"].nsmallest(TABLE_PASSING, "percent_end")
     shown = set(failing["code"]) | set(passing["code"])

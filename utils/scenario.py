@@ -395,8 +395,7 @@ def evaluate(base: pd.DataFrame, scenario: Scenario, indicator: str) -> pd.DataF
     growth = scenario.growth / 100.0
     num_end, den_end = project(num, den, extra, scenario.months, growth)
     meets_base, meets_end = meets(num, den, in_force), meets(num_end, den_end, target)
-    columns = {column: base[column].to_numpy() for column in base.columns}
-    columns.update(
+    added = pd.DataFrame(
         {
             "percent_now": coverage_percent(num, den),
             "meets_base": meets_base,
@@ -411,9 +410,11 @@ def evaluate(base: pd.DataFrame, scenario: Scenario, indicator: str) -> pd.DataF
             "gap_end": gaps(num_end, den_end, target),
             "reach_month": reach_month(num, den, target, extra, scenario.months, growth),
             "category": change_category(meets_base, meets_end),
-        }
+        },
+        index=base.index,
     )
-    return pd.DataFrame(columns, index=base.index)
+    # the base's columns are shared, not copied (pandas copy-on-write guards them)
+    return pd.concat([base.drop(columns=added.columns, errors="ignore"), added], axis=1)
 
 
 @dataclass(frozen=True)
