@@ -129,8 +129,8 @@ def chart_file(spec_json: str, fmt: str) -> bytes:
 
 
 # A resource, not data: every what-if move reads the three frames, and
-# cache_data would unpickle a copy each time (~9 ms). Nobody writes to them, and
-# pandas' copy-on-write keeps any derived frame from reaching back.
+# cache_data would unpickle a copy each time (about 0.5 ms). Nobody writes to
+# them, and pandas' copy-on-write keeps any derived frame from reaching back.
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _scenario_baseline(active: tuple[str, ...], root: str,
                        digest: str) -> tuple[str, dict[str, pd.DataFrame]] | None:
