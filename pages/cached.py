@@ -155,6 +155,37 @@ def scenario_baseline() -> tuple[str, dict[str, pd.DataFrame]] | None:
                               build_record().get("digest", ""))
 
 
+@st.cache_resource(show_spinner=False, max_entries=48)
+def _scenario_result(indicator: str, targets: tuple, scope: str | None, overrides: tuple,
+                     outreach: float, regions: tuple[str, ...], months: int, growth: float,
+                     version: tuple) -> tuple[pd.DataFrame, object] | None:
+    from utils import scenario
+
+    found = scenario_baseline()
+    if found is None:
+        return None
+    choice = scenario.Scenario(targets=dict(targets), scope=scope, overrides=dict(overrides),
+                               outreach=outreach, outreach_regions=regions, months=months,
+                               growth=growth, indicator=indicator)
+    result = scenario.evaluate(found[1][indicator], choice, indicator)
+    return result, scenario.totals(result)
+
+
+def scenario_result(indicator: str, choice) -> tuple[pd.DataFrame, object] | None:
+    """:func:`utils.scenario.evaluate` and ``totals`` of one indicator, remembered per
+    the choices that indicator reads: moving one target leaves the others' results
+    as they were (shared and read-only, like the baseline)."""
+    store = Store()
+    return _scenario_result(
+        indicator,
+        tuple((k, v) for k, v in choice.targets.items() if k == indicator),
+        choice.scope,
+        tuple((k, v) for k, v in choice.overrides.items() if k == indicator),
+        float(choice.outreach), tuple(choice.outreach_regions), int(choice.months),
+        float(choice.growth), (tuple(store.state()["active"]), build_record().get("digest", "")),
+    )
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def briefing_deck(table: pd.DataFrame, period: str, code: str | None, lang: str) -> list:
     """The briefing's slides for one scope, period and language."""

@@ -597,8 +597,9 @@ def main() -> None:
     with left:
         scen = controls(defs, nationals, names, provinces, regions, targets, year, lang)
     write_query(scen)
-    results = {i: sc.evaluate(bases[i], scen, i) for i in defs}
-    tots = {i: sc.totals(r) for i, r in results.items()}
+    evaluated = {i: cached.scenario_result(i, scen) for i in defs}
+    results = {i: found[0] for i, found in evaluated.items()}
+    tots = {i: found[1] for i, found in evaluated.items()}
     deadline = sc.month_label(period, scen.months, lang)
     scope_name = (
         names.get(scen.scope, t("whatif.indonesia", lang))
