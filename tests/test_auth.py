@@ -61,11 +61,22 @@ def test_configured_hash(secrets, expected):
 
 
 @settings(max_examples=25, deadline=None)
-@given(password=st.text(max_size=40), other=st.text(max_size=40))
+@given(password=st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                        max_size=40),
+       other=st.text(max_size=40))
 def test_hash_verifies_its_password_only(password, other):
     stored = auth.hash_password(password, n=FAST)
     assert auth.verify_password(password, stored)
     assert auth.verify_password(other, stored) == (other == password)
+
+
+def test_a_nul_never_signs_in_nor_becomes_a_password():
+    """HMAC pads a short key with NULs, so scrypt("a") == scrypt("a\\x00")."""
+    stored = auth.hash_password("a", n=FAST)
+    assert auth.verify_password("a", stored)
+    assert not auth.verify_password("a\x00", stored)
+    with pytest.raises(ValueError, match="NUL"):
+        auth.hash_password("a\x00", n=FAST)
 
 
 def test_hashes_are_salted_and_use_the_full_cost_by_default():

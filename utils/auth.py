@@ -113,6 +113,8 @@ def hash_password(password: str, salt: bytes | None = None, n: int = SCRYPT_N) -
     >>> hash_password("correct horse", salt=b"0" * 16, n=2**4).split("$")[:4]
     ['scrypt', '16', '8', '1']
     """
+    if "\x00" in password:
+        raise ValueError("a password cannot contain a NUL character")
     salt = secrets.token_bytes(16) if salt is None else salt
     digest = _scrypt(password, salt, n, SCRYPT_R, SCRYPT_P, 32)
     return "$".join([SCHEME, str(n), str(SCRYPT_R), str(SCRYPT_P), _b64(salt), _b64(digest)])
@@ -156,7 +158,10 @@ def verify_password(password: str, stored: str | None) -> bool:
     (True, False)
     """
     parsed = _parse_hash(stored or "")
-    if parsed is None:
+    # scrypt keys HMAC with the password, and HMAC pads short keys with NUL
+    # bytes: "a" and "a\x00" would match the same hash. No typed password
+    # holds a NUL, so one never matches.
+    if parsed is None or "\x00" in password:
         return False
     n, r, p, salt, digest = parsed
     return hmac.compare_digest(_scrypt(password, salt, n, r, p, len(digest)), digest)
@@ -273,6 +278,9 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m utils.auth hash", file=sys.stderr)
         return 2
     password = _read_password(sys.stdin.isatty())
+    if "\x00" in password:
+        print("Kata sandi tidak boleh memuat karakter NUL / no NUL characters.", file=sys.stderr)
+        return 1
     if len(password) < MIN_PASSWORD:
         print(
             f"Kata sandi minimal {MIN_PASSWORD} karakter / at least {MIN_PASSWORD} characters.",

@@ -370,7 +370,10 @@ def abbreviations(names: pd.Series, groups: pd.Series) -> list[str]:
             if owner is None or owner == base:
                 chosen = candidate
                 break
-        chosen = chosen or base.upper()
+        if chosen is None:  # every short form is taken: the whole name, numbered if need be
+            chosen, number = base.upper(), 2
+            while taken.get((group, chosen)) not in (None, base):
+                chosen, number = f"{base.upper()}{number}", number + 1
         taken[(group, chosen)] = base
         out.append(chosen)
     return out
