@@ -327,7 +327,7 @@ def choropleth(
         Return a Vega-Lite dict with the frame under ``datasets`` (the fast
         path for pages, for ``st.vega_lite_chart``) instead of a chart.
     legend : bool
-        Draw the legend. Without it (draw :func:`legend_chart` beside) the
+        Draw the legend. Without it (show :func:`legend_html` beside) the
         spec does not depend on the target, so a page that changes indicator
         or period only swaps the values in the browser.
 
