@@ -126,6 +126,10 @@ if state.regions_level == "regency":
 # Indonesia is about 2.6 times wider than tall: a lower map wastes no screen.
 height = 600 if scope else 520
 LEGEND_HEIGHT = 64
+# On a phone the map is as wide as the screen (~390 px), so all of Indonesia is
+# ~150 px tall: a projector-sized box would leave bands of white around it.
+PHONE = "Mobi" in (st.context.headers.get("User-Agent") or "")
+map_height = (360 if scope else 180) if PHONE else height - LEGEND_HEIGHT
 heading, back = st.columns([6, 1], vertical_alignment="center")
 title = t(
     "map.title_map",
@@ -184,7 +188,7 @@ with left.container(key="map_chart"):
             target.percent if target else None,
             labels,
             lang,
-            height=height - LEGEND_HEIGHT,
+            height=map_height,
             province_borders=not scope,
             level=state.regions_level,
             select=None if scope else SELECT,
@@ -196,7 +200,7 @@ with left.container(key="map_chart"):
         chart = tilegrid.tile_chart(
             cached.tile_layout(), rows, target.percent if target else None, labels, lang,
             layout_url=cached.geometry_url("tilegrid.csv"), province=scope or None,
-            max_height=height - LEGEND_HEIGHT, legend=False,
+            max_height=map_height, legend=False,
         )
     click_key = f"map_click_{scope}_{level}_{view}"
     if view == "peta":

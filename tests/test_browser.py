@@ -93,3 +93,20 @@ def test_the_map_is_downloaded_once_and_a_change_sends_only_values(server, brows
     assert after != before  # recoloured …
     assert len(maps) == 1, maps  # … without fetching the map again
     page.close()
+
+
+PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/130.0 Mobile Safari/537.36")
+
+
+def test_on_a_phone_the_national_map_is_not_a_projector_sized_box(server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, user_agent=PHONE_UA,
+                                  is_mobile=True)
+    page = context.new_page()
+    page.goto(server + "/?lvl=kab")
+    region_fills(page, 514)
+    chart = page.locator(f"{MAP} [data-testid=stVegaLiteChart] svg").first.bounding_box()
+    assert chart["width"] <= 390 and chart["height"] <= 200  # the map is ~150 px tall here
+    legend = page.locator(".st-key-map_legend").bounding_box()
+    assert legend["width"] <= 390  # the legend wraps instead of running off the screen
+    context.close()
