@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
-from utils import build_record, demo, sources
+from utils import build_record, demo, export, sources
 from utils.i18n import t
 
 LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
@@ -85,3 +87,19 @@ COMPACT_CSS = "<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</
 def compact_layout() -> None:
     """Trim the empty band above each page's title."""
     st.html(COMPACT_CSS)
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_downloads(frame: Callable[[], pd.DataFrame], stem: str, labels: tuple[str, str],
+                    key: str, spec: list[float] | None = None) -> None:
+    """CSV and XLSX buttons side by side; each file is made only when clicked
+    (formulas neutralised by :mod:`utils.export`), never on a rerun."""
+    left, right = st.columns(spec or [1, 1])[:2]
+    left.download_button(labels[0], lambda: export.to_csv(frame()), file_name=f"{stem}.csv",
+                         mime="text/csv", on_click="ignore", icon=":material/download:",
+                         key=f"{key}_csv")
+    right.download_button(labels[1], lambda: export.to_xlsx(frame()), file_name=f"{stem}.xlsx",
+                          mime=XLSX_MIME, on_click="ignore", icon=":material/download:",
+                          key=f"{key}_xlsx")

@@ -12,7 +12,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from pages import access, cached
+from pages import access, cached, chrome
 from utils import export
 from utils.columns import REGION_FIELDS, load_vocabulary
 from utils.i18n import t
@@ -324,24 +324,23 @@ def download_tab(context: Context, store: Store, lang: str) -> None:
     province = st.selectbox(t("data.download.province", lang), ["", *names],
                             format_func=lambda c: names.get(c) or t("data.download.all", lang),
                             key="data_template_province")
-    frame = export.template_frame(context.regions, context.indicators, province or None)
     suffix = province or "indonesia"
-    left, right = st.columns(2)
-    left.download_button(t("data.download.template_csv", lang), export.to_csv(frame),
-                         f"templat_capaian_{suffix}.csv", "text/csv", key="data_dl_tcsv")
-    right.download_button(t("data.download.template_xlsx", lang), export.to_xlsx(frame),
-                          f"templat_capaian_{suffix}.xlsx", key="data_dl_txlsx")
+    chrome.table_downloads(
+        lambda: export.template_frame(context.regions, context.indicators, province or None),
+        f"templat_capaian_{suffix}",
+        (t("data.download.template_csv", lang), t("data.download.template_xlsx", lang)),
+        "data_dl_template",
+    )
     st.markdown(f"**{t('data.download.current', lang)}**")
     current = store.current()
     if current is None or current.empty:
         st.info(t("data.download.none", lang))
         return
-    data = export.current_frame(current, context.regions, lang)
-    left, right = st.columns(2)
-    left.download_button(t("data.download.current_csv", lang), export.to_csv(data),
-                         "capaian_data.csv", "text/csv", key="data_dl_ccsv")
-    right.download_button(t("data.download.current_xlsx", lang), export.to_xlsx(data),
-                          "capaian_data.xlsx", key="data_dl_cxlsx")
+    chrome.table_downloads(
+        lambda: export.current_frame(current, context.regions, lang), "capaian_data",
+        (t("data.download.current_csv", lang), t("data.download.current_xlsx", lang)),
+        "data_dl_current",
+    )
 
 
 def main() -> None:

@@ -6,7 +6,6 @@ import streamlit as st
 
 from pages import cached, chrome
 from utils import charts, map_view, tilegrid
-from utils.export import to_csv, to_xlsx
 from utils.formatting import format_number, format_percent
 from utils.i18n import t
 from utils.summary import format_date, join_names
@@ -247,20 +246,7 @@ if st.toggle(t("map.table_show", lang, count=len(shown)), value=not many, key=f"
         width="stretch",
     )
 stem = f"capaian_{indicator}_{period}_{scope or 'indonesia'}_{state.regions_level}"
-down = st.columns([1, 1, 4])
-down[0].download_button(
-    t("map.download_csv", lang),
-    lambda: to_csv(shown.rename(columns=headers)),
-    file_name=f"{stem}.csv",
-    mime="text/csv",
-    on_click="ignore",
-    icon=":material/download:",
-)
-down[1].download_button(
-    t("map.download_xlsx", lang),
-    lambda: to_xlsx(shown.rename(columns=headers)),
-    file_name=f"{stem}.xlsx",
-    on_click="ignore",
-    icon=":material/download:",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+chrome.table_downloads(
+    lambda: shown.rename(columns=headers), stem,
+    (t("map.download_csv", lang), t("map.download_xlsx", lang)), "map_download", [1, 1, 4],
 )

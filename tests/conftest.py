@@ -35,3 +35,22 @@ def built(upstream: Path) -> dict:
     if not demo.DEMO_CSV.is_file():
         demo.write_demo(boundaries.cache_dir() / "regions.csv")
     return record
+
+
+@pytest.fixture(scope="module")
+def server(built, tmp_path_factory):
+    """The app on a free port with a store of its own (demo data), for one test module."""
+    from browser_support import start_app, stop_app
+
+    proc, address = start_app(tmp_path_factory.mktemp("store"))
+    yield address
+    stop_app(proc)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless; a missing browser fails the test, never skips it."""
+    from browser_support import chromium
+
+    with chromium() as b:
+        yield b

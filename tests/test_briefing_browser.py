@@ -8,20 +8,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import chromium, start_app, stop_app
+from browser_support import chromium
 from playwright.sync_api import Page, expect
 
 COUNTER = ".bf-counter"
 TITLE = ".bf-title"
 FIGURE = ".bf-figure"
-
-
-@pytest.fixture(scope="module")
-def server(built, tmp_path_factory):
-    """The app on a free port, with a store of its own (demo data, no scenario)."""
-    proc, address = start_app(tmp_path_factory.mktemp("store"))
-    yield address
-    stop_app(proc)
 
 
 @pytest.fixture(scope="module")

@@ -1,24 +1,8 @@
 """A real browser (Debian's Chromium via Playwright) opens the app and finds the map drawn.
 
 A missing browser fails this test: it is never skipped.
+The ``server`` and ``browser`` fixtures come from ``conftest.py``.
 """
-
-import pytest
-from browser_support import chromium, start_app, stop_app
-
-
-@pytest.fixture(scope="module")
-def server(built, tmp_path_factory):
-    proc, address = start_app(tmp_path_factory.mktemp("store"))
-    yield address
-    stop_app(proc)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
 
 MAP = ".st-key-map_chart"
 # Fills of the first shape group of the map: the regions (the province borders come after).

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser_support import WAIT, chromium, start_app, stop_app
+from browser_support import WAIT, start_app, stop_app
 from playwright.sync_api import Page, expect
 
 from utils import auth
@@ -28,12 +28,6 @@ def start(tmp: Path, public: bool):
 
 
 stop = stop_app
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def warm(browser, address: str) -> str:

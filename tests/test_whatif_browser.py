@@ -5,25 +5,10 @@ Debian's Chromium via Playwright; a missing browser fails the test, it is never 
 
 from __future__ import annotations
 
-import pytest
-from browser_support import chromium, start_app, stop_app
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 NEWLY_FAILING = "#b35806"
 MAP = '[data-testid="stVegaLiteChart"]:has(.layer_0_marks path[aria-roledescription="geoshape"])'
-
-
-@pytest.fixture(scope="module")
-def server(built, tmp_path_factory):
-    proc, address = start_app(tmp_path_factory.mktemp("store"))
-    yield address
-    stop_app(proc)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 FILLS = """(chart) => Array.from(

@@ -277,7 +277,7 @@ def province_ranks(rows: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFr
     out = provs.merge(sums, on="code", how="left")
     regs = regions[regions["level"] == "regency"][["code", "name", "province_code"]]
     per_regency = region_attainment(rows, regs[["code", "name"]],
-                                    _regency_targets(targets, indicator, year, regs))
+                                    targets_by_code(targets, indicator, year, list(regs["code"])))
     per_regency = per_regency.merge(regs[["code", "province_code"]], on="code")
     grouped = per_regency.groupby("province_code")
     out["meeting"] = out["code"].map(grouped["meets"].apply(lambda s: int(s.fillna(False).sum())))
@@ -289,27 +289,11 @@ def province_ranks(rows: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFr
     return out
 
 
-def _regency_targets(targets: pd.DataFrame, indicator: str, year: int,
-                     regs: pd.DataFrame) -> pd.Series:
-    """Targets for many regencies, looked up once per province unless a
-    regency has its own target."""
-    own = set(targets["scope"])
-    by_province = targets_by_code(targets, indicator, year,
-                                  sorted(regs["province_code"].unique()))
-    special = [c for c in regs["code"] if c in own]
-    result = regs.set_index("code")["province_code"].map(by_province)
-    if special:
-        result.update(targets_by_code(targets, indicator, year, special))
-    return result
-
-
 def scope_targets(targets: pd.DataFrame, indicator: str, year: int,
                   scope: pd.DataFrame, regions: pd.DataFrame) -> pd.Series:
     """Target in force for each region of a scope (provinces or regencies)."""
     regs = regions[regions["code"].isin(scope["code"])]
-    if (regs["level"] == "province").all():
-        return targets_by_code(targets, indicator, year, list(regs["code"]))
-    return _regency_targets(targets, indicator, year, regs)
+    return targets_by_code(targets, indicator, year, list(regs["code"]))
 
 
 def scope_facts(table: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFrame,

@@ -103,9 +103,7 @@ NO_DATA_SLOT = len(PALETTE) - 1
 
 def band_names(target: float | None, no_data: str, lang: str) -> tuple[list[str], list[str]]:
     """Legend entries and their colours, lowest class first, no data last."""
-    names = class_labels(target, lang)
-    colours = BELOW + (AT_OR_ABOVE if len(names) == 6 else AT_OR_ABOVE[-1:])
-    return [*names, no_data], [*colours, NO_DATA_COLOUR]
+    return [*class_labels(target, lang), no_data], [PALETTE[s] for s in used_slots(target)]
 
 
 def used_slots(target: float | None) -> list[int]:
@@ -125,8 +123,9 @@ def used_slots(target: float | None) -> list[int]:
 def slots(percent: pd.Series, target: float | None) -> pd.Series:
     """Colour slot per value (see :data:`PALETTE`); no value → :data:`NO_DATA_SLOT`."""
     index = classify(percent, target).to_numpy(dtype="float64", na_value=np.nan)
-    if class_breaks(target)[-1] >= 100:  # one class at or above: the darkest slot
-        index = np.where(index == len(class_breaks(target)), index + 1, index)
+    breaks = class_breaks(target)
+    if breaks[-1] >= 100:  # one class at or above: the darkest slot
+        index = np.where(index == len(breaks), index + 1, index)
     return pd.Series(np.nan_to_num(index, nan=NO_DATA_SLOT).astype("int8"), index=percent.index)
 
 

@@ -35,7 +35,7 @@ import pandas as pd
 from utils.formatting import format_number, format_percent
 from utils.i18n import t
 from utils.summary import MONTHS
-from utils.targets import Target, target_for
+from utils.targets import Target, targets_in_force
 
 TARGET_SCALE = 10_000
 """Targets are compared as integers of 1/10 000 percent (99.3 % → 993 000)."""
@@ -287,20 +287,12 @@ def in_force_targets(
     pandas.DataFrame
         ``code, target, target_scope`` with ``target_scope`` one of
         ``national``, ``province``, ``regency`` (NaN target and scope when no
-        target applies). Looked up once per province and once per regency
-        that has a target of its own.
+        target applies).
     """
-    regs = regions[regions["level"] == "regency"][["code", "province_code"]]
-    own = set(targets["scope"])
-    found: dict[str, Target | None] = {
-        p: target_for(targets, indicator, year, p) for p in regs["province_code"].unique()
-    }
-    rows = []
-    for code, province in zip(regs["code"], regs["province_code"], strict=True):
-        hit = target_for(targets, indicator, year, code) if code in own else found[province]
-        rows.append(
-            (code, hit.percent if hit else np.nan, _scope_level(hit.scope) if hit else np.nan)
-        )
+    codes = list(regions.loc[regions["level"] == "regency", "code"])
+    found = targets_in_force(targets, indicator, year, codes)
+    rows = [(code, hit.percent if hit else np.nan, _scope_level(hit.scope) if hit else np.nan)
+            for code, hit in found.items()]
     return pd.DataFrame(rows, columns=["code", "target", "target_scope"])
 
 

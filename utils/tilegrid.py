@@ -457,12 +457,6 @@ def tile_values(
     return table[["code", "k", *VALUE_TEXTS, *(extra or [])]].reset_index(drop=True)
 
 
-def _palette(target: float | None, lang: str) -> tuple[list[str], list[str]]:
-    names = charts.class_labels(target, lang)
-    colours = charts.BELOW + (charts.AT_OR_ABOVE if len(names) == 6 else charts.AT_OR_ABOVE[-1:])
-    return names, colours
-
-
 def _is_dark(colour: str) -> bool:
     red, green, blue = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.45
@@ -595,7 +589,7 @@ def tile_chart(
     extra = extra_tooltip or {}
     grid, col, row = _grid(layout, province)
     ncols, nrows = int(grid[col].max()) + 1, int(grid[row].max()) + 1
-    names, colours = _palette(target, lang)
+    names, colours = charts.band_names(target, labels["no_data"], lang)
     table = tile_values(values, target, lang, list(extra))
     scales = {
         "x": alt.Scale(domain=[0, ncols], nice=False, zero=False,
@@ -607,8 +601,7 @@ def tile_chart(
     y = alt.Y("cy:Q", scale=scales["y"], axis=None)
     colour = alt.Color(
         "band:N",
-        scale=alt.Scale(domain=[*names, labels["no_data"]],
-                        range=[*colours, charts.NO_DATA_COLOUR]),
+        scale=alt.Scale(domain=names, range=colours),
         legend=alt.Legend(title=labels["legend"], orient="top", direction="horizontal",
                           columns=alt.ExprRef(NARROW_COLUMNS),
                           labelFontSize=15, titleFontSize=15, symbolSize=260, labelLimit=300,
@@ -633,7 +626,8 @@ def tile_chart(
     valued = base.transform_lookup(
         lookup="code", from_=alt.LookupData(table, "code", fields)
     ).transform_calculate(
-        band=f"isValid(datum.k) ? {json.dumps(names)}[datum.k] : {json.dumps(labels['no_data'])}"
+        band=f"isValid(datum.k) ? {json.dumps(names[:-1])}[datum.k] : "
+             f"{json.dumps(labels['no_data'])}"
     )
     dark = [n for n, c in zip(names, colours, strict=True) if _is_dark(c)]
     layers = [_tiles(valued, x, y, colour, tooltip, labels)]
