@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from pages import access, chrome
+from pages.support import access, chrome
 from utils.i18n import t
 
 # (file, title key, Material icon, url path); the first is the default page.

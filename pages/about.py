@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import cached
-from utils import sources
+from pages.support import cached
+from utils.geo import sources
 from utils.i18n import t
 
 lang = st.session_state.get("lang", "id")

@@ -13,11 +13,14 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from pages import cached
-from utils import charts, gauges, saved_scenarios, slides
+from pages.support import cached
+from utils.charts import choropleth as charts
+from utils.charts import gauges
 from utils.i18n import t
-from utils.store import Store
-from utils.summary import format_date
+from utils.ingest import saved_scenarios
+from utils.ingest.store import Store
+from utils.report import deck as slides
+from utils.report.press_release import format_date
 
 KEYS, VIEWPORT, TOTAL, EXIT = (
     "briefing_keys",

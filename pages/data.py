@@ -12,15 +12,15 @@ import re
 import pandas as pd
 import streamlit as st
 
-from pages import access, cached, chrome
-from utils import export
-from utils.columns import REGION_FIELDS, load_vocabulary
+from pages.support import access, cached, chrome
 from utils.i18n import t
-from utils.importer import Context, Report, analyse
-from utils.matching import name_key
-from utils.published import load_published
-from utils.spreadsheet import MAX_BYTES, ReadError, sheet_names
-from utils.store import Store, StoreError
+from utils.ingest import export
+from utils.ingest.columns import REGION_FIELDS, load_vocabulary
+from utils.ingest.importer import Context, Report, analyse
+from utils.ingest.matching import name_key
+from utils.ingest.spreadsheet import MAX_BYTES, ReadError, sheet_names
+from utils.ingest.store import Store, StoreError
+from utils.metrics.published import load_published
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:])")
 SKIP, NONE = "__skip__", "__none__"

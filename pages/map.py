@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import cached, chrome
-from utils import charts, map_view, tilegrid
+from pages.support import cached, chrome
+from utils.charts import choropleth as charts
 from utils.formatting import format_number, format_percent
+from utils.geo import tilegrid
 from utils.i18n import t
-from utils.summary import format_date, join_names
+from utils.metrics import map_view
+from utils.report.press_release import format_date, join_names
 
 KEYS = {
     "indicator": "map_indicator",

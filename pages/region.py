@@ -13,15 +13,15 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from pages import cached, chrome
-from utils import attainment, coverage
-from utils.charts import AT_OR_ABOVE
-from utils.export import to_csv
+from pages.support import cached, chrome
+from utils.charts.choropleth import AT_OR_ABOVE
+from utils.charts.gauges import MARK, axis_start, scale_max, upper_first
 from utils.formatting import d3_locale, format_number, format_percent
-from utils.gauges import MARK, axis_start, scale_max, upper_first
 from utils.i18n import t
-from utils.summary import format_date, summary, target_scope
-from utils.targets import target_for
+from utils.ingest.export import to_csv
+from utils.metrics import attainment, coverage
+from utils.metrics.targets import target_for
+from utils.report.press_release import format_date, summary, target_scope
 
 KEY = "region_code"
 PARAM = "kode"

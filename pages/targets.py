@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import cached, chrome
-from utils import attainment, gauges
+from pages.support import cached, chrome
+from utils.charts import gauges
 from utils.formatting import format_number, format_percent
 from utils.i18n import t
-from utils.summary import format_date, join_names, summary
+from utils.metrics import attainment
+from utils.report.press_release import format_date, join_names, summary
 
 lang = st.session_state.get("lang", "id")
 table = chrome.page_data("targets.title", "targets.intro", "targets.no_data", lang)

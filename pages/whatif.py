@@ -1,6 +1,6 @@
 """What-if page: move targets, outreach, horizon and growth; see every regency's result.
 
-Thin page: widgets → :mod:`utils.scenario` (the model) → charts and tables. The
+Thin page: widgets → :mod:`utils.metrics.whatif` (the model) → charts and tables. The
 sliders' state lives in ``st.query_params`` under short names, so a link
 restores every slider.
 """
@@ -13,15 +13,17 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from pages import access, cached, chrome
-from utils import gauges, saved_scenarios, scenario_charts
-from utils import scenario as sc
-from utils.attainment import Facts, gap_people, scope_level
-from utils.export import to_csv
+from pages.support import access, cached, chrome
+from utils.charts import gauges
+from utils.charts import whatif as scenario_charts
 from utils.formatting import format_number, format_percent
 from utils.i18n import t
-from utils.store import Store
-from utils.summary import format_date
+from utils.ingest import saved_scenarios
+from utils.ingest.export import to_csv
+from utils.ingest.store import Store
+from utils.metrics import whatif as sc
+from utils.metrics.attainment import Facts, gap_people, scope_level
+from utils.report.press_release import format_date
 
 # Rows of the on-screen table: newly failing, newly passing, then the largest shortfalls.
 TABLE_FAILING, TABLE_PASSING, TABLE_SHORT = 10, 5, 10

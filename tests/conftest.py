@@ -29,7 +29,8 @@ def upstream() -> Path:
 @pytest.fixture(scope="session")
 def built(upstream: Path) -> dict:
     """Build (or reuse) the real caches in ``geo/cache`` and the demo data."""
-    from utils import boundaries, demo
+    from utils import demo
+    from utils.geo import build as boundaries
 
     record = boundaries.build(source=str(upstream))
     if not demo.DEMO_CSV.is_file():

@@ -34,12 +34,14 @@ from playwright.sync_api import expect
 from streamlit.testing.v1 import AppTest
 from test_public_browser import open_page, start, stop, warm
 
-from utils import charts, gauges, tilegrid
+from utils.charts import choropleth as charts
+from utils.charts import gauges
+from utils.geo import tilegrid
 from utils.i18n import I18N_DIR, texts
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE_FILES = [*sorted((ROOT / "pages").glob("*.py")), ROOT / "app.py"]
-CODE_FILES = PAGE_FILES + sorted((ROOT / "utils").glob("*.py"))
+PAGE_FILES = [*sorted((ROOT / "pages").rglob("*.py")), ROOT / "app.py"]
+CODE_FILES = PAGE_FILES + sorted((ROOT / "utils").rglob("*.py"))
 WHITE = "#ffffff"
 
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from utils import attainment as at
-from utils.targets import load_targets
+from utils.metrics import attainment as at
+from utils.metrics.targets import load_targets
 
 REGIONS = pd.DataFrame(
     [("64", "Kalimantan Timur", "province", "64"),
@@ -198,8 +198,8 @@ def test_scope_facts_without_target_or_data():
 
 
 def test_real_targets_registry_applies_province_targets(built):
-    from utils import boundaries
-    from utils.regions import read_regions
+    from utils.geo import build as boundaries
+    from utils.metrics.regions import read_regions
     regions = read_regions(boundaries.cache_dir() / "regions.csv")
     scope = at.regions_in_scope(regions, "65")
     targets = at.scope_targets(load_targets(), "kia", 2020, scope, regions)

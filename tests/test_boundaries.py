@@ -6,8 +6,9 @@ import geopandas as gpd
 import numpy as np
 import pytest
 
-from utils import boundaries, geometry, sources, topology
-from utils.build_record import MAP_OBJECT
+from utils.geo import build as boundaries
+from utils.geo import geometry, sources, topology
+from utils.geo.cache_record import MAP_OBJECT
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,11 @@ import pyarrow
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from utils import attainment, build_record, demo, regions, saved_scenarios, targets
+from utils import demo
 from utils.formatting import format_percent
+from utils.geo import cache_record as build_record
+from utils.ingest import saved_scenarios
+from utils.metrics import attainment, regions, targets
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 PAGE = "pages/briefing.py"

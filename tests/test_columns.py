@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from utils.columns import (
+from utils.ingest.columns import (
     HEADERS_CSV,
     find_header,
     is_column_numbers,
@@ -16,7 +16,7 @@ from utils.columns import (
     recognise,
     tokens,
 )
-from utils.indicators import load_indicators
+from utils.metrics.indicators import load_indicators
 
 INDICATORS = load_indicators()
 VOCAB = load_vocabulary(INDICATORS)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from utils.coverage import aggregate, percent, select
+from utils.metrics.coverage import aggregate, percent, select
 
 
 def _table(rows):

@@ -8,8 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from utils import auth
-from utils.regions import build_regions
-from utils.store import Store
+from utils.ingest.store import Store
+from utils.metrics.regions import build_regions
 
 ROOT = Path(__file__).resolve().parent.parent
 UPSTREAM = Path(__file__).resolve().parents[2] / "shared" / "upstream" / "wilayah" / "db"

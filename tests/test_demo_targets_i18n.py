@@ -6,9 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from utils import i18n
-from utils.coverage import with_percent
 from utils.demo import PERIODS, build_demo, read_demo
-from utils.targets import load_targets, scopes_for, target_for, targets_in_force
+from utils.metrics.coverage import with_percent
+from utils.metrics.targets import load_targets, scopes_for, target_for, targets_in_force
 
 
 @pytest.fixture(scope="module")

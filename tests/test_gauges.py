@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from utils import gauges
-from utils.attainment import Facts
-from utils.indicators import load_indicators
-from utils.targets import Target
+from utils.charts import gauges
+from utils.metrics.attainment import Facts
+from utils.metrics.indicators import load_indicators
+from utils.metrics.targets import Target
 
 
 @pytest.mark.parametrize(("values", "top"), [

@@ -5,8 +5,8 @@ import pytest
 import shapely
 from shapely import box
 
-from utils import geometry
-from utils.upstream_sql import iter_boundary_rows
+from utils.geo import geometry
+from utils.geo.upstream_sql import iter_boundary_rows
 
 FIXTURE = Path(__file__).parent / "fixtures" / "boundaries_mini.sql"
 

@@ -1,4 +1,4 @@
-"""The import report and the command ``python -m utils.importer``."""
+"""The import report and the command ``python -m utils.ingest.importer``."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from utils import export
-from utils.importer import Context, analyse, main, parse_period
-from utils.matching import name_key
-from utils.regions import build_regions
+from utils.ingest import export
+from utils.ingest.importer import Context, analyse, main, parse_period
+from utils.ingest.matching import name_key
+from utils.metrics.regions import build_regions
 
 ROOT = Path(__file__).resolve().parent.parent
 UPSTREAM = Path(__file__).resolve().parents[2] / "shared" / "upstream" / "wilayah" / "db"
@@ -338,11 +338,11 @@ def test_cli_missing_file_and_missing_reference(capsys: pytest.CaptureFixture,
     code, _, err = run_cli(capsys, str(tmp_path / "nope.csv"))
     assert code == 2 and len(err.strip().splitlines()) == 1
     code, _, err = run_cli(capsys, str(KALTIM), "--regions", str(tmp_path / "none.csv"))
-    assert code == 2 and "utils.boundaries build" in err
+    assert code == 2 and "utils.geo build" in err
 
 
 def test_published_dataset_is_complete_and_consistent(regions: pd.DataFrame) -> None:
-    from utils.published import load_published, province_figure
+    from utils.metrics.published import load_published, province_figure
 
     published = load_published()
     assert published["source"].str.len().min() > 20

@@ -16,7 +16,7 @@ def test_ruff_is_clean():
 
 def test_utils_never_import_streamlit():
     pattern = re.compile(r"^\s*(import streamlit|from streamlit)", re.MULTILINE)
-    offenders = [p.name for p in (ROOT / "utils").glob("*.py") if pattern.search(p.read_text())]
+    offenders = [p.name for p in (ROOT / "utils").rglob("*.py") if pattern.search(p.read_text())]
     assert offenders == []
 
 

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from utils import coverage, demo
+from utils import demo
+from utils.metrics import coverage
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 

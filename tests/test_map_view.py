@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from utils import charts, map_view
+from utils.charts import choropleth as charts
 from utils.formatting import format_number
+from utils.metrics import map_view
 
 INDICATORS = ["ktp_el", "kia", "akta_lahir"]
 PERIODS = ["2024-12-31", "2025-06-30"]

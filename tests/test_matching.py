@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from utils.matching import Match, RegionIndex, is_total, name_key, read_code
-from utils.regions import build_regions
+from utils.ingest.matching import Match, RegionIndex, is_total, name_key, read_code
+from utils.metrics.regions import build_regions
 
 UPSTREAM = Path(__file__).resolve().parents[2] / "shared" / "upstream" / "wilayah" / "db"
 

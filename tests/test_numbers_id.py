@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from utils.formatting import format_number, format_percent
-from utils.numbers_id import NumberError, decimals_written, infer_decimal, parse_number
+from utils.ingest.numbers_id import NumberError, decimals_written, infer_decimal, parse_number
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import streamlit
 from streamlit.errors import StreamlitSecretNotFoundError
 from streamlit.testing.v1 import AppTest
 
-from pages import access
+from pages.support import access
 from utils import auth
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,7 +114,7 @@ def test_data_page_run_directly_in_public_mode_refuses(clock, monkeypatch):
 def sign_in_probe() -> None:
     import streamlit as st
 
-    from pages import access
+    from pages.support import access
 
     st.write(f"signed_in={access.signed_in()} allowed={access.require_sign_in('id')}")
 

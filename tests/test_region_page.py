@@ -11,8 +11,10 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from pages import cached
-from utils import coverage, demo, export, regions
+from pages.support import cached
+from utils import demo
+from utils.ingest import export
+from utils.metrics import coverage, regions
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "region.py")
@@ -23,7 +25,7 @@ LATEST = "2025-06-30"
 @pytest.fixture
 def tables(built, monkeypatch):
     monkeypatch.delenv("CAPAIAN_MODE", raising=False)
-    from utils import build_record
+    from utils.geo import cache_record as build_record
 
     return demo.read_demo(), regions.read_regions(build_record.cache_dir() / "regions.csv")
 

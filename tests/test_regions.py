@@ -1,6 +1,6 @@
 import pytest
 
-from utils.regions import build_regions, kind_of, normalise_code
+from utils.metrics.regions import build_regions, kind_of, normalise_code
 
 
 @pytest.mark.parametrize(

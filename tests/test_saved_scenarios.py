@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from utils import saved_scenarios as saved
-from utils.saved_scenarios import ScenarioError
+from utils.ingest import saved_scenarios as saved
+from utils.ingest.saved_scenarios import ScenarioError
 
 SCEN = {"targets": {"ktp_el": 99.0}, "months": 6, "outreach": 100.0}
 

@@ -1,4 +1,4 @@
-"""The what-if model (utils.scenario): table-driven cases and properties."""
+"""The what-if model (utils.metrics.whatif): table-driven cases and properties."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from utils import attainment, coverage, scenario
-from utils.scenario import Scenario
+from utils.metrics import attainment, coverage
+from utils.metrics import whatif as scenario
+from utils.metrics.whatif import Scenario
 
 
 def frame(rows: list[tuple], scopes: list[str] | None = None) -> pd.DataFrame:
@@ -322,7 +323,9 @@ def test_vectorised_gap_equals_gap_people(num, den, target):
 
 
 def test_demo_baseline_matches_the_attainment_module(built):
-    from utils import build_record, demo, regions, targets
+    from utils import demo
+    from utils.geo import cache_record as build_record
+    from utils.metrics import regions, targets
 
     table, regs = demo.read_demo(), regions.read_regions(build_record.cache_dir() / "regions.csv")
     registry = targets.load_targets()
@@ -389,8 +392,9 @@ def test_compare_rows_puts_scenarios_side_by_side():
     ],
 )
 def test_gauge_template_draws_what_the_gauge_module_draws(value, target, state):
-    """The fast gauge (template + rows) equals utils.gauges.gauge, data included."""
-    from utils import gauges, scenario_charts
+    """The fast gauge (template + rows) equals utils.charts.gauges.gauge, data included."""
+    from utils.charts import gauges
+    from utils.charts import whatif as scenario_charts
 
     texts = {
         "title": "KTP-el",

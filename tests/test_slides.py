@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from utils import slides
-from utils.attainment import Extreme, Facts, Shortfall
 from utils.formatting import format_percent
-from utils.indicators import load_indicators
-from utils.targets import Target
+from utils.metrics.attainment import Extreme, Facts, Shortfall
+from utils.metrics.indicators import load_indicators
+from utils.metrics.targets import Target
+from utils.report import deck as slides
 
 KTP = load_indicators()["ktp_el"]
 
@@ -191,7 +191,9 @@ def test_below_slide_names_the_lowest_when_all_meet():
 
 
 def test_deck_of_the_demo_data(built):
-    from utils import build_record, demo, regions, targets
+    from utils import demo
+    from utils.geo import cache_record as build_record
+    from utils.metrics import regions, targets
 
     table = demo.read_demo()
     reg = regions.read_regions(build_record.cache_dir() / "regions.csv")
@@ -332,7 +334,10 @@ def test_real_files_of_the_gap_chart():
 
 
 def test_real_file_of_the_national_map(built):
-    from utils import build_record, charts, demo, regions
+    from utils import demo
+    from utils.charts import choropleth as charts
+    from utils.geo import cache_record as build_record
+    from utils.metrics import regions
 
     topo = json.loads((build_record.cache_dir() / "national.topo.json").read_text())
     reg = regions.read_regions(build_record.cache_dir() / "regions.csv")

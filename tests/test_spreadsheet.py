@@ -8,8 +8,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from utils import spreadsheet
-from utils.spreadsheet import ReadError, neutralise, read_table, sheet_names, sniff_delimiter
+from utils.ingest import spreadsheet
+from utils.ingest.spreadsheet import ReadError, neutralise, read_table, sheet_names, sniff_delimiter
 
 CSV_TEXT = "NO;KABUPATEN/KOTA;WAJIB KTP-EL\r\n1;KAB. PASER;218.315\r\n2;KOTA BONTANG;135.227\r\n"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from utils import store as store_module
-from utils.coverage import COLUMNS
-from utils.store import Store, StoreError
+from utils.ingest import store as store_module
+from utils.ingest.store import Store, StoreError
+from utils.metrics.coverage import COLUMNS
 
 
 def rows(period: str, values: dict[str, tuple[float, float]], indicator: str = "ktp_el"):

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from scipy.spatial import cKDTree
 from shapely import box
 
-from utils import charts, tilegrid
-from utils.build_record import cache_dir
+from utils.charts import choropleth as charts
+from utils.geo import tilegrid
+from utils.geo.cache_record import cache_dir
 
 LABELS = {"legend": "Cakupan", "no_data": "Tanpa data", "region": "Wilayah",
           "province": "Provinsi", "percent": "Persen", "numerator": "Pembilang",

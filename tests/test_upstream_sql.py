@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from utils.upstream_sql import iter_boundary_rows, iter_value_rows
+from utils.geo.upstream_sql import iter_boundary_rows, iter_value_rows
 
 FIXTURE = Path(__file__).parent / "fixtures" / "boundaries_mini.sql"
 

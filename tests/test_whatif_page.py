@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from utils import attainment, auth, coverage, demo, targets
+from utils import auth, demo
+from utils.metrics import attainment, coverage, targets
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "pages" / "whatif.py"
@@ -47,7 +48,8 @@ def expected_baseline(indicator: str) -> tuple[int, int]:
     """Regencies meeting the target in force and their summed gap (attainment module)."""
     table, registry = demo.read_demo(), targets.load_targets()
     period = coverage.latest_period(table)
-    from utils import build_record, regions
+    from utils.geo import cache_record as build_record
+    from utils.metrics import regions
 
     regs = regions.read_regions(build_record.cache_dir() / "regions.csv")
     regencies = regs[regs["level"] == "regency"]

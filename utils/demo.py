@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from utils.atomic import write_text
-from utils.coverage import COLUMNS
+from utils.metrics.coverage import COLUMNS
+from utils.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DEMO_CSV = ROOT / "data" / "demo" / "coverage.csv"
 PERIODS = ["2023-06-30", "2023-12-31", "2024-06-30", "2024-12-31", "2025-06-30"]
 
@@ -65,7 +65,7 @@ def build_demo(regencies: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Coverage rows (:data:`utils.coverage.COLUMNS`), ``is_demo`` all True.
+        Coverage rows (:data:`utils.metrics.coverage.COLUMNS`), ``is_demo`` all True.
         Regions without a population get no rows: nothing is invented for them.
     """
     records = []
@@ -89,8 +89,8 @@ def read_demo(path: Path = DEMO_CSV) -> pd.DataFrame | None:
 
 def write_demo(regions_csv: Path, path: Path = DEMO_CSV) -> pd.DataFrame:
     """Build the demo table from a region reference file and write it atomically."""
-    from utils.indicators import load_indicators
-    from utils.regions import read_regions
+    from utils.metrics.indicators import load_indicators
+    from utils.metrics.regions import read_regions
 
     regions = read_regions(regions_csv)
     table = build_demo(regions[regions["level"] == "regency"], list(load_indicators()))
@@ -100,11 +100,11 @@ def write_demo(regions_csv: Path, path: Path = DEMO_CSV) -> pd.DataFrame:
 
 def main() -> int:
     """Write the demo table from the built region reference."""
-    from utils.build_record import cache_dir
+    from utils.geo.cache_record import cache_dir
 
     regions_csv = cache_dir() / "regions.csv"
     if not regions_csv.is_file():
-        print("no region reference yet: run `python -m utils.boundaries build`", file=sys.stderr)
+        print("no region reference yet: run `python -m utils.geo build`", file=sys.stderr)
         return 1
     table = write_demo(regions_csv)
     print(f"demo data: {len(table)} rows, {table['code'].nunique()} regions -> {DEMO_CSV}")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 
-I18N_DIR = Path(__file__).resolve().parent.parent / "data" / "i18n"
+from utils.paths import DATA_DIR
+
+I18N_DIR = DATA_DIR / "i18n"
 LANGUAGES = ("id", "en")
 
 

@@ -69,7 +69,7 @@ Memory. ``VmRSS`` of the server process (``/proc/PID/status``) after the first
 session has drawn its map, and after ``--sessions`` pages (one session each) are
 open at once and have each received their first full run.
 
-Cold boundary build. ``python -m utils.boundaries build --force`` into an empty
+Cold boundary build. ``python -m utils.geo build --force`` into an empty
 ``CAPAIAN_CACHE_DIR``. The baselines have no such step (null).
 
 Time to map. Navigation start (``performance.now()`` origin) to the map's first
@@ -817,7 +817,7 @@ def apptest_worker(app: str, moves: int) -> dict:
     """Server time per rerun with AppTest (runs in its own process)."""
     from streamlit.testing.v1 import AppTest
 
-    from utils.indicators import load_indicators
+    from utils.metrics.indicators import load_indicators
 
     os.chdir(ROOT)
     share_bytecode()
@@ -910,11 +910,11 @@ def apptest_phase(app: str, env: dict, args, out: dict, notes: dict, details: di
 
 
 def cold_build(source: str, tmp: Path) -> float | None:
-    """Seconds for ``python -m utils.boundaries build --force`` into an empty folder."""
+    """Seconds for ``python -m utils.geo build --force`` into an empty folder."""
     env = {**os.environ, "CAPAIAN_CACHE_DIR": str(tmp / "cold-cache")}
     started = time.perf_counter()
     proc = subprocess.run(
-        [PY, "-m", "utils.boundaries", "build", "--force", "--source", source],
+        [PY, "-m", "utils.geo", "build", "--force", "--source", source],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -932,7 +932,7 @@ def ensure_app_caches(source: str) -> None:
     env = {**os.environ}
     env.pop("CAPAIAN_CACHE_DIR", None)
     subprocess.run(
-        [PY, "-m", "utils.boundaries", "build", "--source", source],
+        [PY, "-m", "utils.geo", "build", "--source", source],
         cwd=ROOT,
         env=env,
         check=True,
@@ -957,8 +957,8 @@ def full_geojson(source: str, dest: Path) -> dict:
     import geopandas as gpd
     import shapely
 
-    from utils.geometry import path_to_geometry
-    from utils.upstream_sql import iter_boundary_rows
+    from utils.geo.geometry import path_to_geometry
+    from utils.geo.upstream_sql import iter_boundary_rows
 
     started = time.perf_counter()
     codes, names, geoms = [], [], []

@@ -21,7 +21,9 @@ ROOT = Path(__file__).resolve().parents[3]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from utils import charts, coverage, demo, indicators, targets  # noqa: E402
+from utils import demo  # noqa: E402
+from utils.charts import choropleth as charts  # noqa: E402
+from utils.metrics import coverage, indicators, targets  # noqa: E402
 
 GEOJSON_ENV = "CAPAIAN_BENCH_GEOJSON"
 

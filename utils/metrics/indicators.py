@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-INDICATORS_CSV = Path(__file__).resolve().parent.parent / "data" / "indicators.csv"
+from utils.paths import DATA_DIR
+
+INDICATORS_CSV = DATA_DIR / "indicators.csv"
 
 
 @dataclass(frozen=True)

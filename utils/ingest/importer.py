@@ -3,7 +3,7 @@
 :func:`analyse` is pure (bytes in, :class:`Report` out) and shared by the Data
 page and the command line::
 
-    python -m utils.importer FILE [--sheet NAME] [--period YYYY-MM-DD] [--json]
+    python -m utils.ingest.importer FILE [--sheet NAME] [--period YYYY-MM-DD] [--json]
 
 Exit code 0: the file can be accepted as is; 1: it needs decisions (unmatched
 rows, errors, missing period or mapping); 2: it cannot be read (one-line
@@ -25,15 +25,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from utils import columns as cols
-from utils import coverage
 from utils.formatting import format_number
 from utils.i18n import t
-from utils.indicators import Indicator, load_indicators
-from utils.matching import Match, RegionIndex, Suggestion, is_total, read_code
-from utils.numbers_id import NumberError, decimals_written, infer_decimal, parse_number
-from utils.published import load_published, province_figure
-from utils.spreadsheet import Cell, RawTable, ReadError, read_table
+from utils.ingest import columns as cols
+from utils.ingest.matching import Match, RegionIndex, Suggestion, is_total, read_code
+from utils.ingest.numbers_id import NumberError, decimals_written, infer_decimal, parse_number
+from utils.ingest.spreadsheet import Cell, RawTable, ReadError, read_table
+from utils.metrics import coverage
+from utils.metrics.indicators import Indicator, load_indicators
+from utils.metrics.published import load_published, province_figure
 
 MAX_RATIO = 1.5
 """Numerator above this multiple of the denominator is an error."""
@@ -190,7 +190,7 @@ def analyse(
     decisions : dict, optional
         File row number → regency code chosen by the user, or ``""`` to skip.
     aliases : dict, optional
-        Remembered aliases (:attr:`utils.matching.NameKey.alias` → code).
+        Remembered aliases (:attr:`utils.ingest.matching.NameKey.alias` → code).
     """
     report = Report(Path(filename).name, hashlib.sha256(data).hexdigest())
     try:
@@ -667,13 +667,13 @@ def _check_published(report: Report, context: Context) -> None:
 def _regions_path(path: str | None) -> Path:
     if path:
         return Path(path)
-    from utils.boundaries import cache_dir  # heavy (geopandas): only when needed
+    from utils.geo.cache_record import cache_dir
 
     return cache_dir() / "regions.csv"
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m utils.importer",
+    parser = argparse.ArgumentParser(prog="python -m utils.ingest.importer",
                                      description="Check a coverage file before import.")
     parser.add_argument("file", help="CSV or XLSX file")
     parser.add_argument("--sheet", help="workbook sheet (default: the first)")
@@ -698,8 +698,8 @@ def _summary(report: Report, lang: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command on parsed arguments; prints the report, returns the exit code."""
-    from utils.regions import read_regions
-    from utils.store import Store
+    from utils.ingest.store import Store
+    from utils.metrics.regions import read_regions
 
     try:
         data = Path(args.file).read_bytes()

@@ -11,8 +11,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from utils.build_record import MAP_OBJECT
 from utils.formatting import d3_locale, format_number, format_percent
+from utils.geo.cache_record import MAP_OBJECT
 
 NO_DATA_COLOUR = "#bdbdbd"
 # Colour-blind-safe (ColorBrewer PuOr-like, orange below → purple at or above

@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 
-from utils import build_record as builds
-from utils import demo, indicators, map_view, regions, targets
-from utils.store import Store
+from utils import demo
+from utils.geo import cache_record as builds
+from utils.ingest.store import Store
+from utils.metrics import indicators, map_view, regions, targets
 
 
 @st.cache_data(show_spinner=False)
@@ -105,7 +106,7 @@ def build_record() -> dict:
 
 @st.cache_resource(show_spinner=False)
 def keys_component():
-    """The briefing's keyboard component (``pages/keys/index.html``, no build step)."""
+    """The briefing's keyboard component (``pages/support/keys/index.html``, no build step)."""
     return components.declare_component("keys", path=str(Path(__file__).parent / "keys"))
 
 
@@ -123,7 +124,7 @@ def chart_file(spec_json: str, fmt: str) -> bytes:
     """A chart rendered to ``png`` or ``svg`` (slow: ~1 s for the national map)."""
     import json
 
-    from utils import slides
+    from utils.report import deck as slides
 
     return slides.render(json.loads(spec_json), fmt)
 
@@ -134,7 +135,8 @@ def chart_file(spec_json: str, fmt: str) -> bytes:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _scenario_baseline(active: tuple[str, ...], root: str,
                        digest: str) -> tuple[str, dict[str, pd.DataFrame]] | None:
-    from utils import coverage, scenario
+    from utils.metrics import coverage
+    from utils.metrics import whatif as scenario
 
     table = current_coverage()
     if table is None or table.empty:
@@ -148,7 +150,7 @@ def _scenario_baseline(active: tuple[str, ...], root: str,
 
 
 def scenario_baseline() -> tuple[str, dict[str, pd.DataFrame]] | None:
-    """The what-if baseline: latest period and one :func:`utils.scenario.baseline`
+    """The what-if baseline: latest period and one :func:`utils.metrics.whatif.baseline`
     frame per indicator (targets in force attached); cached per data version."""
     store = Store()
     return _scenario_baseline(tuple(store.state()["active"]), str(store.root),
@@ -159,7 +161,7 @@ def scenario_baseline() -> tuple[str, dict[str, pd.DataFrame]] | None:
 def _scenario_result(indicator: str, targets: tuple, scope: str | None, overrides: tuple,
                      outreach: float, regions: tuple[str, ...], months: int, growth: float,
                      version: tuple) -> tuple[pd.DataFrame, object] | None:
-    from utils import scenario
+    from utils.metrics import whatif as scenario
 
     found = scenario_baseline()
     if found is None:
@@ -172,7 +174,7 @@ def _scenario_result(indicator: str, targets: tuple, scope: str | None, override
 
 
 def scenario_result(indicator: str, choice) -> tuple[pd.DataFrame, object] | None:
-    """:func:`utils.scenario.evaluate` and ``totals`` of one indicator, remembered per
+    """:func:`utils.metrics.whatif.evaluate` and ``totals`` of one indicator, remembered per
     the choices that indicator reads: moving one target leaves the others' results
     as they were (shared and read-only, like the baseline)."""
     store = Store()
@@ -189,7 +191,7 @@ def scenario_result(indicator: str, choice) -> tuple[pd.DataFrame, object] | Non
 @st.cache_data(show_spinner=False, max_entries=32)
 def briefing_deck(table: pd.DataFrame, period: str, code: str | None, lang: str) -> list:
     """The briefing's slides for one scope, period and language."""
-    from utils import slides
+    from utils.report import deck as slides
 
     return slides.deck(table, region_table(), target_table(), indicator_defs(), period, code,
                        lang)
@@ -197,5 +199,5 @@ def briefing_deck(table: pd.DataFrame, period: str, code: str | None, lang: str)
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def target_in_force(indicator: str, year: int, code: str | None) -> targets.Target | None:
-    """:func:`utils.targets.target_for` on the registry, remembered per question."""
+    """:func:`utils.metrics.targets.target_for` on the registry, remembered per question."""
     return targets.target_for(target_table(), indicator, year, code)

@@ -15,7 +15,7 @@ and birth-certificate base). The same outreach, months and growth apply to
 every indicator.
 
 "Meets the target" and the gap in people use the rule of
-:func:`utils.attainment.gap_people`, ``ceil(target % × denominator −
+:func:`utils.metrics.attainment.gap_people`, ``ceil(target % × denominator −
 numerator)``, never negative, computed exactly on integer-scaled values
 (targets are taken to 1/10 000 of a percent), so a scenario without any
 change reproduces the baseline exactly. Every function works on whole
@@ -34,8 +34,8 @@ import pandas as pd
 
 from utils.formatting import format_number, format_percent
 from utils.i18n import t
-from utils.summary import MONTHS
-from utils.targets import Target, targets_in_force
+from utils.metrics.targets import Target, targets_in_force
+from utils.report.press_release import MONTHS
 
 TARGET_SCALE = 10_000
 """Targets are compared as integers of 1/10 000 percent (99.3 % → 993 000)."""
@@ -178,7 +178,7 @@ def known(numerator: np.ndarray, denominator: np.ndarray, target: np.ndarray | f
 def gaps(numerator: np.ndarray, denominator: np.ndarray, target: np.ndarray | float) -> np.ndarray:
     """People still missing per region: ``ceil(target % × denominator − numerator)``, ≥ 0.
 
-    The rule of :func:`utils.attainment.gap_people`, vectorised. NaN where a
+    The rule of :func:`utils.metrics.attainment.gap_people`, vectorised. NaN where a
     figure or the target is missing.
 
     Examples

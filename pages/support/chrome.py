@@ -7,8 +7,11 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from utils import build_record, demo, export, sources
+from utils import demo
+from utils.geo import cache_record as build_record
+from utils.geo import sources
 from utils.i18n import t
+from utils.ingest import export
 
 LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 
@@ -37,7 +40,7 @@ def page_data(title_key: str, intro_key: str, empty_key: str, lang: str) -> pd.D
 
     Returns ``None`` (after saying so) when there is no data to show.
     """
-    from pages import cached
+    from pages.support import cached
 
     st.title(t(title_key, lang))
     st.caption(t(intro_key, lang))
@@ -64,7 +67,7 @@ def ensure_caches(lang: str) -> bool:
         bar.progress(min(fraction, 1.0), text=f"{t('build.running', lang)} {step}")
 
     try:
-        from utils import boundaries  # heavy (geopandas, GEOS): imported only to build
+        from utils.geo import build as boundaries  # heavy (geopandas, GEOS): only to build
 
         boundaries.build(progress=report)
         demo.write_demo(build_record.cache_dir() / "regions.csv")
@@ -95,7 +98,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def table_downloads(frame: Callable[[], pd.DataFrame], stem: str, labels: tuple[str, str],
                     key: str, spec: list[float] | None = None) -> None:
     """CSV and XLSX buttons side by side; each file is made only when clicked
-    (formulas neutralised by :mod:`utils.export`), never on a rerun."""
+    (formulas neutralised by :mod:`utils.ingest.export`), never on a rerun."""
     left, right = st.columns(spec or [1, 1])[:2]
     left.download_button(labels[0], lambda: export.to_csv(frame()), file_name=f"{stem}.csv",
                          mime="text/csv", on_click="ignore", icon=":material/download:",

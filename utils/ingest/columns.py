@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from utils.indicators import Indicator
+from utils.metrics.indicators import Indicator
+from utils.paths import DATA_DIR
 
-HEADERS_CSV = Path(__file__).resolve().parent.parent / "data" / "indicator_headers.csv"
+HEADERS_CSV = DATA_DIR / "indicator_headers.csv"
 ROLES = ("denominator", "numerator", "percent")
 REGION_FIELDS = ("row.number", "region.code", "region.name")
 PERCENT_MARKERS = frozenset({"%", "persen", "persentase", "prosentase", "cakupan", "rasio"})

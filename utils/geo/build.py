@@ -2,8 +2,8 @@
 
 Command line::
 
-    python -m utils.boundaries build [--source URL_OR_DIR] [--force]
-    python -m utils.boundaries info --json
+    python -m utils.geo build [--source URL_OR_DIR] [--force]
+    python -m utils.geo info --json
 
 ``--source`` (or ``CAPAIAN_GEO_SOURCE``) names a local folder laid out like
 ``../shared/upstream`` or a base URL; without it the pinned upstream raw
@@ -25,11 +25,11 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from utils import geometry, sources, tilegrid, topology
 from utils.atomic import write_bytes, write_text
-from utils.build_record import MAP_OBJECT, cache_dir, is_fresh, read_info, source_digest
-from utils.regions import build_regions, regencies
-from utils.upstream_sql import iter_boundary_rows
+from utils.geo import geometry, sources, tilegrid, topology
+from utils.geo.cache_record import MAP_OBJECT, cache_dir, is_fresh, read_info, source_digest
+from utils.geo.upstream_sql import iter_boundary_rows
+from utils.metrics.regions import build_regions, regencies
 
 GAP_WIDTH = 0.005  # degrees (~550 m): narrower slivers between neighbours are closed
 NATIONAL = {"tolerance": 0.012, "min_part_area": 0.0005, "quantization": 1e5}
@@ -155,7 +155,7 @@ def build(
     Parameters
     ----------
     source : str or None
-        Local folder or base URL (see :mod:`utils.sources`); ``None`` reads
+        Local folder or base URL (see :mod:`utils.geo.sources`); ``None`` reads
         ``CAPAIAN_GEO_SOURCE`` and else the pinned upstream addresses.
     folder : Path, optional
         Cache folder; default :func:`cache_dir`.
@@ -171,7 +171,7 @@ def build(
 
     Raises
     ------
-    utils.sources.SourceError
+    utils.geo.sources.SourceError
         When a source file cannot be fetched or fails verification.
     """
     folder = folder or cache_dir()
@@ -210,7 +210,7 @@ def national_sizes(record: dict) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
-    parser = argparse.ArgumentParser(prog="python -m utils.boundaries")
+    parser = argparse.ArgumentParser(prog="python -m utils.geo")
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="fetch, verify and build the caches")
     b.add_argument("--source", help="local folder or base URL (default: pinned upstream)")
@@ -232,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     record = read_info()
     if record is None:
-        print("no caches yet: run `python -m utils.boundaries build`", file=sys.stderr)
+        print("no caches yet: run `python -m utils.geo build`", file=sys.stderr)
         return 1
     sizes = national_sizes(record)
     print(json.dumps(sizes) if args.json else "\n".join(f"{k}: {v}" for k, v in sizes.items()))

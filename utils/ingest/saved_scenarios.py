@@ -105,11 +105,11 @@ def save(
     Parameters
     ----------
     store_root : Path
-        The store folder (``utils.store.Store().root``).
+        The store folder (``utils.ingest.store.Store().root``).
     name : str
         User text; cleaned with :func:`clean_name`.
     scenario : dict
-        :func:`utils.scenario.to_dict` of the scenario.
+        :func:`utils.metrics.whatif.to_dict` of the scenario.
     user : str
         Who saved it (for the record).
     baseline_period : str

@@ -15,8 +15,8 @@ from decimal import Decimal
 
 import pandas as pd
 
-from utils import coverage
-from utils.targets import Target, target_for, targets_in_force
+from utils.metrics import coverage
+from utils.metrics.targets import Target, target_for, targets_in_force
 
 SCOPE_NATIONAL = "national"
 SCOPE_PROVINCE = "province"

@@ -4,8 +4,8 @@ A briefing covers one scope (Indonesia or one province) and one period. It
 shows one slide per indicator (map, gauge, the headline figure and a short
 written summary), then one slide per indicator listing the regions below
 target (largest gap in people first), then a scenario slide when one is
-chosen. Figures come from :func:`utils.attainment.scope_facts`, sentences
-from :mod:`utils.summary`, so the slides say exactly what the targets page
+chosen. Figures come from :func:`utils.metrics.attainment.scope_facts`, sentences
+from :mod:`utils.report.press_release`, so the slides say exactly what the targets page
 says. This module also sizes the slide for a viewport and turns a chart into
 a PNG or SVG file for the office's slide deck.
 """
@@ -20,15 +20,16 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from utils import attainment, coverage, scenario
-from utils import summary as prose
-from utils.attainment import SCOPE_NATIONAL, Facts
-from utils.charts import BELOW
+from utils.charts.choropleth import BELOW
+from utils.charts.gauges import gauge_texts
 from utils.formatting import format_number, format_percent
-from utils.gauges import gauge_texts
 from utils.i18n import t
-from utils.indicators import Indicator
-from utils.targets import target_for
+from utils.metrics import attainment, coverage
+from utils.metrics import whatif as scenario
+from utils.metrics.attainment import SCOPE_NATIONAL, Facts
+from utils.metrics.indicators import Indicator
+from utils.metrics.targets import target_for
+from utils.report import press_release as prose
 
 MAX_ROWS = 12
 """Regions listed on a below-target slide before the rest are counted."""
@@ -334,14 +335,14 @@ def scenario_slide(
     lang: str,
     is_demo: bool = False,
 ) -> Slide:
-    """A saved what-if scenario (:mod:`utils.saved_scenarios`) in one slide.
+    """A saved what-if scenario (:mod:`utils.ingest.saved_scenarios`) in one slide.
 
     Parameters
     ----------
     record : mapping
-        A saved record (``name`` and ``scenario``, see :func:`utils.scenario.to_dict`).
+        A saved record (``name`` and ``scenario``, see :func:`utils.metrics.whatif.to_dict`).
     bases : mapping
-        Indicator id → :func:`utils.scenario.baseline` of ``period``.
+        Indicator id → :func:`utils.metrics.whatif.baseline` of ``period``.
     period : str
         The baseline period (the scenario runs from there to its deadline).
     targets, regions : pandas.DataFrame
@@ -446,7 +447,8 @@ def scenario_slide(
 def map_values(
     table: pd.DataFrame, regions: pd.DataFrame, indicator: str, period: str, code: str | None
 ) -> pd.DataFrame:
-    """Regency rows of the scope for :func:`utils.charts.choropleth` (missing stays missing)."""
+    """Regency rows of the scope for :func:`utils.charts.choropleth.choropleth` (missing stays
+    missing)."""
     regs = regions[regions["level"] == "regency"]
     if code:
         regs = regs[regs["province_code"] == code]
@@ -455,7 +457,7 @@ def map_values(
 
 
 def map_labels(indicator: Indicator, lang: str) -> dict[str, str]:
-    """The texts :func:`utils.charts.choropleth` needs."""
+    """The texts :func:`utils.charts.choropleth.choropleth` needs."""
     english = lang == "en"
     return {
         "legend": t("briefing.legend", lang),
@@ -607,7 +609,7 @@ def layout(width: int, height: int, aspect: float) -> Layout:
     room = 74 * vh - 12 * vh - (24 * vh if wide else 0)  # legend above, summary below
     map_height = max(min(room, column / aspect), 20 * vh)
     # Wide: the gauge has the text column to itself; tall: it sits beside the figure.
-    # Its height keeps the arc as wide as the chart (utils.gauges keeps 66 px below it).
+    # Its height keeps the arc as wide as the chart (utils.charts.gauges keeps 66 px below it).
     gauge_width = int(min(other, 54 * vh) if wide else min(other * 0.38, 44 * vh))
     return Layout(
         wide=wide,

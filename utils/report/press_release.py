@@ -9,10 +9,10 @@ target, says so when no target is in force, and explains coverage above
 
 from __future__ import annotations
 
-from utils.attainment import SCOPE_NATIONAL, SCOPE_PROVINCE, Extreme, Facts, percent_meets
 from utils.formatting import format_number
 from utils.i18n import t
-from utils.indicators import Indicator
+from utils.metrics.attainment import SCOPE_NATIONAL, SCOPE_PROVINCE, Extreme, Facts, percent_meets
+from utils.metrics.indicators import Indicator
 
 MONTHS = {
     "id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
@@ -248,7 +248,7 @@ def summary(facts: Facts, indicator: Indicator, lang: str = "id") -> str:
     Parameters
     ----------
     facts : Facts
-        Summary numbers (from :func:`utils.attainment.scope_facts` or by hand
+        Summary numbers (from :func:`utils.metrics.attainment.scope_facts` or by hand
         from published figures).
     indicator : Indicator
         The indicator's definition (labels, denominator wording).

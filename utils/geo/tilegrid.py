@@ -15,7 +15,7 @@ near its real place in four steps:
    squared distances (:func:`scipy.optimize.linear_sum_assignment`).
 
 :func:`tile_table` is what the boundary build writes to ``tilegrid.csv``;
-:func:`tile_chart` draws it in the colours of :func:`utils.charts.choropleth`.
+:func:`tile_chart` draws it in the colours of :func:`utils.charts.choropleth.choropleth`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import shapely
 from scipy.optimize import linear_sum_assignment
 from scipy.spatial import cKDTree
 
-from utils import charts
+from utils.charts import choropleth as charts
 
 NATIONAL_SCALE = 1.1  # cells per degree between the centres of island groups
 ISLAND_ZOOM = (1.0, 2.0)  # bounds of an island group's own cells per degree
@@ -434,7 +434,7 @@ def tile_values(
     Parameters
     ----------
     values : pandas.DataFrame
-        As for :func:`utils.charts.choropleth`: ``code``, ``percent``,
+        As for :func:`utils.charts.choropleth.choropleth`: ``code``, ``percent``,
         ``numerator``, ``denominator`` (and the ``extra`` columns).
     target : float or None
         Target in percent; the classes are those of :func:`charts.classify`.
@@ -554,7 +554,7 @@ def tile_chart(
     layout : pandas.DataFrame
         :func:`tile_table` (e.g. read from ``tilegrid.csv``).
     values : pandas.DataFrame
-        As for :func:`utils.charts.choropleth`: ``code``, ``percent``,
+        As for :func:`utils.charts.choropleth.choropleth`: ``code``, ``percent``,
         ``numerator``, ``denominator``; regions missing here are grey and
         named ``labels["no_data"]`` in the legend, never zero.
     target : float or None

@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from utils import attainment, coverage
 from utils.formatting import format_number
+from utils.metrics import attainment, coverage
 
 LEVELS = ("prov", "kab")  # all Indonesia: provinces, or all 514 regencies
 VIEWS = ("peta", "petak")  # choropleth, or tile grid (one equal tile per region)

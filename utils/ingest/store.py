@@ -7,7 +7,7 @@ Layout::
       aliases.json        confirmed name → regency code aliases
       versions/v0001/     one immutable folder per accepted import
         meta.json         source name, sha256, period, who/when, counts, mapping
-        data.csv          the import in the long format (utils.coverage)
+        data.csv          the import in the long format (utils.metrics.coverage)
         source.csv|xlsx   the file as uploaded
       .lock               serialises writers (fcntl.flock)
 
@@ -37,10 +37,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from utils import coverage
 from utils.atomic import folder_lock, write_bytes, write_text
+from utils.metrics import coverage
+from utils.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 LOCK_TIMEOUT = 30.0
 VERSION = re.compile(r"^v(\d{4,})$")
 KEYS = ["period", "code", "indicator"]
@@ -185,7 +185,7 @@ class Store:
         Parameters
         ----------
         table : pandas.DataFrame
-            Rows in the long format of :mod:`utils.coverage`, all of ``period``.
+            Rows in the long format of :mod:`utils.metrics.coverage`, all of ``period``.
         source_name, source_bytes : str, bytes
             The uploaded file (kept beside the data, hashed in the metadata).
         period : str

@@ -1,7 +1,7 @@
 """Where the built caches live and whether they are fresh (light: no geometry imports).
 
 The app checks this on every start; only when the caches are missing or stale
-does it import the heavy boundary pipeline (:mod:`utils.boundaries`).
+does it import the heavy boundary pipeline (:mod:`utils.geo.build`).
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ import json
 import os
 from pathlib import Path
 
-from utils import sources
+from utils.geo import sources
+from utils.paths import ROOT
 
 PIPELINE_VERSION = 7
 # The one TopoJSON object of every built map: regencies (codes "64.01") and, in
 # the national map, their provinces (codes "64") as well, sharing their arcs.
 # One object means one download draws the regions and the province borders.
 MAP_OBJECT = "regions"
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def cache_dir() -> Path:

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-TARGETS_CSV = Path(__file__).resolve().parent.parent / "data" / "targets.csv"
+from utils.paths import DATA_DIR
+
+TARGETS_CSV = DATA_DIR / "targets.csv"
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,10 @@ from functools import lru_cache
 import altair as alt
 import pandas as pd
 
-from utils import charts, gauges
-from utils.charts import NO_DATA_COLOUR
-from utils.scenario import CATEGORIES
+from utils.charts import choropleth as charts
+from utils.charts import gauges
+from utils.charts.choropleth import NO_DATA_COLOUR
+from utils.metrics.whatif import CATEGORIES
 
 CATEGORY_COLOURS = {
     "newly_failing": "#b35806",
@@ -180,7 +181,7 @@ def gauge_data(
     width: int = 340,
     height: int = 236,
 ) -> dict[str, list[dict]]:
-    """The rows of the three layers of :func:`utils.gauges.gauge`: arcs, bold and
+    """The rows of the three layers of :func:`utils.charts.gauges.gauge`: arcs, bold and
     normal texts (same sizes and positions as the original)."""
     cx, cy = width / 2, height - 66
     arcs = gauges.arc_rows(value, target, state, radius=min(cx - 24, cy - 44))
@@ -202,7 +203,7 @@ def gauge_data(
 
 @lru_cache(maxsize=4)
 def gauge_template(width: int = 340, height: int = 236) -> dict:
-    """:func:`utils.gauges.gauge` as a Vega-Lite dict without its data (built once
+    """:func:`utils.charts.gauges.gauge` as a Vega-Lite dict without its data (built once
     per size); :func:`gauge_spec` puts each layer's rows inline."""
     sample = {
         "title": "a",
@@ -228,7 +229,7 @@ def gauge_spec(
     width: int = 340,
     height: int = 236,
 ) -> dict:
-    """The spec :func:`utils.gauges.gauge` draws, without rebuilding the chart.
+    """The spec :func:`utils.charts.gauges.gauge` draws, without rebuilding the chart.
 
     The few rows of each layer travel inline in the spec (no table conversion).
     """

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from utils.atomic import write_bytes
+from utils.paths import GEO_DIR
 
-MANIFEST = Path(__file__).resolve().parent.parent / "geo" / "manifest.json"
+MANIFEST = GEO_DIR / "manifest.json"
 ENV_SOURCE = "CAPAIAN_GEO_SOURCE"
 
 Progress = Callable[[int, int, str], None]

@@ -1,6 +1,6 @@
 """Gauges and bullet charts of coverage against target (pure Altair builders).
 
-The colours are the ones of :mod:`utils.charts`: orange below the target,
+The colours are the ones of :mod:`utils.charts.choropleth`: orange below the target,
 light purple at or above it, dark purple above 100 %, grey without data.
 Scales reach past 100 % when a value or target does, so coverage above
 100 % (projected denominators) is drawn, never clipped.
@@ -13,12 +13,12 @@ import math
 import altair as alt
 import pandas as pd
 
-from utils.attainment import Facts
-from utils.charts import AT_OR_ABOVE, BELOW, NO_DATA_COLOUR
+from utils.charts.choropleth import AT_OR_ABOVE, BELOW, NO_DATA_COLOUR
 from utils.formatting import format_number, format_percent
 from utils.i18n import t
-from utils.indicators import Indicator
-from utils.summary import is_met, target_scope
+from utils.metrics.attainment import Facts
+from utils.metrics.indicators import Indicator
+from utils.report.press_release import is_met, target_scope
 
 STATUSES = ("below", "met", "above_100", "no_target", "no_data")
 """Status keys, in legend order."""

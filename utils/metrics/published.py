@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-PUBLISHED_CSV = Path(__file__).resolve().parent.parent / "data" / "published.csv"
+from utils.paths import DATA_DIR
+
+PUBLISHED_CSV = DATA_DIR / "published.csv"
 FIGURES = ("province", "highest", "lowest")
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from utils.columns import ascii_words
-from utils.regions import normalise_code
+from utils.ingest.columns import ascii_words
+from utils.metrics.regions import normalise_code
 
 KINDS = {
     "kabupaten": "Kabupaten", "kab": "Kabupaten", "kabupatan": "Kabupaten",
@@ -138,7 +138,7 @@ class RegionIndex:
     Parameters
     ----------
     regions : pandas.DataFrame
-        The reference table (:func:`utils.regions.read_regions`).
+        The reference table (:func:`utils.metrics.regions.read_regions`).
     aliases : dict, optional
         Remembered aliases: :attr:`NameKey.alias` → regency code.
     """

@@ -1,6 +1,6 @@
 """Downloads: empty import templates and the current data, as CSV or XLSX.
 
-Every text cell goes through :func:`utils.spreadsheet.neutralise`, so nothing
+Every text cell goes through :func:`utils.ingest.spreadsheet.neutralise`, so nothing
 exported can run as a formula when opened in spreadsheet software. CSV files
 use the Indonesian Excel conventions (semicolon, decimal comma, UTF-8 BOM).
 """
@@ -11,10 +11,10 @@ import io
 
 import pandas as pd
 
-from utils import coverage
 from utils.i18n import t
-from utils.indicators import Indicator
-from utils.spreadsheet import neutralise
+from utils.ingest.spreadsheet import neutralise
+from utils.metrics import coverage
+from utils.metrics.indicators import Indicator
 
 EXPORT_COLUMNS = ["period", "code", "name", "province", "indicator", "numerator",
                   "denominator", "percent"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from utils.upstream_sql import iter_value_rows
+from utils.geo.upstream_sql import iter_value_rows
 
 PROVINCE_CODE = re.compile(r"^\d{2}$")
 REGENCY_CODE = re.compile(r"^\d{2}\.\d{2}$")

@@ -1,0 +1,1 @@
+"""Support for the pages: cache wrappers, page furniture, access; not pages themselves."""

@@ -1,0 +1,1 @@
+"""Altair / Vega-Lite spec builders: choropleth, gauges, what-if charts, tiles, projector."""

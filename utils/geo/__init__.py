@@ -1,0 +1,1 @@
+"""Build time only: upstream sources, region reference, geometry, TopoJSON, tile layout."""

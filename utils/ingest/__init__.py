@@ -1,0 +1,1 @@
+"""Files in, files out: spreadsheets, numbers, columns, matching, the importer, the store."""

@@ -1,0 +1,1 @@
+"""Numbers only: regions, indicators, targets, coverage, attainment, the what-if model."""

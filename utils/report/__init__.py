@@ -1,0 +1,1 @@
+"""Numbers into sentences and tables in a language: press release, what-if texts, the deck."""
