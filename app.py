@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from pages.support import access, chrome
+from pages.support import access, cached, chrome
 from utils.i18n import t
 
 # (file, title key, Material icon, url path); the first is the default page.
@@ -40,6 +40,7 @@ def main() -> None:
     lang = chrome.language()
     if not chrome.ensure_caches(lang):
         st.stop()
+    cached.start_rerun()
     st.navigation(navigation(lang)).run()
     # Server time of this rerun, read by the benchmark (tests/benchmarks/run.py) through AppTest.
     st.session_state["rerun_ms"] = (time.perf_counter() - started) * 1000

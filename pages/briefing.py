@@ -15,12 +15,12 @@ import streamlit as st
 
 from pages.support import cached
 from utils.charts import choropleth as charts
-from utils.charts import gauges
+from utils.charts import gauges, projector
+from utils.formatting import format_date
 from utils.i18n import t
 from utils.ingest import saved_scenarios
 from utils.ingest.store import Store
 from utils.report import deck as slides
-from utils.report.press_release import format_date
 
 KEYS, VIEWPORT, TOTAL, EXIT = (
     "briefing_keys",
@@ -155,7 +155,7 @@ def indicator_slide(
     target = facts.target.percent if facts.target else None
     name = f"province/{code}.topo.json" if code else "national.topo.json"
     topology = cached.topology(name)
-    sizes = slides.layout(*viewport(), slides.map_aspect(topology["bbox"]))
+    sizes = projector.layout(*viewport(), projector.map_aspect(topology["bbox"]))
     values = slides.map_values(table, regions, slide.indicator, period, code)
     labels = slides.map_labels(indicator, lang)
 
@@ -179,7 +179,7 @@ def indicator_slide(
 
     head(slide)
     left, right = st.columns([sizes.split, 1 - sizes.split], gap="large")
-    spec = slides.for_slide(
+    spec = projector.for_slide(
         choropleth(cached.geometry_url(name), sizes.map_height, True), sizes.font, sizes.map_width
     )
     left.vega_lite_chart(spec=spec, width="content", theme=None, alt=slide.text)
@@ -203,14 +203,14 @@ def indicator_slide(
         html(f'<div class="bf-text">{escape(slide.text)}</div>')
     if slide.note:
         right.html(f'<div class="bf bf-note">{escape(slide.note)}</div>')
-    aspect = slides.map_aspect(topology["bbox"])
+    aspect = projector.map_aspect(topology["bbox"])
     width = 1600 if aspect >= 1.6 else int(900 * aspect)
     title = export_title(slide, lang)
     return [
         (
             "peta",
             t("briefing.chart_map", lang),
-            lambda: slides.export_spec(
+            lambda: projector.export_spec(
                 choropleth("geometry", int(width / aspect), False),
                 width,
                 int(width / aspect),
@@ -221,7 +221,7 @@ def indicator_slide(
         (
             "pengukur",
             t("briefing.chart_gauge", lang),
-            lambda: slides.export_spec(
+            lambda: projector.export_spec(
                 gauge(gauges.gauge_texts(facts, indicator, lang), 340, 236), 340, 236, title
             ),
         ),
@@ -231,7 +231,7 @@ def indicator_slide(
 def below_slide(slide: slides.Slide, lang: str) -> list[Chart]:
     """The regions below target, most people missing first."""
     head(slide)
-    sizes = slides.layout(*viewport(), 1.0)
+    sizes = projector.layout(*viewport(), 1.0)
     if not slide.rows:
         figure(slide)
         return []
@@ -241,7 +241,7 @@ def below_slide(slide: slides.Slide, lang: str) -> list[Chart]:
     rows, font = len(slide.rows), int(sizes.font * 1.2)
     height = min(sizes.bars_height, int(rows * font * 2.4))
     right.vega_lite_chart(
-        spec=slides.gap_chart(slide.rows, lang, 1000, height, font).to_dict(),
+        spec=projector.gap_chart(slide.rows, lang, 1000, height, font).to_dict(),
         width="stretch",
         theme=None,
         alt=" ".join(slide.lines),
@@ -253,8 +253,9 @@ def below_slide(slide: slides.Slide, lang: str) -> list[Chart]:
         (
             "kekurangan",
             t("briefing.chart_bars", lang),
-            lambda: slides.export_spec(
-                slides.gap_chart(slide.rows, lang, 1200, rows * 48, 22).to_dict(), 1200, None, title
+            lambda: projector.export_spec(
+                projector.gap_chart(slide.rows, lang, 1200, rows * 48, 22).to_dict(), 1200, None,
+                title,
             ),
         )
     ]

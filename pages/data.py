@@ -226,6 +226,7 @@ def accept_widget(report: Report, upload: tuple[str, bytes], decisions: dict[int
     except StoreError as error:
         st.error(plain(t(error.key, lang, **error.params)))
         return
+    cached.start_rerun()  # the rest of this rerun shows the new version
     st.success(t("data.accepted", lang, version=meta["id"], values=meta["rows"]["values"],
                  regions=meta["rows"]["regions"]))
 
@@ -313,6 +314,7 @@ def rollback_view(store: Store, ids: list[str], lang: str) -> None:
         except StoreError as error:
             st.error(plain(t(error.key, lang, **error.params)))
             return
+        cached.start_rerun()
         st.success(t("data.rollback.done", lang, versions=", ".join(active)))
 
 

@@ -6,11 +6,10 @@ import streamlit as st
 
 from pages.support import cached, chrome
 from utils.charts import choropleth as charts
-from utils.formatting import format_number, format_percent
-from utils.geo import tilegrid
+from utils.charts import tiles
+from utils.formatting import format_date, format_number, format_percent, join_names
 from utils.i18n import t
 from utils.metrics import map_view
-from utils.report.press_release import format_date, join_names
 
 KEYS = {
     "indicator": "map_indicator",
@@ -198,7 +197,7 @@ with left.container(key="map_chart"):
         )
     else:
         labels.update(kabupaten=t("map.kabupaten", lang), kota=t("map.kota", lang))
-        chart = tilegrid.tile_chart(
+        chart = tiles.tile_chart(
             cached.tile_layout(), rows, target.percent if target else None, labels, lang,
             layout_url=cached.geometry_url("tilegrid.csv"), province=scope or None,
             max_height=map_height, legend=False,

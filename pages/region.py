@@ -16,12 +16,12 @@ import streamlit as st
 from pages.support import cached, chrome
 from utils.charts.choropleth import AT_OR_ABOVE
 from utils.charts.gauges import MARK, axis_start, scale_max, upper_first
-from utils.formatting import d3_locale, format_number, format_percent
+from utils.formatting import d3_locale, format_date, format_number, format_percent
 from utils.i18n import t
 from utils.ingest.export import to_csv
 from utils.metrics import attainment, coverage
 from utils.metrics.targets import target_for
-from utils.report.press_release import format_date, summary, target_scope
+from utils.report.press_release import summary, target_scope
 
 KEY = "region_code"
 PARAM = "kode"

@@ -6,10 +6,10 @@ import streamlit as st
 
 from pages.support import cached, chrome
 from utils.charts import gauges
-from utils.formatting import format_number, format_percent
+from utils.formatting import format_date, format_number, format_percent, join_names
 from utils.i18n import t
 from utils.metrics import attainment
-from utils.report.press_release import format_date, join_names, summary
+from utils.report.press_release import summary
 
 lang = st.session_state.get("lang", "id")
 table = chrome.page_data("targets.title", "targets.intro", "targets.no_data", lang)

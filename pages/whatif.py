@@ -16,86 +16,66 @@ import streamlit as st
 from pages.support import access, cached, chrome
 from utils.charts import gauges
 from utils.charts import whatif as scenario_charts
-from utils.formatting import format_number, format_percent
+from utils.formatting import format_date, format_number, format_percent
 from utils.i18n import t
 from utils.ingest import saved_scenarios
 from utils.ingest.export import to_csv
 from utils.ingest.store import Store
-from utils.metrics import whatif as sc
-from utils.metrics.attainment import Facts, gap_people, scope_level
-from utils.report.press_release import format_date
+from utils.metrics import whatif as model
+from utils.metrics import whatif_state as choices
+from utils.report import whatif as report
 
-# Rows of the on-screen table: newly failing, newly passing, then the largest shortfalls.
-TABLE_FAILING, TABLE_PASSING, TABLE_SHORT = 10, 5, 10
-
+KEY = {p.field: p.widget for p in choices.PARAMS}
+"""Widget key (or key prefix) of each choice, from the one table of choices."""
 
 # --- state: widgets ⇄ scenario ⇄ query parameters -----------------------------------------
 
 
-def scope_of(scen: sc.Scenario) -> tuple[str, str]:
+def scope_of(scen: choices.Scenario) -> tuple[str, str]:
     """(province code, regency code) of a scenario's scope; empty strings for none."""
     code = scen.scope or ""
     return (code[:2], code) if "." in code else (code, "")
 
 
-def scope_default(
-    targets: pd.DataFrame, indicator: str, year: int, code: str | None, national: float | None
-) -> float:
-    """Override slider start: the scope's target under the national slider."""
-    found = sc.scope_target(
-        cached.target_in_force(indicator, year, code),
-        national if national is not None else math.nan,
-        None,
-    )
-    return round(found.percent, 2) if found and not math.isnan(found.percent) else 100.0
-
-
-def widget_state(scen: sc.Scenario, defs: dict, targets: pd.DataFrame, year: int) -> dict:
-    """Session-state values (by widget key) that show ``scen``."""
+def widget_state(scen: choices.Scenario, defs: dict, year: int) -> dict:
+    """Session-state values (by widget key, from :data:`choices.PARAMS`) that show ``scen``."""
     province, regency = scope_of(scen)
-    state = {f"whatif_target_{i}": float(v) for i, v in scen.targets.items()}
-    state.update(
-        {
-            "whatif_province": province,
-            "whatif_outreach": int(scen.outreach),
-            "whatif_outreach_regions": list(scen.outreach_regions),
-            "whatif_months": int(scen.months),
-            "whatif_growth": float(scen.growth),
-            "whatif_indicator": scen.indicator,
-            "whatif_override_on": bool(scen.scope and scen.overrides),
-        }
-    )
+    state = {f"{KEY['targets']}{i}": float(v) for i, v in scen.targets.items()}
+    state.update({KEY[f]: getattr(scen, f) for f in ("outreach", "months", "growth", "indicator")})
+    state[KEY["outreach"]] = int(scen.outreach)
+    state[KEY["outreach_regions"]] = list(scen.outreach_regions)
+    state[KEY["scope"]] = province
+    state["whatif_override_on"] = bool(scen.scope and scen.overrides)
     if province:
         state[f"whatif_regency_{province}"] = regency
     if scen.scope:
         for i in defs:
             value = scen.overrides.get(i)
-            state[f"whatif_override_{i}_{scen.scope}"] = float(
+            state[f"{KEY['overrides']}{i}_{scen.scope}"] = float(
                 value
                 if value is not None
-                else scope_default(targets, i, year, scen.scope, scen.targets.get(i))
+                else model.override_start(cached.target_in_force(i, year, scen.scope),
+                                          scen.targets.get(i))
             )
     return state
 
 
 def restore(
-    base: sc.Scenario, defs: dict, targets: pd.DataFrame, year: int, known: set[str]
+    base: choices.Scenario, defs: dict, year: int, known: set[str]
 ) -> None:
     """Fill widgets not yet on screen from the link (or the defaults)."""
     params = {k: st.query_params[k] for k in st.query_params}
-    scen = sc.from_query(params, base, list(defs), known)
-    for key, value in widget_state(scen, defs, targets, year).items():
+    scen = choices.from_query(params, base, list(defs), known)
+    for key, value in widget_state(scen, defs, year).items():
         if key not in st.session_state:
             st.session_state[key] = value
 
 
-def write_query(scen: sc.Scenario) -> None:
+def write_query(scen: choices.Scenario) -> None:
     """Put the scenario into the address bar (other parameters, e.g. ``lang``, stay)."""
-    wanted = sc.to_query(scen)
+    wanted = choices.to_query(scen)
     for key in list(st.query_params):
-        if key not in wanted and (
-            key in {"i", "o", "m", "g", "s", "r"} or key.startswith(("t_", "x_"))
-        ):
+        if key not in wanted and choices.is_query_key(key):
             del st.query_params[key]
     for key, value in wanted.items():
         if st.query_params.get(key) != value:
@@ -103,11 +83,11 @@ def write_query(scen: sc.Scenario) -> None:
 
 
 def apply_saved(
-    record: dict, base: sc.Scenario, defs: dict, targets: pd.DataFrame, year: int, known: set[str]
+    record: dict, base: choices.Scenario, defs: dict, year: int, known: set[str]
 ) -> None:
     """Button callback: show a saved scenario (runs before the widgets are drawn)."""
-    scen = sc.from_dict(record["scenario"], base, list(defs), known)
-    st.session_state.update(widget_state(scen, defs, targets, year))
+    scen = choices.from_dict(record["scenario"], base, list(defs), known)
+    st.session_state.update(widget_state(scen, defs, year))
 
 
 # --- drawing ---------------------------------------------------------------------------------
@@ -134,7 +114,7 @@ def target_slider(
     )
 
 
-def controls(defs, nationals, names, provinces, regions, targets, year, lang) -> sc.Scenario:
+def controls(defs, nationals, names, provinces, regions, year, lang) -> choices.Scenario:
     """Draw every slider and return the scenario they describe."""
     box = st.container(border=True)
     box.markdown(f"**{t('whatif.controls', lang)}**")
@@ -147,15 +127,15 @@ def controls(defs, nationals, names, provinces, regions, targets, year, lang) ->
             box,
             i,
             t("whatif.target_label", lang, indicator=ind.label(lang)),
-            f"whatif_target_{i}",
+            f"{KEY['targets']}{i}",
             nationals[i],
             lang,
         )
-        chosen[i] = float(st.session_state[f"whatif_target_{i}"])
+        chosen[i] = float(st.session_state[f"{KEY['targets']}{i}"])
     province = box.selectbox(
         t("whatif.province", lang),
         ["", *provinces],
-        key="whatif_province",
+        key=KEY["scope"],
         format_func=lambda c: names.get(c, "") if c else t("whatif.indonesia", lang),
     )
     regency = ""
@@ -177,8 +157,8 @@ def controls(defs, nationals, names, provinces, regions, targets, year, lang) ->
         t("whatif.override_on", lang, scope=names.get(scope, scope)), key="whatif_override_on"
     ):
         for i, ind in defs.items():
-            key = f"whatif_override_{i}_{scope}"
-            default = scope_default(targets, i, year, scope, chosen.get(i))
+            key = f"{KEY['overrides']}{i}_{scope}"
+            default = model.override_start(cached.target_in_force(i, year, scope), chosen.get(i))
             st.session_state.setdefault(key, default)
             target_slider(
                 box,
@@ -197,20 +177,20 @@ def controls(defs, nationals, names, provinces, regions, targets, year, lang) ->
     outreach = box.slider(
         t("whatif.outreach", lang),
         0,
-        sc.OUTREACH_MAX,
-        step=sc.OUTREACH_STEP,
-        key="whatif_outreach",
+        choices.OUTREACH_MAX,
+        step=choices.OUTREACH_STEP,
+        key=KEY["outreach"],
         help=t("whatif.outreach_help", lang),
     )
     # Provinces, plus the regencies of the chosen province (and any already picked):
     # a short list keeps every rerun's message small.
-    chosen_before = list(st.session_state.get("whatif_outreach_regions", []))
+    chosen_before = list(st.session_state.get(KEY["outreach_regions"], []))
     local = [c for c in sorted(names) if province and c.startswith(province + ".")]
     options = list(dict.fromkeys([*provinces, *local, *chosen_before]))
     picked = box.multiselect(
         t("whatif.outreach_regions", lang),
         options,
-        key="whatif_outreach_regions",
+        key=KEY["outreach_regions"],
         help=t("whatif.outreach_regions_help", lang),
         format_func=lambda c: (
             names.get(c, c) if "." in c else t("whatif.whole_province", lang, name=names.get(c, c))
@@ -220,21 +200,21 @@ def controls(defs, nationals, names, provinces, regions, targets, year, lang) ->
     months = box.slider(
         t("whatif.months", lang),
         0,
-        sc.MONTHS_MAX,
-        key="whatif_months",
+        choices.MONTHS_MAX,
+        key=KEY["months"],
         help=t("whatif.months_help", lang),
     )
     growth = box.slider(
         t("whatif.growth", lang),
-        sc.GROWTH_MIN,
-        sc.GROWTH_MAX,
+        choices.GROWTH_MIN,
+        choices.GROWTH_MAX,
         step=0.1,
         format="%.1f %%",
-        key="whatif_growth",
+        key=KEY["growth"],
         help=t("whatif.growth_help", lang),
     )
-    indicator = st.session_state.get("whatif_indicator")
-    return sc.Scenario(
+    indicator = st.session_state.get(KEY["indicator"])
+    return choices.Scenario(
         targets=chosen,
         scope=scope,
         overrides=overrides,
@@ -246,7 +226,7 @@ def controls(defs, nationals, names, provinces, regions, targets, year, lang) ->
     )
 
 
-def metrics(tot: sc.Totals, deadline: str, lang: str) -> None:
+def metrics(tot: model.Totals, deadline: str, lang: str) -> None:
     """The four big numbers of the shown indicator."""
     cells = st.columns(4)
     of = t("whatif.of", lang, total=tot.with_data)
@@ -279,30 +259,12 @@ def _delta(value: int, lang: str) -> str | None:
     return None if value == 0 else ("+" if value > 0 else "-") + format_number(abs(value), lang)
 
 
-def gauge_row(results, scen, defs, targets, year, code, scope_name, period, lang) -> None:
+def gauge_row(results, scen, defs, year, code, scope_name, period, lang) -> None:
     """The targets page's gauges, for the scope under the scenario at the deadline."""
     for column, i in zip(st.columns(len(defs)), defs, strict=True):
-        sums = sc.scope_sums(results[i], code)
-        national = scen.targets.get(i)
-        target = (
-            sc.scope_target(cached.target_in_force(i, year, code), national, scen.overrides.get(i))
-            if national is not None or scen.overrides.get(i) is not None
-            else None
-        )
-        num, den = sums if sums else (None, None)
-        pct = None if sums is None else 100.0 * num / den
-        goal = target.percent if target else None
-        facts = Facts(
-            indicator=i,
-            scope_level=scope_level(code),
-            scope_name=scope_name,
-            period=period,
-            percent=pct,
-            numerator=num,
-            denominator=den,
-            target=target,
-            gap=None if sums is None or goal is None else gap_people(num, den, goal),
-        )
+        facts = model.scope_facts(results[i], scen, i, cached.target_in_force(i, year, code),
+                                  code, scope_name, period)
+        goal = facts.target.percent if facts.target else None
         texts = gauges.gauge_texts(facts, defs[i], lang)
         texts["target"] = (
             t("whatif.gauge_target", lang, percent=format_percent(goal, lang))
@@ -310,78 +272,14 @@ def gauge_row(results, scen, defs, targets, year, code, scope_name, period, lang
             else ""
         )
         column.vega_lite_chart(
-            spec=scenario_charts.gauge_spec(pct, goal, texts["state"], texts), width="content"
+            spec=scenario_charts.gauge_spec(facts.percent, goal, texts["state"], texts),
+            width="content",
         )
-
-
-def region_table(result: pd.DataFrame, period: str, lang: str) -> pd.DataFrame:
-    """Regions that change status, then the largest shortfalls (texts ready to show)."""
-    result = result[["code", "name", "province_name", "percent_now", "percent_end",
-                     "scenario_target", "gap_end", "reach_month", "category"]]
-    failing = result[result["category"] == "newly_failing"].nlargest(TABLE_FAILING, "gap_end")
-    passing = result[result["category"] == "newly_passing"].nsmallest(TABLE_PASSING, "percent_end")
-    shown = set(failing["code"]) | set(passing["code"])
-    rest = result[~result["code"].isin(shown) & (result["gap_end"] > 0)]
-    rows = pd.concat([failing, passing, rest.nlargest(TABLE_SHORT, "gap_end")])
-    return pd.DataFrame(
-        {
-            t("col.region", lang): rows["name"],
-            t("col.province", lang): rows["province_name"],
-            t("whatif.col.now", lang): [format_percent(v, lang) for v in rows["percent_now"]],
-            t("whatif.col.end", lang): [format_percent(v, lang) for v in rows["percent_end"]],
-            t("whatif.col.target", lang): [
-                format_percent(v, lang) for v in rows["scenario_target"]
-            ],
-            t("whatif.col.gap", lang): [format_number(v, lang) for v in rows["gap_end"]],
-            t("whatif.col.reach", lang): [
-                sc.reach_text(m, period, lang) for m in rows["reach_month"]
-            ],
-            t("whatif.col.change", lang): [t(f"whatif.cat.{c}", lang) for c in rows["category"]],
-        }
-    )
-
-
-def overview(results, tots, scen, defs, lang) -> pd.DataFrame:
-    """One row per indicator: target, meeting now and at the deadline, gap."""
-    return pd.DataFrame(
-        {
-            t("whatif.ov.indicator", lang): [defs[i].label(lang) for i in results],
-            t("whatif.ov.target", lang): [
-                format_percent(scen.targets.get(i), lang) for i in results
-            ],
-            t("whatif.ov.base", lang): [
-                f"{tots[i].meeting_base} / {tots[i].with_data}" for i in results
-            ],
-            t("whatif.ov.now", lang): [
-                f"{tots[i].meeting_now} / {tots[i].with_data}" for i in results
-            ],
-            t("whatif.ov.end", lang): [
-                f"{tots[i].meeting_end} / {tots[i].with_data}" for i in results
-            ],
-            t("whatif.ov.gap", lang): [format_number(tots[i].gap_end, lang) for i in results],
-        }
-    )
-
-
-def markdown_table(frame: pd.DataFrame) -> str:
-    """A small table as Markdown (lighter to send than a data grid)."""
-
-    def cell(value: object) -> str:
-        return str(value).replace("|", "\\|")
-
-    lines = [
-        "| " + " | ".join(cell(c) for c in frame.columns) + " |",
-        "|" + "---|" * len(frame.columns),
-    ]
-    lines += [
-        "| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)
-    ]
-    return "\n".join(lines)
 
 
 def change_map(result: pd.DataFrame, lang: str) -> None:
     """Map of status changes of the shown indicator against the baseline."""
-    texts = {c: t(f"whatif.cat.{c}", lang) for c in sc.CATEGORIES}
+    texts = {c: t(f"whatif.cat.{c}", lang) for c in model.CATEGORIES}
     texts.update(
         {
             "legend": t("whatif.map_legend", lang),
@@ -397,22 +295,22 @@ def change_map(result: pd.DataFrame, lang: str) -> None:
     )
     counts = result["category"].value_counts()
     st.caption(
-        " · ".join(f"{texts[c]}: {int(counts.get(c, 0))}" for c in sc.CATEGORIES)
+        " · ".join(f"{texts[c]}: {int(counts.get(c, 0))}" for c in model.CATEGORIES)
         + ". "
         + t("whatif.map_note", lang)
     )
 
 
-def share_and_export(results, scen, tots, defs, period, deadline, is_demo, lang) -> None:
+def share_and_export(results, scen, tots, defs, period, deadline, names, is_demo, lang) -> None:
     """Link that restores the sliders, CSV of every regency, one-page summary."""
-    query = sc.to_query(scen) | ({"lang": "en"} if lang == "en" else {})
+    query = choices.to_query(scen) | ({"lang": "en"} if lang == "en" else {})
     base_url = st.context.url or ""
     st.markdown(f"**{t('whatif.share', lang)}**")
     st.code(f"{base_url}?{urlencode(query)}", language=None, wrap_lines=True)
     left, right = st.columns(2)
     left.download_button(
         t("whatif.csv", lang),
-        data=lambda: to_csv(sc.export_frame(results, period, lang)),
+        data=lambda: to_csv(report.export_frame(results, period, lang)),
         file_name=f"simulasi-{period}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -421,8 +319,8 @@ def share_and_export(results, scen, tots, defs, period, deadline, is_demo, lang)
     )
     right.download_button(
         t("whatif.summary", lang),
-        data=lambda: summary_page(
-            results, scen, tots, defs, period, deadline, is_demo, lang
+        data=lambda: report.summary_page(
+            results, scen, tots, defs, period, deadline, names, is_demo, lang
         ).encode("utf-8"),
         file_name=f"simulasi-{period}.html",
         mime="text/html",
@@ -432,67 +330,7 @@ def share_and_export(results, scen, tots, defs, period, deadline, is_demo, lang)
     )
 
 
-def settings_text(scen: sc.Scenario, deadline: str, names: dict, lang: str) -> str:
-    """The scenario's settings in one sentence."""
-    where = (
-        t("whatif.all_regions", lang)
-        if not scen.outreach_regions
-        else ", ".join(names.get(c, c) for c in scen.outreach_regions[:8])
-        + (" …" if len(scen.outreach_regions) > 8 else "")
-    )
-    return t(
-        "whatif.settings",
-        lang,
-        outreach=format_number(scen.outreach, lang),
-        where=where,
-        months=scen.months,
-        date=deadline,
-        growth=format_percent(scen.growth, lang, 1),
-    )
-
-
-def summary_page(results, scen, tots, defs, period, deadline, is_demo, lang) -> str:
-    """The one-page summary as HTML."""
-    names = dict(zip(cached.region_table()["code"], cached.region_table()["name"], strict=True))
-    lines = [settings_text(scen, deadline, names, lang), t("whatif.model", lang)]
-    if scen.scope and scen.overrides:
-        lines.append(
-            t(
-                "whatif.summary_override",
-                lang,
-                scope=names.get(scen.scope, scen.scope),
-                targets=", ".join(
-                    f"{defs[i].label(lang)} {format_percent(v, lang)}"
-                    for i, v in scen.overrides.items()
-                ),
-            )
-        )
-    shown = results[scen.indicator]
-    worst = shown[shown["gap_end"] > 0].nlargest(10, "gap_end")
-    if not worst.empty:
-        lines.append(
-            t(
-                "whatif.summary_worst",
-                lang,
-                indicator=defs[scen.indicator].label(lang),
-                names=", ".join(
-                    f"{n} ({format_number(g, lang)})"
-                    for n, g in zip(worst["name"], worst["gap_end"], strict=True)
-                ),
-            )
-        )
-    notes = [t("whatif.summary_period", lang, date=format_date(period, lang))]
-    if is_demo:
-        notes.insert(0, t("demo.banner", lang))
-    return sc.summary_html(
-        t("whatif.summary_title", lang, date=deadline),
-        lines,
-        overview(results, tots, scen, defs, lang),
-        notes,
-    )
-
-
-def save_box(scen: sc.Scenario, period: str, lang: str) -> None:
+def save_box(scen: choices.Scenario, period: str, lang: str) -> None:
     """Name and save the current scenario (signed-in users only; hidden when public)."""
     if access.is_public():
         return
@@ -508,7 +346,7 @@ def save_box(scen: sc.Scenario, period: str, lang: str) -> None:
     if st.button(t("whatif.save_button", lang), key="whatif_save", icon=":material/save:"):
         try:
             record = saved_scenarios.save(
-                Store().root, name, sc.to_dict(scen), baseline_period=period
+                Store().root, name, choices.to_dict(scen), baseline_period=period
             )
         except saved_scenarios.ScenarioError as error:
             st.error(t(error.key, lang, **error.params))
@@ -516,7 +354,7 @@ def save_box(scen: sc.Scenario, period: str, lang: str) -> None:
         st.success(t("whatif.saved_ok", lang, name=record["name"], version=record["version"]))
 
 
-def saved_box(results, scen, tots, base, defs, targets, year, known, lang) -> None:
+def saved_box(results, scen, tots, base, defs, year, known, lang) -> None:
     """Open a saved scenario, or compare saved ones with the baseline and the current one."""
     records, broken = saved_scenarios.list_saved(Store().root)
     for item in broken:
@@ -543,7 +381,7 @@ def saved_box(results, scen, tots, base, defs, targets, year, known, lang) -> No
         key="whatif_open_button",
         icon=":material/restore:",
         on_click=apply_saved,
-        args=(by_slug[pick], base, defs, targets, year, known),
+        args=(by_slug[pick], base, defs, year, known),
     )
     compare = st.multiselect(
         t("whatif.compare", lang),
@@ -556,17 +394,17 @@ def saved_box(results, scen, tots, base, defs, targets, year, known, lang) -> No
         return
     entries = [(t("whatif.baseline", lang), None, tots), (t("whatif.current", lang), scen, tots)]
     for slug in compare:
-        other = sc.from_dict(by_slug[slug]["scenario"], base, list(defs), known)
+        other = choices.from_dict(by_slug[slug]["scenario"], base, list(defs), known)
         bases = cached.scenario_baseline()[1]
         entries.append(
             (
                 by_slug[slug]["name"],
                 other,
-                {i: sc.totals(sc.evaluate(bases[i], other, i)) for i in bases},
+                {i: model.totals(model.evaluate(bases[i], other, i)) for i in bases},
             )
         )
     st.dataframe(
-        sc.compare_rows(entries, {i: d.label(lang) for i, d in defs.items()}, lang),
+        report.compare_rows(entries, {i: d.label(lang) for i, d in defs.items()}, lang),
         hide_index=True,
         width="stretch",
     )
@@ -583,26 +421,26 @@ def main() -> None:
         return
     period, bases = baseline
     year = int(period[:4])
-    defs, regions, targets = cached.indicator_defs(), cached.region_table(), cached.target_table()
+    defs, regions = cached.indicator_defs(), cached.region_table()
     names = dict(zip(regions["code"], regions["name"], strict=True))
     provinces = sorted(regions.loc[regions["level"] == "province", "code"])
     nationals = {
         i: (found.percent if (found := cached.target_in_force(i, year, None)) else None)
         for i in defs
     }
-    base = sc.defaults(nationals, sc.months_to_year_end(period), next(iter(defs)))
+    base = choices.defaults(nationals, model.months_to_year_end(period), next(iter(defs)))
     known = set(names)
-    restore(base, defs, targets, year, known)
+    restore(base, defs, year, known)
     st.markdown(t("whatif.model", lang))
 
     left, right = st.columns([1, 2.4], gap="large")
     with left:
-        scen = controls(defs, nationals, names, provinces, regions, targets, year, lang)
+        scen = controls(defs, nationals, names, provinces, regions, year, lang)
     write_query(scen)
     evaluated = {i: cached.scenario_result(i, scen) for i in defs}
     results = {i: found[0] for i, found in evaluated.items()}
     tots = {i: found[1] for i, found in evaluated.items()}
-    deadline = sc.month_label(period, scen.months, lang)
+    deadline = report.month_label(period, scen.months, lang)
     scope_name = (
         names.get(scen.scope, t("whatif.indonesia", lang))
         if scen.scope
@@ -612,7 +450,7 @@ def main() -> None:
         indicator = st.segmented_control(
             t("whatif.indicator", lang),
             list(defs),
-            key="whatif_indicator",
+            key=KEY["indicator"],
             format_func=lambda i: defs[i].label(lang),
             required=True,
         )
@@ -628,14 +466,14 @@ def main() -> None:
         metrics(tots[indicator], deadline, lang)
         change_map(results[indicator], lang)
         st.subheader(t("whatif.gauges", lang, scope=scope_name, date=deadline))
-        gauge_row(results, scen, defs, targets, year, scen.scope, scope_name, period, lang)
+        gauge_row(results, scen, defs, year, scen.scope, scope_name, period, lang)
         st.caption(t("whatif.gauges_note", lang))
-        st.markdown(markdown_table(overview(results, tots, scen, defs, lang)))
+        st.markdown(report.markdown_table(report.overview(results, tots, scen, defs, lang)))
     st.subheader(t("whatif.table", lang, indicator=defs[indicator].label(lang)))
-    st.markdown(markdown_table(region_table(results[indicator], period, lang)))
+    st.markdown(report.markdown_table(report.region_table(results[indicator], period, lang)))
     st.caption(t("whatif.table_note", lang))
     shown = bases[indicator]
-    counts = sc.meeting_by_month(
+    counts = model.meeting_by_month(
         shown["numerator"],
         shown["denominator"],
         results[indicator]["scenario_target"],
@@ -647,7 +485,7 @@ def main() -> None:
     st.vega_lite_chart(
         spec=scenario_charts.by_month_spec(
             [int(c) for c in counts],
-            [sc.month_label(period, k, lang) for k in range(len(counts))],
+            [report.month_label(period, k, lang) for k in range(len(counts))],
             tots[indicator].meeting_base,
             {
                 "x": t("whatif.by_month_x", lang),
@@ -663,13 +501,14 @@ def main() -> None:
     tabs = dict(zip(keys, st.tabs([t(k, lang) for k in keys]), strict=True))
     with tabs["whatif.tab_share"]:
         share_and_export(
-            results, scen, tots, defs, period, deadline, bool(table["is_demo"].any()), lang
+            results, scen, tots, defs, period, deadline, names, bool(table["is_demo"].any()),
+            lang,
         )
     if "whatif.tab_save" in tabs:
         with tabs["whatif.tab_save"]:
             save_box(scen, period, lang)
     with tabs["whatif.tab_saved"]:
-        saved_box(results, scen, tots, base, defs, targets, year, known, lang)
+        saved_box(results, scen, tots, base, defs, year, known, lang)
 
 
 main()

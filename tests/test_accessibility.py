@@ -35,8 +35,7 @@ from streamlit.testing.v1 import AppTest
 from test_public_browser import open_page, start, stop, warm
 
 from utils.charts import choropleth as charts
-from utils.charts import gauges
-from utils.geo import tilegrid
+from utils.charts import gauges, tiles
 from utils.i18n import I18N_DIR, texts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -266,7 +265,7 @@ TEXT_COLOURS = {
     "theme text": THEME["textColor"],
     "theme primary (links)": THEME["primaryColor"],
     "gauge and bullet text": "#222222",
-    "chart labels": tilegrid.DARK_INK,
+    "chart labels": tiles.DARK_INK,
 }
 
 
@@ -284,7 +283,7 @@ CLASS_COLOURS = [*charts.BELOW, *charts.AT_OR_ABOVE]
 
 @pytest.mark.parametrize("fill", [*CLASS_COLOURS, charts.NO_DATA_COLOUR])
 def test_letters_on_tiles_reach_4_5(fill):
-    ink = tilegrid.LIGHT_INK if tilegrid._is_dark(fill) else tilegrid.DARK_INK
+    ink = tiles.LIGHT_INK if tiles._is_dark(fill) else tiles.DARK_INK
     assert contrast(ink, fill) >= 4.5, f"{ink} on {fill}"
 
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from utils import auth
 from utils.ingest.store import Store
-from utils.metrics.regions import build_regions
 
 ROOT = Path(__file__).resolve().parent.parent
-UPSTREAM = Path(__file__).resolve().parents[2] / "shared" / "upstream" / "wilayah" / "db"
 KALTIM = ROOT / "tests" / "fixtures" / "import" / "kaltim_ktp_2022.csv"
 PAGE = str(ROOT / "pages" / "data.py")
 TIMEOUT = 30
@@ -20,13 +19,9 @@ TEST_HASH = auth.hash_password("test-only-password", salt=b"capaian-test-salt", 
 
 
 @pytest.fixture(scope="module")
-def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not (UPSTREAM / "wilayah.sql").is_file():
-        pytest.skip(f"no upstream copy at {UPSTREAM}")
+def cache_dir(regions: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder with the region table from the upstream copy (tests/conftest.py)."""
     folder = tmp_path_factory.mktemp("cache")
-    regions = build_regions(*[(UPSTREAM / f).read_text(encoding="utf-8")
-                              for f in ("wilayah.sql", "wilayah_penduduk.sql",
-                                        "wilayah_luas.sql")])
     regions.to_csv(folder / "regions.csv", index=False)
     return folder
 

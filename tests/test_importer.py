@@ -13,20 +13,13 @@ import pytest
 from utils.ingest import export
 from utils.ingest.importer import Context, analyse, main, parse_period
 from utils.ingest.matching import name_key
-from utils.metrics.regions import build_regions
 
 ROOT = Path(__file__).resolve().parent.parent
-UPSTREAM = Path(__file__).resolve().parents[2] / "shared" / "upstream" / "wilayah" / "db"
 KALTIM = ROOT / "tests" / "fixtures" / "import" / "kaltim_ktp_2022.csv"
 HEADER = "NO;KABUPATEN/KOTA;WAJIB KTP-EL;SUDAH REKAM;% REKAM\n"
 
 
-@pytest.fixture(scope="module")
-def regions() -> pd.DataFrame:
-    if not (UPSTREAM / "wilayah.sql").is_file():
-        pytest.skip(f"no upstream copy at {UPSTREAM}")
-    return build_regions(*[(UPSTREAM / f).read_text(encoding="utf-8")
-                           for f in ("wilayah.sql", "wilayah_penduduk.sql", "wilayah_luas.sql")])
+# ``regions``: the region table from the upstream copy (tests/conftest.py).
 
 
 @pytest.fixture(scope="module")

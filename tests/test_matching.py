@@ -2,43 +2,42 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from utils.ingest.matching import Match, RegionIndex, is_total, name_key, read_code
-from utils.metrics.regions import build_regions
 
-UPSTREAM = Path(__file__).resolve().parents[2] / "shared" / "upstream" / "wilayah" / "db"
-
-
-def reference() -> pd.DataFrame:
-    """The region table built from the upstream dumps beside the checkout."""
-    if not (UPSTREAM / "wilayah.sql").is_file():
-        pytest.skip(f"no upstream copy at {UPSTREAM}")
-    texts = [(UPSTREAM / f).read_text(encoding="utf-8")
-             for f in ("wilayah.sql", "wilayah_penduduk.sql", "wilayah_luas.sql")]
-    return build_regions(*texts)
+# The region table comes from the ``regions`` fixture (tests/conftest.py: the upstream copy in
+# CAPAIAN_GEO_SOURCE), so nothing is read at import time and a missing copy fails, never skips.
 
 
-REGIONS = reference()
-INDEX = RegionIndex(REGIONS)
-REGENCIES = REGIONS[REGIONS["level"] == "regency"]
-CODES = list(REGENCIES["code"])
-PAIRED = [c for c in CODES if len(INDEX.by_core[INDEX.keys[c].compact]) > 1]
+@pytest.fixture(scope="module")
+def index(regions: pd.DataFrame) -> RegionIndex:
+    return RegionIndex(regions)
 
 
-def test_every_reference_name_matches_itself() -> None:
-    for code, name in INDEX.names.items():
-        found = INDEX.match(name)
+@pytest.fixture(scope="module")
+def codes(regions: pd.DataFrame) -> list[str]:
+    """Every regency code."""
+    return list(regions.loc[regions["level"] == "regency", "code"])
+
+
+@pytest.fixture(scope="module")
+def paired(index: RegionIndex, codes: list[str]) -> list[str]:
+    """Regencies whose name, without Kabupaten/Kota, another regency shares."""
+    return [c for c in codes if len(index.by_core[index.keys[c].compact]) > 1]
+
+
+def test_every_reference_name_matches_itself(index: RegionIndex) -> None:
+    for code, name in index.names.items():
+        found = index.match(name)
         assert isinstance(found, Match) and found.code == code, name
 
 
-def test_reduced_names_stay_unique_per_kind() -> None:
-    keys = [(INDEX.kinds[c], INDEX.keys[c].compact) for c in CODES]
+def test_reduced_names_stay_unique_per_kind(index: RegionIndex, codes: list[str]) -> None:
+    keys = [(index.kinds[c], index.keys[c].compact) for c in codes]
     assert len(keys) == len(set(keys)) == 514
 
 
@@ -65,40 +64,40 @@ def test_reduced_names_stay_unique_per_kind() -> None:
         ("Kab. Boven Digul", "93.02"),
     ],
 )
-def test_names_as_offices_write_them(text: str, code: str) -> None:
-    if code not in INDEX.names:
+def test_names_as_offices_write_them(index: RegionIndex, text: str, code: str) -> None:
+    if code not in index.names:
         pytest.skip(f"{code} not in this reference")
-    found = INDEX.match(text)
+    found = index.match(text)
     assert isinstance(found, Match) and found.code == code
 
 
 @pytest.mark.parametrize("text", ["Bogor", "Malang", "BEKASI", "Banjar"])
-def test_same_core_without_kind_is_not_guessed(text: str) -> None:
-    found = INDEX.match(text)
+def test_same_core_without_kind_is_not_guessed(index: RegionIndex, text: str) -> None:
+    found = index.match(text)
     assert isinstance(found, list) and len(found) == 2
     assert {s.score for s in found} == {100.0}
 
 
-def test_province_context_settles_a_shared_name() -> None:
-    found = INDEX.match("Banjar", province="63")
+def test_province_context_settles_a_shared_name(index: RegionIndex) -> None:
+    found = index.match("Banjar", province="63")
     assert isinstance(found, Match) and found.code == "63.03"
 
 
-def test_typo_is_fuzzy_and_far_names_get_suggestions() -> None:
-    found = INDEX.match("Kab. Kutai Timor")
+def test_typo_is_fuzzy_and_far_names_get_suggestions(index: RegionIndex) -> None:
+    found = index.match("Kab. Kutai Timor")
     assert isinstance(found, Match) and (found.code, found.by) == ("64.08", "fuzzy")
-    far = INDEX.match("KAB. MAHULU", province="64")
+    far = index.match("KAB. MAHULU", province="64")
     assert isinstance(far, list) and far[0].code == "64.11"
 
 
-def test_html_in_names_is_plain_text_and_unmatched() -> None:
-    found = INDEX.match("<script>alert('x')</script>")
+def test_html_in_names_is_plain_text_and_unmatched(index: RegionIndex) -> None:
+    found = index.match("<script>alert('x')</script>")
     assert isinstance(found, list)
 
 
-def test_alias_is_used_after_the_name() -> None:
+def test_alias_is_used_after_the_name(regions: pd.DataFrame) -> None:
     key = name_key("KAB. MAHULU").alias
-    index = RegionIndex(REGIONS, {key: "64.11", "x|y": "99.99"})
+    index = RegionIndex(regions, {key: "64.11", "x|y": "99.99"})
     found = index.match("Kab Mahulu")
     assert isinstance(found, Match) and (found.code, found.by) == ("64.11", "alias")
     assert "x|y" not in index.aliases
@@ -118,10 +117,10 @@ def test_is_total(text: str, total: bool) -> None:
     assert is_total(text) is total
 
 
-def test_province_names() -> None:
-    assert INDEX.province("PROVINSI KALIMANTAN TIMUR") == "64"
-    assert INDEX.province("Jumlah Kalimantan Utara") == "65"
-    assert INDEX.province("Kota Bontang") is None
+def test_province_names(index: RegionIndex) -> None:
+    assert index.province("PROVINSI KALIMANTAN TIMUR") == "64"
+    assert index.province("Jumlah Kalimantan Utara") == "65"
+    assert index.province("Kota Bontang") is None
 
 
 # --- properties -------------------------------------------------------------------------------
@@ -138,46 +137,55 @@ def _styled(core: str, draw: st.DrawFn) -> str:
 
 
 @st.composite
-def written_names(draw: st.DrawFn) -> tuple[str, str]:
-    code = draw(st.sampled_from(CODES))
-    name = INDEX.names[code]
-    kind = INDEX.kinds[code]
+def written_names(draw: st.DrawFn, index: RegionIndex, codes: list[str]) -> tuple[str, str]:
+    code = draw(st.sampled_from(codes))
+    name = index.names[code]
+    kind = index.kinds[code]
     core = name.split(" ", 2)[2] if " Administrasi " in name else name.split(" ", 1)[1]
     return code, draw(st.sampled_from(PREFIXES[kind])) + _styled(core, draw)
 
 
+# The codes come from fixtures, so the properties draw them with ``st.data()``.
+
+
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-@given(written_names())
-def test_prefix_case_punctuation_do_not_matter(case: tuple[str, str]) -> None:
-    code, text = case
-    found = INDEX.match(text)
+@given(data=st.data())
+def test_prefix_case_punctuation_do_not_matter(index: RegionIndex, codes: list[str],
+                                               data: st.DataObject) -> None:
+    code, text = data.draw(written_names(index, codes), label="case")
+    found = index.match(text)
     assert isinstance(found, Match) and found.code == code, text
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(PAIRED), st.data())
-def test_kabupaten_x_never_matches_kota_x(code: str, data: st.DataObject) -> None:
-    other = "Kota" if INDEX.kinds[code] == "Kabupaten" else "Kabupaten"
-    core = INDEX.keys[code].core
+@given(data=st.data())
+def test_kabupaten_x_never_matches_kota_x(index: RegionIndex, paired: list[str],
+                                          data: st.DataObject) -> None:
+    code = data.draw(st.sampled_from(paired), label="code")
+    other = "Kota" if index.kinds[code] == "Kabupaten" else "Kabupaten"
+    core = index.keys[code].core
     text = data.draw(st.sampled_from(PREFIXES[other])) + core.upper()
-    found = INDEX.match(text)
+    found = index.match(text)
     if isinstance(found, Match):
-        assert INDEX.kinds[found.code] == other and found.code != code
+        assert index.kinds[found.code] == other and found.code != code
     else:
-        assert all(INDEX.kinds[s.code] == other for s in found)
+        assert all(index.kinds[s.code] == other for s in found)
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(CODES), st.sampled_from(["Kabupaten ", "Kota "]),
-       st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=0, max_size=2))
-def test_written_kind_is_always_respected(code: str, prefix: str, noise: str) -> None:
-    text = prefix + INDEX.keys[code].core + noise
-    found = INDEX.match(text)
+@given(prefix=st.sampled_from(["Kabupaten ", "Kota "]),
+       noise=st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=0, max_size=2),
+       data=st.data())
+def test_written_kind_is_always_respected(index: RegionIndex, codes: list[str], prefix: str,
+                                          noise: str, data: st.DataObject) -> None:
+    code = data.draw(st.sampled_from(codes), label="code")
+    text = prefix + index.keys[code].core + noise
+    found = index.match(text)
     if isinstance(found, Match):
-        assert INDEX.kinds[found.code] == prefix.strip()
+        assert index.kinds[found.code] == prefix.strip()
 
 
-@given(st.text(max_size=40))
-def test_arbitrary_text_never_crashes(text: str) -> None:
-    found = INDEX.match(text)
+@given(text=st.text(max_size=40))
+def test_arbitrary_text_never_crashes(index: RegionIndex, text: str) -> None:
+    found = index.match(text)
     assert isinstance(found, Match | list)

@@ -1,6 +1,7 @@
 import pytest
 
-from utils.metrics.regions import build_regions, kind_of, normalise_code
+from utils.geo.reference import build_regions, kind_of
+from utils.metrics.regions import normalise_code
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 
 from utils.metrics import attainment, coverage
 from utils.metrics import whatif as scenario
-from utils.metrics.whatif import Scenario
+from utils.metrics import whatif_state as choices
+from utils.metrics.whatif_state import Scenario
+from utils.report import whatif as report
 
 
 def frame(rows: list[tuple], scopes: list[str] | None = None) -> pd.DataFrame:
@@ -168,11 +170,11 @@ def test_add_months(period, months, expected):
 
 
 def test_month_labels_and_reach_texts():
-    assert scenario.month_label("2025-06-30", 6, "id") == "Desember 2025"
-    assert scenario.month_label("2025-06-30", 7, "en") == "January 2026"
-    assert scenario.reach_text(0, "2025-06-30", "id") == "sudah"
-    assert scenario.reach_text(float("nan"), "2025-06-30", "id") == "tidak tercapai"
-    assert scenario.reach_text(3, "2025-06-30", "en") == "September 2025"
+    assert report.month_label("2025-06-30", 6, "id") == "Desember 2025"
+    assert report.month_label("2025-06-30", 7, "en") == "January 2026"
+    assert report.reach_text(0, "2025-06-30", "id") == "sudah"
+    assert report.reach_text(float("nan"), "2025-06-30", "id") == "tidak tercapai"
+    assert report.reach_text(3, "2025-06-30", "en") == "September 2025"
 
 
 def test_totals_and_scope_sums():
@@ -203,9 +205,9 @@ def test_query_round_trip_restores_every_slider():
         growth=1.2,
         indicator="kia",
     )
-    params = scenario.to_query(scen)
+    params = choices.to_query(scen)
     assert params["o"] == "250" and params["m"] == "12" and params["r"] == "64.01,65"
-    assert scenario.from_query(params, BASE, IND, {"64", "64.01", "65"}) == scen
+    assert choices.from_query(params, BASE, IND, {"64", "64.01", "65"}) == scen
 
 
 @pytest.mark.parametrize(
@@ -216,9 +218,9 @@ def test_query_round_trip_restores_every_slider():
         ({"t_ktp_el": "nan"}, lambda s: s.targets["ktp_el"] == 99.4),
         ({"t_ktp_el": "99,7"}, lambda s: s.targets["ktp_el"] == 99.7),
         ({"m": "-4"}, lambda s: s.months == 0),
-        ({"m": "999"}, lambda s: s.months == scenario.MONTHS_MAX),
-        ({"o": "1e9"}, lambda s: s.outreach == scenario.OUTREACH_MAX),
-        ({"g": "-50"}, lambda s: s.growth == scenario.GROWTH_MIN),
+        ({"m": "999"}, lambda s: s.months == choices.MONTHS_MAX),
+        ({"o": "1e9"}, lambda s: s.outreach == choices.OUTREACH_MAX),
+        ({"g": "-50"}, lambda s: s.growth == choices.GROWTH_MIN),
         ({"i": "<script>"}, lambda s: s.indicator == "ktp_el"),
         ({"r": "64.01,../../etc,64.01"}, lambda s: s.outreach_regions == ("64.01",)),
         ({"x_kia": "70"}, lambda s: s.overrides == {}),  # no scope, no override
@@ -226,11 +228,11 @@ def test_query_round_trip_restores_every_slider():
     ],
 )
 def test_broken_links_fall_back_or_clip(params, check):
-    assert check(scenario.from_query(params, BASE, IND, {"64", "64.01"}))
+    assert check(choices.from_query(params, BASE, IND, {"64", "64.01"}))
 
 
 def test_no_change_gives_the_defaults():
-    assert scenario.from_query({}, BASE, IND, set()) == BASE
+    assert choices.from_query({}, BASE, IND, set()) == BASE
 
 
 # --- properties ------------------------------------------------------------------------
@@ -256,8 +258,8 @@ def baselines(draw) -> pd.DataFrame:
 def scenarios(draw) -> Scenario:
     return Scenario(
         targets={"x": draw(targets2)},
-        outreach=draw(st.integers(0, scenario.OUTREACH_MAX)),
-        months=draw(st.integers(0, scenario.MONTHS_MAX)),
+        outreach=draw(st.integers(0, choices.OUTREACH_MAX)),
+        months=draw(st.integers(0, choices.MONTHS_MAX)),
         growth=draw(st.integers(-20, 50).map(lambda v: v / 10)),
     )
 
@@ -269,12 +271,12 @@ def test_raising_a_target_never_adds_regions_meeting_it(base, scen, a, b):
     for when in ("meeting_now", "meeting_end"):
         lower = scenario.totals(
             scenario.evaluate(
-                base, Scenario(**{**scenario.to_dict(scen), "targets": {"x": low}}), "x"
+                base, Scenario(**{**choices.to_dict(scen), "targets": {"x": low}}), "x"
             )
         )
         higher = scenario.totals(
             scenario.evaluate(
-                base, Scenario(**{**scenario.to_dict(scen), "targets": {"x": high}}), "x"
+                base, Scenario(**{**choices.to_dict(scen), "targets": {"x": high}}), "x"
             )
         )
         assert getattr(higher, when) <= getattr(lower, when)
@@ -282,9 +284,9 @@ def test_raising_a_target_never_adds_regions_meeting_it(base, scen, a, b):
 
 
 @settings(max_examples=150, deadline=None)
-@given(baselines(), scenarios(), st.integers(0, scenario.OUTREACH_MAX))
+@given(baselines(), scenarios(), st.integers(0, choices.OUTREACH_MAX))
 def test_more_outreach_never_lowers_coverage(base, scen, extra):
-    plain = dict(scenario.to_dict(scen), outreach_regions=())
+    plain = dict(choices.to_dict(scen), outreach_regions=())
     less = scenario.evaluate(base, Scenario(**plain), "x")
     more = scenario.evaluate(base, Scenario(**{**plain, "outreach": scen.outreach + extra}), "x")
     known = less["percent_end"].notna()
@@ -294,7 +296,7 @@ def test_more_outreach_never_lowers_coverage(base, scen, extra):
 
 
 @settings(max_examples=150, deadline=None)
-@given(baselines(), st.integers(0, scenario.MONTHS_MAX))
+@given(baselines(), st.integers(0, choices.MONTHS_MAX))
 def test_zero_change_reproduces_the_baseline_exactly(base, months):
     # targets in force as the national slider, no outreach, no growth, any horizon
     scen = Scenario(targets={"x": float(base["target"].iloc[0])}, months=months)
@@ -361,14 +363,14 @@ def test_demo_baseline_matches_the_attainment_module(built):
 def test_export_frame_has_every_region_and_indicator():
     base = frame([("11.01", 900, 1000, 95), ("11.02", None, 1000, 95)])
     result = scenario.evaluate(base, Scenario(targets={"x": 95.0}, outreach=10, months=6), "x")
-    out = scenario.export_frame({"x": result, "y": result}, "2025-06-30", "id")
+    out = report.export_frame({"x": result, "y": result}, "2025-06-30", "id")
     assert len(out) == 4
     assert list(out.columns)[:3] == ["indikator", "kode", "kabupaten_kota"]
     assert out["tercapai"].tolist()[:2] == ["November 2025", "tidak tercapai"]  # 900 + 10 × 5
 
 
 def test_summary_html_escapes_user_text():
-    html = scenario.summary_html("<b>x</b>", ["a & b"], pd.DataFrame({"k": ["<script>"]}), ["n"])
+    html = report.summary_html("<b>x</b>", ["a & b"], pd.DataFrame({"k": ["<script>"]}), ["n"])
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;x" in html
 
 
@@ -376,7 +378,7 @@ def test_compare_rows_puts_scenarios_side_by_side():
     base = frame([("11.01", 900, 1000, 95)])
     scen = Scenario(targets={"x": 80.0}, outreach=5, months=3)
     tot = {"x": scenario.totals(scenario.evaluate(base, scen, "x"))}
-    table = scenario.compare_rows([("Sekarang", None, tot), ("A", scen, tot)], {"x": "X"}, "id")
+    table = report.compare_rows([("Sekarang", None, tot), ("A", scen, tot)], {"x": "X"}, "id")
     assert list(table.columns) == ["Angka", "Sekarang", "A"]
     row = table.set_index("Angka").loc["X — memenuhi target"]
     assert row.tolist() == ["0 / 1", "1 / 1"]

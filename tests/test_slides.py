@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from utils.charts import projector
 from utils.formatting import format_percent
 from utils.metrics.attainment import Extreme, Facts, Shortfall
 from utils.metrics.indicators import load_indicators
@@ -226,24 +227,24 @@ def test_deck_of_the_demo_data(built):
 
 def test_gap_chart_labels_each_bar_and_drops_a_shared_target():
     rows = slides.below_slide(facts(below=shortfalls(3)), KTP, "id").rows
-    spec = slides.gap_chart(rows, "id", 900, 300, 24).to_dict()
+    spec = projector.gap_chart(rows, "id", 900, 300, 24).to_dict()
     labels = [v["label"] for v in next(iter(spec["datasets"].values()))]
     assert labels[0] == "300 jiwa · 90,20 %"
     mixed = (*rows, slides.Row("Q", 97.0, 98.0, 10))
-    spec = slides.gap_chart(mixed, "en", 900, 300, 24).to_dict()
+    spec = projector.gap_chart(mixed, "en", 900, 300, 24).to_dict()
     labels = [v["label"] for v in next(iter(spec["datasets"].values()))]
     assert labels[-1] == "10 people · 97.00 % (target 98.00 %)"
 
 
 def test_map_aspect():
-    assert slides.map_aspect([95.0, -11.0, 141.0, 5.9]) > 2.5  # Indonesia is wide
-    assert 0.9 < slides.map_aspect([113.8, -2.4, 119.0, 2.6]) < 1.1  # Kalimantan Timur
+    assert projector.map_aspect([95.0, -11.0, 141.0, 5.9]) > 2.5  # Indonesia is wide
+    assert 0.9 < projector.map_aspect([113.8, -2.4, 119.0, 2.6]) < 1.1  # Kalimantan Timur
 
 
 @pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1280, 720)])
 @pytest.mark.parametrize("aspect", [2.7, 1.0, 0.6])
 def test_layout_fits_the_viewport(width, height, aspect):
-    sizes = slides.layout(width, height, aspect)
+    sizes = projector.layout(width, height, aspect)
     assert sizes.wide == (aspect >= 1.8)
     assert 0.3 * height <= sizes.map_height <= 0.64 * height  # legend, title, footer fit too
     assert sizes.gauge_height < 0.45 * height and sizes.gauge_width < 0.35 * width
@@ -257,7 +258,7 @@ def test_for_slide_enlarges_legends_and_sizes_the_map_exactly():
         "width": "container",
         "config": {"autosize": {"type": "fit"}, "locale": {"x": 1}},
     }
-    out = slides.for_slide(spec, 30, 1000)
+    out = projector.for_slide(spec, 30, 1000)
     legend = out["layer"][0]["encoding"]["color"]["legend"]
     assert legend["labelFontSize"] == 30 and legend["columns"] == 4
     # The plot is exactly 1000 px wide, the legend comes on top: a top-level autosize,
@@ -283,7 +284,7 @@ def test_export_spec_inlines_the_geometry_and_fixes_the_size():
         "width": "container",
         "config": {"autosize": {"type": "fit"}},
     }
-    out = slides.export_spec(spec, 1600, 600, "Judul [DATA CONTOH]", topo)
+    out = projector.export_spec(spec, 1600, 600, "Judul [DATA CONTOH]", topo)
     first = out["layer"][0]["data"]
     assert "url" not in first and first["values"] is topo and first["format"]["type"] == "topojson"
     assert out["layer"][1]["data"] == {"name": "regions"}
@@ -307,11 +308,11 @@ class FakeConverter:
 
 def test_render_asks_for_twice_the_pixels_and_rejects_other_formats():
     fake = FakeConverter()
-    assert slides.render({}, "png", fake) == b"png"
-    assert slides.render({}, "svg", fake) == b"<svg/>"
+    assert projector.render({}, "png", fake) == b"png"
+    assert projector.render({}, "svg", fake) == b"<svg/>"
     assert fake.calls == [("png", 2), ("svg",)]
     with pytest.raises(ValueError, match="pdf"):
-        slides.render({}, "pdf", fake)
+        projector.render({}, "pdf", fake)
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -321,15 +322,15 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 def test_real_files_of_the_gap_chart():
     rows = slides.below_slide(facts(below=shortfalls(4)), KTP, "id").rows
-    spec = slides.export_spec(
-        slides.gap_chart(rows, "id", 1200, 4 * 48, 22).to_dict(),
+    spec = projector.export_spec(
+        projector.gap_chart(rows, "id", 1200, 4 * 48, 22).to_dict(),
         1200,
         None,
         "Di bawah target [DATA CONTOH — bukan data resmi]",
     )
-    width, height = png_size(slides.render(json.loads(json.dumps(spec)), "png"))
+    width, height = png_size(projector.render(json.loads(json.dumps(spec)), "png"))
     assert width >= 2400 and height >= 2 * 4 * 48  # twice the pixels
-    svg = slides.render(spec, "svg").decode()
+    svg = projector.render(spec, "svg").decode()
     assert svg.lstrip().startswith("<svg") and "DATA CONTOH" in svg and "400 jiwa" in svg
 
 
@@ -351,8 +352,8 @@ def test_real_file_of_the_national_map(built):
         "id",
         height=590,
     )
-    spec = slides.export_spec(chart.to_dict(), 1600, 590, "Peta", topo)
-    svg = slides.render(spec, "svg").decode()
+    spec = projector.export_spec(chart.to_dict(), 1600, 590, "Peta", topo)
+    svg = projector.render(spec, "svg").decode()
     assert svg.count("<path") > 514  # every regency and the province borders are drawn
     assert "Tanpa data" in svg  # the legend's no-data entry
 

@@ -7,10 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from utils.formatting import format_date, join_names
 from utils.metrics.attainment import Extreme, Facts, Shortfall, gap_people
 from utils.metrics.indicators import load_indicators
 from utils.metrics.targets import Target, load_targets, target_for
-from utils.report.press_release import below_percent, format_date, join_names, summary
+from utils.report.press_release import below_percent, summary
 
 INDICATORS = load_indicators()
 TARGETS = load_targets()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from utils.i18n import t
+
 SEPARATORS = {"id": (".", ","), "en": (",", ".")}
 """Language → (thousands separator, decimal separator)."""
 
@@ -49,3 +51,33 @@ def d3_locale(lang: str) -> dict:
     """A d3-format locale for Vega-Lite charts in ``lang``."""
     thousands, decimal = SEPARATORS.get(lang, SEPARATORS["id"])
     return {"decimal": decimal, "thousands": thousands, "grouping": [3], "currency": ["Rp", ""]}
+
+
+MONTHS = {
+    "id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+           "September", "Oktober", "November", "Desember"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+}
+
+
+def format_date(period: str, lang: str) -> str:
+    """``2022-05-15`` → ``15 Mei 2022`` / ``15 May 2022``; a bare year stays a year.
+
+    Examples
+    --------
+    >>> format_date("2022-05-15", "id"), format_date("2024-12-31", "en")
+    ('15 Mei 2022', '31 December 2024')
+    """
+    if len(period) == 4:
+        return period
+    year, month, day = period[:10].split("-")
+    return f"{int(day)} {MONTHS.get(lang, MONTHS['id'])[int(month) - 1]} {year}"
+
+
+def join_names(names: list[str], lang: str) -> str:
+    """``A``, ``A dan B``, ``A, B dan C`` (``and`` in English)."""
+    word = t("targets.summary.and", lang)
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {word} {names[-1]}"

@@ -12,6 +12,7 @@ from utils import demo
 from utils.geo import cache_record as builds
 from utils.ingest.store import Store
 from utils.metrics import indicators, map_view, regions, targets
+from utils.metrics.whatif_state import Scenario
 
 
 @st.cache_data(show_spinner=False)
@@ -59,16 +60,29 @@ def demo_coverage() -> pd.DataFrame | None:
     return demo.read_demo()
 
 
+def start_rerun() -> None:
+    """Read the store's active version set once for this rerun (``app.py`` calls it
+    before the page runs); every cache below is keyed by it, so an accept or a
+    rollback shows at once and ``state.json`` is read once per rerun, not per cache."""
+    store = Store()
+    st.session_state["data_version"] = (str(store.root), *store.state()["active"])
+
+
+def data_version() -> tuple[str, ...]:
+    """The key of the data shown in this rerun: the store and its active versions."""
+    if "data_version" not in st.session_state:
+        start_rerun()
+    return st.session_state["data_version"]
+
+
 @st.cache_data(show_spinner=False)
-def _accepted(active: tuple[str, ...], root: str) -> pd.DataFrame | None:
-    return Store(Path(root)).current()
+def _accepted(version: tuple[str, ...]) -> pd.DataFrame | None:
+    return Store(Path(version[0])).current()
 
 
 def accepted_coverage() -> pd.DataFrame | None:
-    """Accepted imports (long format, ``is_demo`` False); the cache key is the
-    store's active version set, so an accept or rollback shows at once."""
-    store = Store()
-    return _accepted(tuple(store.state()["active"]), str(store.root))
+    """Accepted imports (long format, ``is_demo`` False), per data version."""
+    return _accepted(data_version())
 
 
 def current_coverage() -> pd.DataFrame | None:
@@ -81,14 +95,14 @@ def current_coverage() -> pd.DataFrame | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _map_rows(state: map_view.MapState, data_key: tuple[str, ...]) -> pd.DataFrame:
+def _map_rows(state: map_view.MapState, version: tuple[str, ...]) -> pd.DataFrame:
     table = current_coverage()
     return map_view.view_table(table, region_table(), target_table(), state)
 
 
 def map_rows(state: map_view.MapState) -> pd.DataFrame:
     """The map page's rows for ``state``, cached per accepted-data version."""
-    return _map_rows(state, tuple(Store().state()["active"]))
+    return _map_rows(state, data_version())
 
 
 @st.cache_data(show_spinner=False)
@@ -124,68 +138,58 @@ def chart_file(spec_json: str, fmt: str) -> bytes:
     """A chart rendered to ``png`` or ``svg`` (slow: ~1 s for the national map)."""
     import json
 
-    from utils.report import deck as slides
+    from utils.charts import projector
 
-    return slides.render(json.loads(spec_json), fmt)
+    return projector.render(json.loads(spec_json), fmt)
 
 
 # A resource, not data: every what-if move reads the three frames, and
 # cache_data would unpickle a copy each time (about 0.5 ms). Nobody writes to
 # them, and pandas' copy-on-write keeps any derived frame from reaching back.
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _scenario_baseline(active: tuple[str, ...], root: str,
+def _scenario_baseline(version: tuple[str, ...],
                        digest: str) -> tuple[str, dict[str, pd.DataFrame]] | None:
     from utils.metrics import coverage
-    from utils.metrics import whatif as scenario
+    from utils.metrics import whatif as model
 
     table = current_coverage()
     if table is None or table.empty:
         return None
     period, regions, registry = coverage.latest_period(table), region_table(), target_table()
-    bases = {ind: scenario.baseline(coverage.select(table, ind, period), regions,
-                                    scenario.in_force_targets(registry, ind, int(period[:4]),
-                                                              regions))
+    bases = {ind: model.baseline(coverage.select(table, ind, period), regions,
+                                 model.in_force_targets(registry, ind, int(period[:4]), regions))
              for ind in indicator_defs()}
     return period, bases
+
+
+def _rerun_key() -> tuple[tuple[str, ...], str]:
+    """Data version and boundary build: what the what-if results depend on."""
+    return data_version(), build_record().get("digest", "")
 
 
 def scenario_baseline() -> tuple[str, dict[str, pd.DataFrame]] | None:
     """The what-if baseline: latest period and one :func:`utils.metrics.whatif.baseline`
     frame per indicator (targets in force attached); cached per data version."""
-    store = Store()
-    return _scenario_baseline(tuple(store.state()["active"]), str(store.root),
-                              build_record().get("digest", ""))
+    return _scenario_baseline(*_rerun_key())
 
 
-@st.cache_resource(show_spinner=False, max_entries=48)
-def _scenario_result(indicator: str, targets: tuple, scope: str | None, overrides: tuple,
-                     outreach: float, regions: tuple[str, ...], months: int, growth: float,
-                     version: tuple) -> tuple[pd.DataFrame, object] | None:
-    from utils.metrics import whatif as scenario
+@st.cache_resource(show_spinner=False, max_entries=48,
+                   hash_funcs={Scenario: Scenario.key})
+def _scenario_result(choice: Scenario, version: tuple) -> tuple[pd.DataFrame, object] | None:
+    from utils.metrics import whatif as model
 
     found = scenario_baseline()
     if found is None:
         return None
-    choice = scenario.Scenario(targets=dict(targets), scope=scope, overrides=dict(overrides),
-                               outreach=outreach, outreach_regions=regions, months=months,
-                               growth=growth, indicator=indicator)
-    result = scenario.evaluate(found[1][indicator], choice, indicator)
-    return result, scenario.totals(result)
+    result = model.evaluate(found[1][choice.indicator], choice, choice.indicator)
+    return result, model.totals(result)
 
 
-def scenario_result(indicator: str, choice) -> tuple[pd.DataFrame, object] | None:
-    """:func:`utils.metrics.whatif.evaluate` and ``totals`` of one indicator, remembered per
-    the choices that indicator reads: moving one target leaves the others' results
-    as they were (shared and read-only, like the baseline)."""
-    store = Store()
-    return _scenario_result(
-        indicator,
-        tuple((k, v) for k, v in choice.targets.items() if k == indicator),
-        choice.scope,
-        tuple((k, v) for k, v in choice.overrides.items() if k == indicator),
-        float(choice.outreach), tuple(choice.outreach_regions), int(choice.months),
-        float(choice.growth), (tuple(store.state()["active"]), build_record().get("digest", "")),
-    )
+def scenario_result(indicator: str, choice: Scenario) -> tuple[pd.DataFrame, object] | None:
+    """:func:`utils.metrics.whatif.evaluate` and ``totals`` of one indicator, remembered
+    per the choices that indicator reads (:meth:`Scenario.reads`): moving one target
+    leaves the others' results as they were (shared and read-only, like the baseline)."""
+    return _scenario_result(choice.reads(indicator), _rerun_key())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

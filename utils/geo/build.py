@@ -26,10 +26,11 @@ import pandas as pd
 import shapely
 
 from utils.atomic import write_bytes, write_text
-from utils.geo import geometry, sources, tilegrid, topology
+from utils.geo import geometry, sources, tile_layout, topology
 from utils.geo.cache_record import MAP_OBJECT, cache_dir, is_fresh, read_info, source_digest
+from utils.geo.reference import build_regions
 from utils.geo.upstream_sql import iter_boundary_rows
-from utils.metrics.regions import build_regions, regencies
+from utils.metrics.regions import regencies
 
 GAP_WIDTH = 0.005  # degrees (~550 m): narrower slivers between neighbours are closed
 NATIONAL = {"tolerance": 0.012, "min_part_area": 0.0005, "quantization": 1e5}
@@ -99,14 +100,15 @@ def build_from_files(files: dict[str, bytes], folder: Path, progress: StepProgre
         topology.encode(_national_layers(clean), NATIONAL["quantization"])
     )
     for code, part in clean.groupby("province_code"):
-        doc = topology.encode(_province_layer(part), PROVINCE["quantization"])
+        layer = _province_layer(part)  # type: ignore[arg-type]  # stubs miss GeoDataFrame.groupby
+        doc = topology.encode(layer, PROVINCE["quantization"])
         outputs[f"province/{code}.topo.json"] = topology.dumps(doc)
     full = clean.drop(columns="province_code")
     full.attrs = {}
     parquet = io.BytesIO()
     full.to_parquet(parquet)
     outputs["regencies.parquet"] = parquet.getvalue()
-    tiles = tilegrid.tile_table(clean, clean.attrs["province_names"])
+    tiles = tile_layout.tile_table(clean, clean.attrs["province_names"])
     outputs["tilegrid.csv"] = tiles.to_csv(index=False).encode("utf-8")
     progress(0.95, "write")
     for name, data in outputs.items():
@@ -230,11 +232,11 @@ def main(argv: list[str] | None = None) -> int:
         print(file=sys.stderr)
         print(json.dumps(national_sizes(record)))
         return 0
-    record = read_info()
-    if record is None:
+    info = read_info()
+    if info is None:
         print("no caches yet: run `python -m utils.geo build`", file=sys.stderr)
         return 1
-    sizes = national_sizes(record)
+    sizes = national_sizes(info)
     print(json.dumps(sizes) if args.json else "\n".join(f"{k}: {v}" for k, v in sizes.items()))
     return 0
 

@@ -24,66 +24,22 @@ arrays (all 514 regencies at once); none touches files or Streamlit.
 
 from __future__ import annotations
 
-import html
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from utils.formatting import format_number, format_percent
-from utils.i18n import t
+from utils.metrics.attainment import Facts, gap_people, scope_level
 from utils.metrics.targets import Target, targets_in_force
-from utils.report.press_release import MONTHS
+from utils.metrics.whatif_state import Scenario
 
 TARGET_SCALE = 10_000
 """Targets are compared as integers of 1/10 000 percent (99.3 % → 993 000)."""
 PERCENT_SCALE = 100 * TARGET_SCALE
 
-TARGET_MIN, TARGET_MAX = 0.0, 100.0
-OUTREACH_MAX, OUTREACH_STEP = 5000, 50
-MONTHS_MAX = 36
-GROWTH_MIN, GROWTH_MAX = -2.0, 5.0
-MAX_REGIONS = 600
-"""Most outreach region codes a scenario may name (there are 552 regions)."""
-
 CATEGORIES = ("newly_failing", "newly_passing", "still_meeting", "still_below", "no_data")
 """Change of status against the baseline (targets in force, now), map order."""
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """The planner's choices (every slider of the what-if page).
-
-    Attributes
-    ----------
-    targets : dict
-        National target in percent per indicator id.
-    scope : str or None
-        Province or regency code whose override applies (``None``: none).
-    overrides : dict
-        Target in percent per indicator for every regency inside ``scope``.
-    outreach : float
-        Extra recordings per month in each regency that receives outreach.
-    outreach_regions : tuple of str
-        Province or regency codes receiving outreach; empty means all.
-    months : int
-        Months from the baseline period to the deadline.
-    growth : float
-        Yearly growth of the denominator in percent (``1.2`` = 1.2 % a year).
-    indicator : str
-        Indicator whose map and table are shown.
-    """
-
-    targets: dict[str, float] = field(default_factory=dict)
-    scope: str | None = None
-    overrides: dict[str, float] = field(default_factory=dict)
-    outreach: float = 0.0
-    outreach_regions: tuple[str, ...] = ()
-    months: int = 0
-    growth: float = 0.0
-    indicator: str = "ktp_el"
 
 
 # --- the model -------------------------------------------------------------------------------
@@ -496,261 +452,32 @@ def months_to_year_end(period: str) -> int:
     return left if left > 0 else 12
 
 
-# --- scenarios as data (links, files) ------------------------------------------------------
+def override_start(in_force: Target | None, national: float | None) -> float:
+    """Where a scope's override slider starts: the scope's target under the
+    scenario's national target (100 when none is known)."""
+    found = scope_target(in_force, national if national is not None else math.nan, None)
+    return round(found.percent, 2) if found and not math.isnan(found.percent) else 100.0
 
 
-def defaults(national: Mapping[str, float | None], months: int, indicator: str) -> Scenario:
-    """The scenario that changes nothing: targets in force, no outreach, no growth."""
-    targets = {k: float(v) for k, v in national.items() if v is not None}
-    return Scenario(targets=targets, months=int(months), indicator=indicator)
-
-
-def _number(value: object, low: float, high: float, fallback: float) -> float:
-    """A finite number within ``[low, high]`` (clipped), else ``fallback``."""
-    try:
-        number = float(str(value).replace(",", "."))
-    except (TypeError, ValueError):
-        return fallback
-    if not math.isfinite(number):
-        return fallback
-    return min(max(number, low), high)
-
-
-def _codes(value: object, known_codes: set[str] | None) -> tuple[str, ...]:
-    parts = value if isinstance(value, list | tuple) else str(value or "").split(",")
-    out = []
-    for part in parts:
-        code = str(part).strip()
-        if code and (known_codes is None or code in known_codes) and code not in out:
-            out.append(code)
-    return tuple(out[:MAX_REGIONS])
-
-
-def to_dict(scenario: Scenario) -> dict:
-    """Plain JSON-ready form of a scenario."""
-    return {
-        "targets": dict(scenario.targets),
-        "scope": scenario.scope,
-        "overrides": dict(scenario.overrides),
-        "outreach": scenario.outreach,
-        "outreach_regions": list(scenario.outreach_regions),
-        "months": scenario.months,
-        "growth": scenario.growth,
-        "indicator": scenario.indicator,
-    }
-
-
-def from_dict(
-    data: Mapping, base: Scenario, indicators: list[str], known_codes: set[str] | None = None
-) -> Scenario:
-    """Read a scenario from :func:`to_dict`'s form; every value is checked.
-
-    Values out of range are clipped, unknown indicators and region codes are
-    dropped, missing values come from ``base``.
-    """
-    given = data.get("targets") if isinstance(data.get("targets"), Mapping) else {}
-    targets = {
-        i: _number(given.get(i), TARGET_MIN, TARGET_MAX, base.targets.get(i, math.nan))
-        for i in indicators
-        if i in base.targets or i in given
-    }
-    targets = {i: v for i, v in targets.items() if not math.isnan(v)}
-    scope = _codes(data.get("scope") or "", known_codes)
-    raw = data.get("overrides") if isinstance(data.get("overrides"), Mapping) else {}
-    overrides = (
-        {i: _number(raw[i], TARGET_MIN, TARGET_MAX, math.nan) for i in indicators if i in raw}
-        if scope
-        else {}
-    )
-    indicator = data.get("indicator") if data.get("indicator") in indicators else base.indicator
-    return Scenario(
-        targets=targets,
-        scope=scope[0] if scope else None,
-        overrides={i: v for i, v in overrides.items() if not math.isnan(v)},
-        outreach=_number(data.get("outreach", base.outreach), 0, OUTREACH_MAX, base.outreach),
-        outreach_regions=_codes(data.get("outreach_regions") or (), known_codes),
-        months=int(_number(data.get("months", base.months), 0, MONTHS_MAX, base.months)),
-        growth=_number(data.get("growth", base.growth), GROWTH_MIN, GROWTH_MAX, base.growth),
-        indicator=str(indicator),
-    )
-
-
-def to_query(scenario: Scenario) -> dict[str, str]:
-    """Short URL parameters restoring every slider (``t_ktp_el=99.4&o=100&m=6`` …)."""
-    params = {f"t_{i}": _plain(v) for i, v in scenario.targets.items()}
-    params.update(
-        {
-            "i": scenario.indicator,
-            "o": _plain(scenario.outreach),
-            "m": str(scenario.months),
-            "g": _plain(scenario.growth),
-        }
-    )
-    if scenario.scope:
-        params["s"] = scenario.scope
-        params.update({f"x_{i}": _plain(v) for i, v in scenario.overrides.items()})
-    if scenario.outreach_regions:
-        params["r"] = ",".join(scenario.outreach_regions)
-    return params
-
-
-def from_query(
-    params: Mapping[str, str],
-    base: Scenario,
-    indicators: list[str],
-    known_codes: set[str] | None = None,
-) -> Scenario:
-    """Read :func:`to_query`'s parameters (missing or broken ones keep ``base``)."""
-    data = {
-        "targets": {i: params[f"t_{i}"] for i in indicators if f"t_{i}" in params},
-        "overrides": {i: params[f"x_{i}"] for i in indicators if f"x_{i}" in params},
-        "scope": params.get("s"),
-        "outreach": params.get("o", base.outreach),
-        "outreach_regions": params.get("r"),
-        "months": params.get("m", base.months),
-        "growth": params.get("g", base.growth),
-        "indicator": params.get("i"),
-    }
-    return from_dict(data, base, indicators, known_codes)
-
-
-def _plain(value: float) -> str:
-    """``99.4`` → ``"99.4"``, ``100.0`` → ``"100"`` (short, exact enough for sliders)."""
-    text = f"{float(value):.4f}".rstrip("0").rstrip(".")
-    return text if text not in ("", "-0") else "0"
-
-
-# --- reporting (texts through utils.i18n) ----------------------------------------------------
-
-
-def month_label(period: str, months: int, lang: str) -> str:
-    """Calendar month ``months`` after the period: ``Desember 2025`` / ``December 2025``."""
-    year, month = add_months(period, months)
-    return f"{MONTHS.get(lang, MONTHS['id'])[month - 1]} {year}"
-
-
-def reach_text(month: float, period: str, lang: str) -> str:
-    """When a region reaches its target: ``sudah`` (now), a month, or ``tidak tercapai``."""
-    if pd.isna(month):
-        return t("whatif.reach.never", lang)
-    if month == 0:
-        return t("whatif.reach.now", lang)
-    return month_label(period, int(month), lang)
-
-
-EXPORT_COLUMNS = [
-    "indicator",
-    "code",
-    "name",
-    "province_name",
-    "numerator",
-    "denominator",
-    "percent_now",
-    "target",
-    "meets_base",
-    "scenario_target",
-    "outreach",
-    "numerator_end",
-    "denominator_end",
-    "percent_end",
-    "meets_end",
-    "gap_end",
-    "reach",
-    "category",
-]
-
-
-def export_frame(results: Mapping[str, pd.DataFrame], period: str, lang: str) -> pd.DataFrame:
-    """Every regency's result for every indicator, headers in ``lang`` (for the CSV)."""
-    frames = []
-    for indicator, result in results.items():
-        out = result.assign(indicator=indicator)
-        out["reach"] = [reach_text(m, period, lang) for m in result["reach_month"]]
-        out["category"] = [t(f"whatif.cat.{c}", lang) for c in result["category"]]
-        for column in ("percent_now", "percent_end", "denominator_end"):
-            out[column] = out[column].round(4)
-        frames.append(out[EXPORT_COLUMNS])
-    table = pd.concat(frames, ignore_index=True)
-    return table.rename(columns={c: t(f"whatif.csv.{c}", lang) for c in EXPORT_COLUMNS})
-
-
-def compare_rows(
-    entries: list[tuple[str, Scenario | None, Mapping[str, Totals]]],
-    labels: Mapping[str, str],
-    lang: str,
-) -> pd.DataFrame:
-    """Side-by-side table: one column per entry, one row per figure.
-
-    Parameters
-    ----------
-    entries : list
-        ``(column title, scenario or None for the baseline, totals per indicator)``.
-    labels : dict
-        Indicator id → label.
-    lang : str
-        Language of texts and numbers.
-    """
-    rows: dict[str, list[str]] = {}
-    for _title, scen, per in entries:
-        for indicator, label in labels.items():
-            tot = per.get(indicator)
-            target = scen.targets.get(indicator) if scen else None
-            key = f"{label} — "
-            rows.setdefault(key + t("whatif.cmp.target", lang), []).append(
-                format_percent(target, lang)
-                if scen and target is not None
-                else t("whatif.cmp.in_force", lang)
-            )
-            meeting = None if tot is None else (tot.meeting_end if scen else tot.meeting_base)
-            rows.setdefault(key + t("whatif.cmp.meeting", lang), []).append(
-                "–" if tot is None else f"{meeting} / {tot.with_data}"
-            )
-            gap = None if tot is None else (tot.gap_end if scen else tot.gap_base)
-            rows.setdefault(key + t("whatif.cmp.gap", lang), []).append(format_number(gap, lang))
-        rows.setdefault(t("whatif.cmp.outreach", lang), []).append(
-            format_number(scen.outreach, lang) if scen else "–"
-        )
-        rows.setdefault(t("whatif.cmp.months", lang), []).append(str(scen.months) if scen else "0")
-        rows.setdefault(t("whatif.cmp.growth", lang), []).append(
-            format_percent(scen.growth, lang, 1) if scen else "–"
-        )
-    frame = pd.DataFrame(rows, index=[e[0] for e in entries]).T
-    frame.index.name = t("whatif.cmp.figure", lang)
-    return frame.reset_index()
-
-
-def summary_html(title: str, lines: list[str], table: pd.DataFrame, notes: list[str]) -> str:
-    """A printable one-page summary (self-contained HTML; every text escaped).
-
-    Parameters
-    ----------
-    title : str
-        Heading.
-    lines : list of str
-        Sentences above the table (scenario settings, the model).
-    table : pandas.DataFrame
-        Figures per indicator (already formatted as text).
-    notes : list of str
-        Small print below the table (demo label, source period).
-    """
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
-        for row in table.itertuples(index=False)
-    )
-    paras = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
-    small = "".join(f"<p class='note'>{html.escape(n)}</p>" for n in notes)
-    style = (
-        "body{font-family:sans-serif;max-width:180mm;margin:12mm auto;color:#111}"
-        "h1{font-size:22pt;margin:0 0 8pt}p{font-size:12pt;margin:4pt 0}"
-        "table{border-collapse:collapse;width:100%;margin:10pt 0;font-size:12pt}"
-        "th,td{border:1px solid #999;padding:4pt 6pt;text-align:left}"
-        "th{background:#eee}.note{font-size:10pt;color:#444}"
-        "@page{size:A4;margin:12mm}"
-    )
-    return (
-        f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
-        f"</title><style>{style}</style></head><body><h1>{html.escape(title)}</h1>"
-        f"{paras}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-        f"{small}</body></html>"
+def scope_facts(result: pd.DataFrame, scenario: Scenario, indicator: str,
+                in_force: Target | None, code: str | None, scope_name: str,
+                period: str) -> Facts:
+    """A scope's figures at the deadline under the scenario, as the targets page's
+    :class:`~utils.metrics.attainment.Facts` (so the same gauge draws them)."""
+    national, override = scenario.targets.get(indicator), scenario.overrides.get(indicator)
+    target = (scope_target(in_force, national if national is not None else math.nan, override)
+              if national is not None or override is not None else None)
+    sums = scope_sums(result, code)
+    num, den = sums if sums else (None, None)
+    goal = target.percent if target else None
+    return Facts(
+        indicator=indicator,
+        scope_level=scope_level(code),
+        scope_name=scope_name,
+        period=period,
+        percent=None if sums is None else 100.0 * sums[0] / sums[1],
+        numerator=num,
+        denominator=den,
+        target=target,
+        gap=None if sums is None or goal is None else gap_people(sums[0], sums[1], goal),
     )

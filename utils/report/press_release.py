@@ -9,33 +9,13 @@ target, says so when no target is in force, and explains coverage above
 
 from __future__ import annotations
 
-from utils.formatting import format_number
+from utils.formatting import format_date, format_number, join_names
 from utils.i18n import t
 from utils.metrics.attainment import SCOPE_NATIONAL, SCOPE_PROVINCE, Extreme, Facts, percent_meets
 from utils.metrics.indicators import Indicator
 
-MONTHS = {
-    "id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-           "September", "Oktober", "November", "Desember"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"],
-}
 MAX_LISTED = 10
 """Regions named one by one before the rest are counted ("and 12 more")."""
-
-
-def format_date(period: str, lang: str) -> str:
-    """``2022-05-15`` → ``15 Mei 2022`` / ``15 May 2022``; a bare year stays a year.
-
-    Examples
-    --------
-    >>> format_date("2022-05-15", "id"), format_date("2024-12-31", "en")
-    ('15 Mei 2022', '31 December 2024')
-    """
-    if len(period) == 4:
-        return period
-    year, month, day = period[:10].split("-")
-    return f"{int(day)} {MONTHS.get(lang, MONTHS['id'])[int(month) - 1]} {year}"
 
 
 def when(period: str, lang: str) -> str:
@@ -60,14 +40,6 @@ def below_percent(value: float, target: float, lang: str) -> str:
         if round(value, decimals) < target:
             return prose_percent(value, lang, decimals)
     return prose_percent(value, lang, 6)
-
-
-def join_names(names: list[str], lang: str) -> str:
-    """``A``, ``A dan B``, ``A, B dan C`` (``and`` in English)."""
-    word = t("targets.summary.and", lang)
-    if len(names) <= 1:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} {word} {names[-1]}"
 
 
 def region_name(name: str, level: str, lang: str) -> str:

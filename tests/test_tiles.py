@@ -14,7 +14,8 @@ from scipy.spatial import cKDTree
 from shapely import box
 
 from utils.charts import choropleth as charts
-from utils.geo import tilegrid
+from utils.charts import tiles
+from utils.geo import tile_layout
 from utils.geo.cache_record import cache_dir
 
 LABELS = {"legend": "Cakupan", "no_data": "Tanpa data", "region": "Wilayah",
@@ -35,7 +36,7 @@ def table(built) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def national(regencies) -> pd.DataFrame:
-    return tilegrid.layout(regencies)
+    return tile_layout.layout(regencies)
 
 
 def _cells(frame: pd.DataFrame, col: str = "col", row: str = "row") -> list[tuple[int, int]]:
@@ -54,7 +55,7 @@ def test_every_regency_once_in_its_own_cell(national, regencies):
 
 def test_layout_is_deterministic_and_ignores_row_order(national, regencies):
     shuffled = regencies.sample(frac=1.0, random_state=7)
-    again = tilegrid.layout(shuffled)
+    again = tile_layout.layout(shuffled)
     pd.testing.assert_frame_equal(again, national)
 
 
@@ -67,7 +68,7 @@ def test_build_wrote_the_same_layout(table, national):
 
 def test_geographic_neighbours_stay_near(national, regencies):
     ordered = regencies.sort_values("code")
-    lonlat = tilegrid.anchors(ordered.geometry.to_numpy())
+    lonlat = tile_layout.anchors(ordered.geometry.to_numpy())
     _, nearest = cKDTree(lonlat).query(lonlat, k=7)
     cells = national[["col", "row"]].to_numpy()
     dist = np.hypot(*(cells[nearest[:, 1:]] - cells[:, None, :]).transpose(2, 0, 1))
@@ -147,14 +148,14 @@ def test_provinces_stay_contiguous(national):
 
 @pytest.mark.parametrize("province, count", [("31", 6), ("34", 5), ("35", 38), ("94", 8)])
 def test_province_layout_is_a_small_grid_of_its_regencies(regencies, province, count):
-    grid = tilegrid.province_layout(regencies, province)
+    grid = tile_layout.province_layout(regencies, province)
     assert len(grid) == count and set(grid["code"].str[:2]) == {province}
     assert len(set(_cells(grid))) == count
     assert (grid["col"].max() + 1) * (grid["row"].max() + 1) <= 2.5 * count + 4
 
 
 def test_table_has_both_variants_and_kota_kabupaten_pairs(table):
-    assert list(table.columns) == tilegrid.TABLE_COLUMNS
+    assert list(table.columns) == tile_layout.TABLE_COLUMNS
     for province, part in table.groupby("province_code"):
         assert len(set(_cells(part, "pcol", "prow"))) == len(part), province
     bandung = table[table["name"].isin(["Kota Bandung", "Kabupaten Bandung"])]
@@ -183,18 +184,18 @@ points = st.lists(
 @settings(max_examples=60, deadline=None)
 @given(points)
 def test_snap_gives_each_point_its_own_cell(pts):
-    cells = tilegrid.snap(pts)
+    cells = tile_layout.snap(pts)
     assert cells.shape == pts.shape
     assert len({tuple(c) for c in cells}) == len(pts)
     assert cells.min(axis=0).tolist() == [0, 0]
-    np.testing.assert_array_equal(cells, tilegrid.snap(pts))
+    np.testing.assert_array_equal(cells, tile_layout.snap(pts))
 
 
 @settings(max_examples=30, deadline=None)
 @given(points, st.integers(1, 3))
 def test_spread_separates_points_of_one_group(pts, groups):
     provinces = np.array([str(i % groups) for i in range(len(pts))])
-    out = tilegrid.spread(pts, provinces, np.array(["1"] * len(pts)), steps=400)
+    out = tile_layout.spread(pts, provinces, np.array(["1"] * len(pts)), steps=400)
     assert np.isfinite(out).all()
     if len(pts) > 1:
         dist, _ = cKDTree(out).query(out, k=2)
@@ -204,9 +205,9 @@ def test_spread_separates_points_of_one_group(pts, groups):
 def test_spread_of_equal_places_is_deterministic():
     pts = np.zeros((5, 2))
     groups = np.array(["11"] * 5)
-    a = tilegrid.spread(pts, groups, groups)
-    np.testing.assert_array_equal(a, tilegrid.spread(pts, groups, groups))
-    assert len({tuple(c) for c in tilegrid.snap(a)}) == 5
+    a = tile_layout.spread(pts, groups, groups)
+    np.testing.assert_array_equal(a, tile_layout.spread(pts, groups, groups))
+    assert len({tuple(c) for c in tile_layout.snap(a)}) == 5
 
 
 def test_layout_of_a_small_synthetic_country():
@@ -216,7 +217,7 @@ def test_layout_of_a_small_synthetic_country():
             ("31.01", box(10, 0, 12, 2)), ("31.02", box(12, 0, 14, 2))]
     frame = gpd.GeoDataFrame({"code": [r[0] for r in rows]}, geometry=[r[1] for r in rows],
                              crs=4326)
-    grid = tilegrid.layout(frame).set_index("code")
+    grid = tile_layout.layout(frame).set_index("code")
     assert len(set(zip(grid["col"], grid["row"], strict=True))) == 6
     assert grid.loc["31.01", "col"] < grid.loc["31.02", "col"]  # east stays east
     assert grid.loc["11.03", "row"] < grid.loc["11.01", "row"]  # north stays up
@@ -235,13 +236,13 @@ def test_layout_of_a_small_synthetic_country():
     ("Kabupaten Pangkajene dan Kepulauan", "PNK"),
 ])
 def test_abbreviation(name, expected):
-    assert tilegrid.abbreviations(pd.Series([name]), pd.Series(["00"])) == [expected]
+    assert tile_layout.abbreviations(pd.Series([name]), pd.Series(["00"])) == [expected]
 
 
 def test_abbreviations_differ_within_a_province_unless_same_place():
     names = pd.Series(["Kabupaten Semarang", "Kota Semarang", "Kabupaten Sumenep",
                        "Kota Samarinda", "Kabupaten Sambas"])
-    out = tilegrid.abbreviations(names, pd.Series(["33", "33", "33", "33", "33"]))
+    out = tile_layout.abbreviations(names, pd.Series(["33", "33", "33", "33", "33"]))
     assert out[0] == out[1]
     assert len(set(out[1:])) == 4
 
@@ -251,10 +252,10 @@ def test_abbreviations_differ_within_a_province_unless_same_place():
                 .filter(lambda s: any(c.isalpha() for c in s)), min_size=1, max_size=12))
 def test_abbreviations_are_unique_per_distinct_name(words):
     names = pd.Series([f"Kabupaten {w}" for w in words])
-    out = tilegrid.abbreviations(names, pd.Series(["11"] * len(names)))
+    out = tile_layout.abbreviations(names, pd.Series(["11"] * len(names)))
     by_abbr: dict[str, set[str]] = {}
     for name, abbr in zip(names, out, strict=True):
-        by_abbr.setdefault(abbr, set()).add(tilegrid.base_name(name))
+        by_abbr.setdefault(abbr, set()).add(tile_layout.base_name(name))
         assert abbr and abbr == abbr.upper()
     assert all(len(bases) == 1 for bases in by_abbr.values())
 
@@ -262,7 +263,7 @@ def test_abbreviations_are_unique_per_distinct_name(words):
 def test_abbreviations_of_real_names_are_short_and_unique(table):
     assert table["abbr"].str.len().between(3, 4).all()
     for _, part in table.groupby("province_code"):
-        pairs = part.groupby("abbr")["name"].apply(lambda s: {tilegrid.base_name(n) for n in s})
+        pairs = part.groupby("abbr")["name"].apply(lambda s: {tile_layout.base_name(n) for n in s})
         assert pairs.map(len).max() == 1
 
 
@@ -302,7 +303,7 @@ def _values_dataset(spec: dict) -> list[dict]:
 @pytest.mark.parametrize("target", [99.3, 80.0, 100.0, None])
 def test_chart_classes_and_colours_match_the_choropleth(table, target):
     values = _values(table)
-    spec = tilegrid.tile_chart(table, values, target, LABELS, "id").to_dict()
+    spec = tiles.tile_chart(table, values, target, LABELS, "id").to_dict()
     sent = pd.DataFrame(_values_dataset(spec)).set_index("code")
     expected = charts.classify(values.set_index("code")["percent"], target)
     with_data = expected.dropna()
@@ -320,7 +321,7 @@ def test_chart_classes_and_colours_match_the_choropleth(table, target):
 def test_chart_without_data_is_grey_never_zero(table):
     values = _values(table)
     values[["numerator", "denominator", "percent"]] = None
-    spec = tilegrid.tile_chart(table, values, 95.0, LABELS, "id").to_dict()
+    spec = tiles.tile_chart(table, values, 95.0, LABELS, "id").to_dict()
     assert all(not rows or "k" not in rows[0] for rows in _datasets(spec).values()) or \
         _values_dataset(spec) == []
     assert "Tanpa data" in spec["layer"][0]["encoding"]["color"]["scale"]["domain"]
@@ -328,7 +329,7 @@ def test_chart_without_data_is_grey_never_zero(table):
 
 def test_chart_tooltip_has_the_choropleth_fields_and_extras(table):
     values = _values(table).assign(rank_text="3 / 27")
-    spec = tilegrid.tile_chart(table, values, 95.0, LABELS, "en",
+    spec = tiles.tile_chart(table, values, 95.0, LABELS, "en",
                                extra_tooltip={"rank_text": "Rank"}).to_dict()
     tips = spec["layer"][0]["encoding"]["tooltip"]
     assert [t["title"] for t in tips] == ["Wilayah", "Provinsi", "Persen", "Pembilang",
@@ -340,25 +341,25 @@ def test_chart_tooltip_has_the_choropleth_fields_and_extras(table):
 
 def test_chart_with_layout_url_sends_only_the_values(table):
     values = _values(table)
-    spec = tilegrid.tile_chart(table, values, 95.0, LABELS, "id",
+    spec = tiles.tile_chart(table, values, 95.0, LABELS, "id",
                                layout_url="/component/geo/tilegrid.csv?v=1").to_dict()
     assert "/component/geo/tilegrid.csv?v=1" in json.dumps(spec)
     sent = [rows for rows in _datasets(spec).values() if rows]
-    assert len(sent) == 1 and set(sent[0][0]) == {"code", "k", *tilegrid.VALUE_TEXTS}
+    assert len(sent) == 1 and set(sent[0][0]) == {"code", "k", *tiles.VALUE_TEXTS}
     skeleton = {k: v for k, v in spec.items() if k != "datasets"}
     assert len(json.dumps(skeleton)) < 10_000  # the layout is fetched, not inlined
 
 
 def test_province_chart_draws_only_that_province(table):
     values = _values(table)
-    spec = tilegrid.tile_chart(table, values, 95.0, LABELS, "id", province="35").to_dict()
+    spec = tiles.tile_chart(table, values, 95.0, LABELS, "id", province="35").to_dict()
     layout_rows = next(rows for rows in _datasets(spec).values() if rows and "pcol" in rows[0])
     assert {r["code"][:2] for r in layout_rows} == {"35"} and len(layout_rows) == 38
     assert len(spec["layer"]) == 2  # tiles and letters; no province borders inside one
 
 
 def test_dark_classes_get_white_letters(table):
-    spec = tilegrid.tile_chart(table, _values(table), 99.3, LABELS, "id").to_dict()
+    spec = tiles.tile_chart(table, _values(table), 99.3, LABELS, "id").to_dict()
     condition = spec["layer"][-1]["encoding"]["color"]["condition"]
     names = charts.class_labels(99.3, "id")
     assert condition["test"]["oneOf"] == [names[0], names[-1]]

@@ -1,0 +1,263 @@
+"""Charts on a projector: slide sizes for a viewport, the gap chart, PNG/SVG files.
+
+The page's text is sized in viewport units; charts need pixels, so
+:func:`layout` derives them from the same viewport. :func:`export_spec` and
+:func:`render` turn a chart into a file for the office's own slide deck
+(``vl-convert``, no browser).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from utils.charts.choropleth import BELOW
+from utils.formatting import format_number, format_percent
+from utils.i18n import t
+from utils.report.deck import Row, shared_target
+
+GAP = 64
+"""Pixels between the slide's two columns (Streamlit's "large" gap, 4 rem)."""
+INK = "#111111"
+"""Text colour on the white slide (contrast 18.9 : 1)."""
+FONT = '"Source Sans", "Source Sans Pro", sans-serif'
+"""Chart font: the app's own, any sans-serif where it is missing (files)."""
+BAR = BELOW[0]
+"""Bar colour of the gap chart (#b35806, contrast 4.9 : 1 on white)."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Pixel sizes of a slide's charts for one viewport.
+
+    ``wide`` puts the summary under the map (a wide map such as Indonesia),
+    otherwise beside it; ``split`` is the map column's share of the width.
+    ``map_width`` × ``map_height`` is the map itself, its legend comes on
+    top. ``font`` is the chart text size (legend, axis).
+    """
+
+    wide: bool
+    split: float
+    map_width: int
+    map_height: int
+    gauge_width: int
+    gauge_height: int
+    bars_height: int
+    font: int
+
+
+def gap_chart(
+    rows: tuple[Row, ...], lang: str, width: int, height: int, font: int
+) -> alt.LayerChart:
+    """Horizontal bars of the people missing per region (largest first).
+
+    Each bar is labelled with the people missing and the coverage against
+    the target, in ``font`` pixels; regions whose gap is unknown get no bar
+    but keep their label.
+    """
+    key = "briefing.bar_label" if shared_target(rows) is not None else "briefing.bar_target"
+    data = pd.DataFrame(
+        [
+            {
+                "name": r.name,
+                "gap": r.gap,
+                "label": t(
+                    key,
+                    lang,
+                    gap=format_number(r.gap, lang),
+                    percent=format_percent(r.percent, lang),
+                    target=format_percent(r.target, lang),
+                ),
+            }
+            for r in rows
+        ]
+    )
+    order = list(data["name"])
+    top = max([r.gap for r in rows if r.gap is not None], default=1) or 1
+    y = alt.Y(
+        "name:N",
+        sort=order,
+        title=None,
+        axis=alt.Axis(
+            labelFontSize=font,
+            labelLimit=width * 0.4,
+            labelColor=INK,
+            domain=False,
+            ticks=False,
+            labelPadding=font * 0.5,
+        ),
+    )
+    x = alt.X("gap:Q", title=None, axis=None, scale=alt.Scale(domain=[0, top * 1.9]))
+    bars = alt.Chart(data).mark_bar(color=BAR, height=alt.RelativeBandSize(0.7)).encode(y=y, x=x)
+    text = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=font * 0.4, fontSize=font * 0.9, color=INK)
+        .encode(
+            y=y, x=alt.X("gap:Q", scale=alt.Scale(domain=[0, top * 1.9]), axis=None), text="label:N"
+        )
+    )
+    return (
+        alt.layer(bars, text)
+        .properties(width=width, height=height)
+        .configure(font=FONT, view=alt.ViewConfig(stroke=None))
+    )
+
+
+def for_slide(spec: dict, font: int, width: int, columns: int = 4) -> dict:
+    """Copy of a map spec for a slide: legends in ``font`` pixels over
+    ``columns`` columns (a projector needs larger type than a desk screen),
+    and a plot of exactly ``width`` pixels with the legend added around it,
+    so the projection is fitted to the space it is drawn in and never cropped.
+    """
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            out = {k: walk(v) for k, v in node.items()}
+            legend = out.get("legend")
+            if isinstance(legend, dict):
+                out["legend"] = {
+                    **legend,
+                    "labelFontSize": font,
+                    "titleFontSize": font,
+                    "symbolSize": font * font * 0.9,
+                    "columns": columns,
+                    "columnPadding": font,
+                    "rowPadding": font * 0.4,
+                    "titleOrient": "top",
+                    "labelLimit": font * 16,
+                    "labelColor": INK,
+                    "titleColor": INK,
+                }
+            return out
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    out = walk(spec)
+    out["width"] = width
+    out["autosize"] = {"type": "pad", "contains": "padding"}  # a host adds "fit" when unset
+    config = dict(out.get("config", {}))
+    config.pop("autosize", None)
+    out["config"] = config
+    return out
+
+
+# --- layout ---------------------------------------------------------------------------------
+
+
+def map_aspect(bbox: list[float] | tuple[float, ...]) -> float:
+    """Width ÷ height of a ``[west, south, east, north]`` box in Mercator.
+
+    Examples
+    --------
+    >>> round(map_aspect([95.0, -11.0, 141.0, 5.9]), 2)
+    2.71
+    """
+    west, south, east, north = bbox
+
+    def y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    height = y(north) - y(south)
+    return math.radians(east - west) / height if height > 0 else 1.0
+
+
+def layout(width: int, height: int, aspect: float) -> Layout:
+    """Chart sizes for a ``width`` × ``height`` viewport and a map of ``aspect``.
+
+    The page's text is sized in viewport units (``vh``); charts need pixels,
+    so they are derived here from the same viewport, for the page's margins
+    (2.5 % of the width each side) and column gap (:data:`GAP` pixels). A
+    map at least 1.8 times as wide as high leaves room for the summary under it.
+    """
+    vh = height / 100
+    wide = aspect >= 1.8
+    split = 0.6 if wide else 0.45
+    column = (width * 0.95 - GAP) * split - 8
+    other = (width * 0.95 - GAP) * (1 - split) - 8
+    room = 74 * vh - 12 * vh - (24 * vh if wide else 0)  # legend above, summary below
+    map_height = max(min(room, column / aspect), 20 * vh)
+    # Wide: the gauge has the text column to itself; tall: it sits beside the figure.
+    # Its height keeps the arc as wide as the chart (utils.charts.gauges keeps 66 px below it).
+    gauge_width = int(min(other, 54 * vh) if wide else min(other * 0.38, 44 * vh))
+    return Layout(
+        wide=wide,
+        split=split,
+        map_width=int(min(column, map_height * aspect)),
+        map_height=int(map_height),
+        gauge_width=gauge_width,
+        gauge_height=int(gauge_width / 2 + 90),
+        bars_height=int(62 * vh),
+        font=max(int(2.2 * vh), 13),
+    )
+
+
+# --- downloads ------------------------------------------------------------------------------
+
+
+def inline_geometry(spec: dict, topology: dict) -> dict:
+    """Copy of ``spec`` with every URL data source replaced by ``topology``
+    inline, so a renderer without access to the app's address can draw it."""
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            out = {k: walk(v) for k, v in node.items()}
+            if "url" in out and "format" in out:
+                out.pop("url")
+                out["values"] = topology
+            return out
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(spec)
+
+
+def export_spec(
+    spec: dict, width: int, height: int | None = None, title: str = "", topology: dict | None = None
+) -> dict:
+    """A chart spec ready to render to a file: fixed size, titled, data inline.
+
+    ``"container"`` sizes need a web page; a file needs pixels. The
+    projection is fitted to ``width`` × ``height`` and the legend and title
+    are added around it (a "fit" autosize would crop the map's edge).
+    """
+    out = inline_geometry(spec, topology) if topology is not None else dict(spec)
+    out["width"] = width
+    if height is not None:
+        out["height"] = height
+    config = dict(out.get("config", {}))
+    config.pop("autosize", None)
+    config["background"] = "#ffffff"
+    out["config"] = config
+    out.pop("autosize", None)
+    if title:
+        out["title"] = {
+            "text": title,
+            "fontSize": 22,
+            "anchor": "start",
+            "color": INK,
+            "offset": 14,
+        }
+    return out
+
+
+def render(spec: dict, fmt: str, converter: Callable[..., Any] | None = None) -> bytes:
+    """Render a Vega-Lite spec to ``png`` (twice the pixels, for a sharp slide) or ``svg``.
+
+    Uses ``vl-convert`` (no browser); ``converter`` replaces it in tests.
+    """
+    if converter is None:
+        import vl_convert  # imported on first download only (it is large)
+
+        converter = vl_convert
+    if fmt == "png":
+        return converter.vegalite_to_png(spec, scale=2)
+    if fmt == "svg":
+        return converter.vegalite_to_svg(spec).encode("utf-8")
+    raise ValueError(f"unknown image format: {fmt}")

@@ -1,0 +1,264 @@
+"""The planner's choices on the what-if page, defined once.
+
+:data:`PARAMS` is the one table of the choices: the :class:`Scenario` field
+each fills, its short name in a link (``t_ktp_el=99.4&o=100&m=6`` …), the key
+of its widget on the page, and the range its values are clipped to. The link
+codec (:func:`to_query`, :func:`from_query`), the saved-file form
+(:func:`to_dict`, :func:`from_dict`), the page's widget keys and the cache key
+(:meth:`Scenario.key`) are all read from it, so adding a control is one row
+here, one widget on the page and one text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+TARGET_MIN, TARGET_MAX = 0.0, 100.0
+OUTREACH_MAX, OUTREACH_STEP = 5000, 50
+MONTHS_MAX = 36
+GROWTH_MIN, GROWTH_MAX = -2.0, 5.0
+MAX_REGIONS = 600
+"""Most outreach region codes a scenario may name (there are 552 regions)."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One choice: where it lives in a scenario, in a link and on the page.
+
+    Attributes
+    ----------
+    field : str
+        Attribute of :class:`Scenario`.
+    query : str
+        Name in a link; for a value per indicator, the prefix (``t_`` →
+        ``t_ktp_el``).
+    widget : str
+        Session-state key of its widget; for a value per indicator, the prefix.
+    kind : str
+        ``per_indicator`` (percent per indicator id), ``code`` (one region
+        code or none), ``codes`` (region codes), ``number``, ``whole``
+        (a whole number) or ``indicator`` (an indicator id).
+    low, high : float
+        Range values are clipped to (numbers only).
+    needs : str
+        Field that must be set for this one to count (overrides need a scope).
+    """
+
+    field: str
+    query: str
+    widget: str
+    kind: str
+    low: float = 0.0
+    high: float = 0.0
+    needs: str = ""
+
+    @property
+    def per_indicator(self) -> bool:
+        """Whether the choice holds one value per indicator."""
+        return self.kind == "per_indicator"
+
+
+PARAMS: tuple[Param, ...] = (  # in the order a link lists them
+    Param("targets", "t_", "whatif_target_", "per_indicator", TARGET_MIN, TARGET_MAX),
+    Param("indicator", "i", "whatif_indicator", "indicator"),
+    Param("outreach", "o", "whatif_outreach", "number", 0, OUTREACH_MAX),
+    Param("months", "m", "whatif_months", "whole", 0, MONTHS_MAX),
+    Param("growth", "g", "whatif_growth", "number", GROWTH_MIN, GROWTH_MAX),
+    Param("scope", "s", "whatif_province", "code"),
+    Param("overrides", "x_", "whatif_override_", "per_indicator", TARGET_MIN, TARGET_MAX,
+          needs="scope"),
+    Param("outreach_regions", "r", "whatif_outreach_regions", "codes"),
+)
+BY_FIELD = {p.field: p for p in PARAMS}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The planner's choices (every slider of the what-if page); see :data:`PARAMS`.
+
+    Attributes
+    ----------
+    targets : dict
+        National target in percent per indicator id.
+    scope : str or None
+        Province or regency code whose override applies (``None``: none).
+    overrides : dict
+        Target in percent per indicator for every regency inside ``scope``.
+    outreach : float
+        Extra recordings per month in each regency that receives outreach.
+    outreach_regions : tuple of str
+        Province or regency codes receiving outreach; empty means all.
+    months : int
+        Months from the baseline period to the deadline.
+    growth : float
+        Yearly growth of the denominator in percent (``1.2`` = 1.2 % a year).
+    indicator : str
+        Indicator whose map and table are shown.
+    """
+
+    targets: dict[str, float] = field(default_factory=dict)
+    scope: str | None = None
+    overrides: dict[str, float] = field(default_factory=dict)
+    outreach: float = 0.0
+    outreach_regions: tuple[str, ...] = ()
+    months: int = 0
+    growth: float = 0.0
+    indicator: str = "ktp_el"
+
+    def key(self) -> tuple:
+        """Every choice as a tuple of plain values (equal scenarios, equal keys)."""
+        return tuple(
+            tuple(sorted(value.items())) if isinstance(value, dict) else value
+            for value in (getattr(self, p.field) for p in PARAMS)
+        )
+
+    def __hash__(self) -> int:
+        return hash(self.key())
+
+    def reads(self, indicator: str) -> Scenario:
+        """Only what the result of ``indicator`` depends on (its own target and
+        override; the shown indicator set to it): the cache key of one result."""
+        return replace(
+            self,
+            targets={k: v for k, v in self.targets.items() if k == indicator},
+            overrides={k: v for k, v in self.overrides.items() if k == indicator},
+            indicator=indicator,
+        )
+
+
+def defaults(national: Mapping[str, float | None], months: int, indicator: str) -> Scenario:
+    """The scenario that changes nothing: targets in force, no outreach, no growth."""
+    targets = {k: float(v) for k, v in national.items() if v is not None}
+    return Scenario(targets=targets, months=int(months), indicator=indicator)
+
+
+# --- reading values safely -------------------------------------------------------------------
+
+
+def _number(value: object, low: float, high: float, fallback: float) -> float:
+    """A finite number within ``[low, high]`` (clipped), else ``fallback``."""
+    try:
+        number = float(str(value).replace(",", "."))
+    except (TypeError, ValueError):
+        return fallback
+    if not math.isfinite(number):
+        return fallback
+    return min(max(number, low), high)
+
+
+def _codes(value: object, known_codes: set[str] | None) -> tuple[str, ...]:
+    parts = value if isinstance(value, list | tuple) else str(value or "").split(",")
+    out: list[str] = []
+    for part in parts:
+        code = str(part).strip()
+        if code and (known_codes is None or code in known_codes) and code not in out:
+            out.append(code)
+    return tuple(out[:MAX_REGIONS])
+
+
+def _per_indicator(p: Param, given: object, fallback: Mapping[str, float],
+                   indicators: list[str]) -> dict[str, float]:
+    raw = given if isinstance(given, Mapping) else {}
+    values = {i: _number(raw.get(i), p.low, p.high, fallback.get(i, math.nan))
+              for i in indicators if i in fallback or i in raw}
+    return {i: v for i, v in values.items() if not math.isnan(v)}
+
+
+def _read(p: Param, data: Mapping, base: Scenario, indicators: list[str],
+          known_codes: set[str] | None) -> object:
+    """One field of a scenario from plain data, checked; ``base`` fills the gaps."""
+    given, fallback = data.get(p.field), getattr(base, p.field)
+    if p.kind == "per_indicator":
+        # a target falls back to the base's; an override only exists where given
+        return _per_indicator(p, given, fallback if p.field == "targets" else {}, indicators)
+    if p.kind == "code":
+        codes = _codes(given or "", known_codes)
+        return codes[0] if codes else None
+    if p.kind == "codes":
+        return _codes(given or (), known_codes)
+    if p.kind == "indicator":
+        return given if given in indicators else fallback
+    number = _number(fallback if given is None else given, p.low, p.high, fallback)
+    return int(number) if p.kind == "whole" else number
+
+
+def from_dict(
+    data: Mapping, base: Scenario, indicators: list[str], known_codes: set[str] | None = None
+) -> Scenario:
+    """Read a scenario from :func:`to_dict`'s form; every value is checked.
+
+    Values out of range are clipped, unknown indicators and region codes are
+    dropped, missing values come from ``base``; an override needs a scope.
+    """
+    values = {p.field: _read(p, data, base, indicators, known_codes) for p in PARAMS}
+    for p in PARAMS:
+        if p.needs and not values[p.needs]:
+            values[p.field] = {}
+    return Scenario(**values)  # type: ignore[arg-type]  # each value is read for its field
+
+
+def to_dict(scenario: Scenario) -> dict:
+    """Plain JSON-ready form of a scenario."""
+    out: dict[str, object] = {}
+    for p in PARAMS:
+        value = getattr(scenario, p.field)
+        out[p.field] = dict(value) if p.kind == "per_indicator" else (
+            list(value) if p.kind == "codes" else value)
+    return out
+
+
+# --- links -------------------------------------------------------------------------------
+
+
+def _plain(value: float) -> str:
+    """``99.4`` → ``"99.4"``, ``100.0`` → ``"100"`` (short, exact enough for sliders)."""
+    text = f"{float(value):.4f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def _query_value(p: Param, value: object) -> str:
+    if p.kind == "codes":
+        return ",".join(value)  # type: ignore[arg-type]  # codes are a tuple of str
+    if p.kind == "number":
+        return _plain(value)  # type: ignore[arg-type]  # numbers are floats
+    return str(value)
+
+
+def to_query(scenario: Scenario) -> dict[str, str]:
+    """Short link parameters restoring every slider (``t_ktp_el=99.4&o=100&m=6`` …).
+
+    Empty choices (no scope, no outreach regions) are left out.
+    """
+    params: dict[str, str] = {}
+    for p in PARAMS:
+        value = getattr(scenario, p.field)
+        if (p.needs and not getattr(scenario, p.needs)) or value in (None, (), {}):
+            continue
+        if p.per_indicator:
+            params.update({f"{p.query}{i}": _plain(v) for i, v in value.items()})
+        else:
+            params[p.query] = _query_value(p, value)
+    return params
+
+
+def from_query(
+    params: Mapping[str, str],
+    base: Scenario,
+    indicators: list[str],
+    known_codes: set[str] | None = None,
+) -> Scenario:
+    """Read :func:`to_query`'s parameters (missing or broken ones keep ``base``)."""
+    data: dict[str, object] = {}
+    for p in PARAMS:
+        if p.per_indicator:
+            data[p.field] = {i: params[p.query + i] for i in indicators if p.query + i in params}
+        elif p.query in params:
+            data[p.field] = params[p.query]
+    return from_dict(data, base, indicators, known_codes)
+
+
+def is_query_key(key: str) -> bool:
+    """Whether a link parameter belongs to the what-if scenario."""
+    return any(key == p.query or (p.per_indicator and key.startswith(p.query)) for p in PARAMS)
