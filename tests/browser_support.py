@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CAPAIAN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -62,6 +62,19 @@ def start_app(store: Path, env: dict[str, str] | None = None,
         except OSError:
             time.sleep(0.3)
     return proc, f"http://127.0.0.1:{port}"
+
+
+def warm(browser: Browser, address: str) -> str:
+    """Open the main page once and return ``address``.
+
+    Streamlit 1.67 answers "page not found" (a modal that swallows the first click) to a
+    deep link while the server's first run has not registered the pages yet.
+    """
+    page = browser.new_page()
+    page.goto(address)
+    expect(page.get_by_role("heading", level=1).first).to_be_visible(timeout=90_000)
+    page.close()
+    return address
 
 
 def stop_app(proc: subprocess.Popen) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import settings
 
@@ -14,16 +15,35 @@ settings.register_profile("capaian", deadline=None)
 settings.load_profile("capaian")
 
 ROOT = Path(__file__).resolve().parent.parent
+# The one place the tests learn where the upstream copy is: ``CAPAIAN_GEO_SOURCE`` (a folder
+# laid out like ../shared/upstream), else ../shared/upstream next to the repository.
 UPSTREAM = Path(os.environ.get("CAPAIAN_GEO_SOURCE") or ROOT.parent / "shared" / "upstream")
 FIXTURES = ROOT / "tests" / "fixtures"
+REGION_DUMPS = ("wilayah.sql", "wilayah_penduduk.sql", "wilayah_luas.sql")
 
 
 @pytest.fixture(scope="session")
 def upstream() -> Path:
-    """The read-only upstream copy (``../shared/upstream``); tests never download."""
-    wilayah = UPSTREAM / "wilayah" / "db" / "wilayah.sql"
-    assert wilayah.is_file(), f"no upstream copy at {UPSTREAM}"
+    """The read-only upstream copy (``CAPAIAN_GEO_SOURCE``); tests never download.
+
+    A missing copy fails every test that needs it (CI always has it): never a skip.
+    """
+    db = UPSTREAM / "wilayah" / "db"
+    missing = [name for name in REGION_DUMPS if not (db / name).is_file()]
+    assert not missing, (
+        f"no upstream copy at {UPSTREAM} (missing {', '.join(missing)} in {db}): set "
+        "CAPAIAN_GEO_SOURCE to a folder laid out like ../shared/upstream"
+    )
     return UPSTREAM
+
+
+@pytest.fixture(scope="session")
+def regions(upstream: Path) -> pd.DataFrame:
+    """The region table built from the upstream dumps; shared by all tests, never modify it."""
+    from utils.geo.reference import build_regions
+
+    db = upstream / "wilayah" / "db"
+    return build_regions(*[(db / name).read_text(encoding="utf-8") for name in REGION_DUMPS])
 
 
 @pytest.fixture(scope="session")
@@ -39,12 +59,15 @@ def built(upstream: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def server(built, tmp_path_factory):
-    """The app on a free port with a store of its own (demo data), for one test module."""
-    from browser_support import start_app, stop_app
+def server(built, browser, tmp_path_factory):
+    """The app on a free port with a store of its own (demo data), for one test module.
+
+    Opened once before the tests, so a deep link finds its page (``browser_support.warm``).
+    """
+    from browser_support import start_app, stop_app, warm
 
     proc, address = start_app(tmp_path_factory.mktemp("store"))
-    yield address
+    yield warm(browser, address)
     stop_app(proc)
 
 

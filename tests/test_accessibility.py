@@ -424,7 +424,7 @@ def test_a_region_is_found_with_the_keyboard_alone(keyboard_app):
     page.keyboard.type("Kota Bogor")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Kota Bogor", exact=True)).to_be_visible(timeout=WAIT)
-    assert "kode=32.71" in page.url
+    expect(page).to_have_url(re.compile(re.escape("kode=32.71")))
     page.close()
 
 

@@ -8,24 +8,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import chromium
 from playwright.sync_api import Page, expect
 
 COUNTER = ".bf-counter"
 TITLE = ".bf-title"
 FIGURE = ".bf-figure"
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    with chromium() as b:
-        # Streamlit 1.67 answers "page not found" to a deep link while the server's first
-        # run has not registered the pages yet; let that run finish before the tests.
-        warm = b.new_page()
-        warm.goto(server)
-        warm.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=90000)
-        warm.close()
-        yield b
 
 
 def briefing(browser, server: str, width: int, height: int, query: str = "") -> Page:
@@ -64,7 +51,8 @@ def test_keys_and_clicker_keys_move_through_the_deck(browser, server):
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     assert not page.locator('header[data-testid="stHeader"]').is_visible()
     regions = page.locator('[data-testid="stVegaLiteChart"]').first.locator(".layer_0_marks path")
-    assert regions.count() == 514  # the national map, one shape per regency
+    # the national map, one shape per regency (Vega draws the paths after the chart appears)
+    expect(regions).to_have_count(514, timeout=30000)
     page.keyboard.press("ArrowRight")
     on_slide(page, 2)
     expect(page.locator(TITLE)).to_have_text("Kepemilikan KIA")

@@ -4,6 +4,10 @@ A missing browser fails this test: it is never skipped.
 The ``server`` and ``browser`` fixtures come from ``conftest.py``.
 """
 
+import re
+
+from playwright.sync_api import expect
+
 MAP = ".st-key-map_chart"
 # Fills of the first shape group of the map: the regions (the province borders come after).
 REGION_FILLS = """(chart) => Array.from(
@@ -12,10 +16,9 @@ REGION_FILLS = """(chart) => Array.from(
 
 def region_fills(page, count: int) -> list[str]:
     """Wait until the map shows ``count`` regions, then return their fills."""
-    script = f"document.querySelector('{MAP} g.mark-shape')?.querySelectorAll('path').length"
-    page.wait_for_function(f"{script} === {count}", timeout=60000)
-    page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')",
-                           timeout=60000)
+    regions = page.locator(f"{MAP} g.mark-shape").first.locator("path")
+    expect(regions).to_have_count(count, timeout=60000)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60000)
     return page.locator(MAP).evaluate(REGION_FILLS)
 
 
@@ -23,7 +26,7 @@ def test_map_draws_provinces_then_all_regencies(server, browser, tmp_path):
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     page.goto(server)
     fills = region_fills(page, 38)
-    assert page.get_by_text("Data contoh — bukan data resmi").is_visible()
+    expect(page.get_by_text("Data contoh — bukan data resmi")).to_be_visible()
     assert len(set(fills)) >= 3, f"coloured by class, got {set(fills)}"
     assert "#bdbdbd" not in fills  # every demo region has data
     box = page.locator(MAP).bounding_box()
@@ -32,7 +35,7 @@ def test_map_draws_provinces_then_all_regencies(server, browser, tmp_path):
     page.locator(".st-key-map_level").get_by_text("Kabupaten/kota", exact=True).click()
     fills = region_fills(page, 514)
     assert len(set(fills)) >= 4 and "#bdbdbd" not in fills
-    assert "lvl=kab" in page.url
+    expect(page).to_have_url(re.compile("lvl=kab"))
     page.screenshot(path=str(tmp_path / "map.png"))
     page.close()
 
@@ -46,15 +49,16 @@ def test_click_drills_into_a_province_and_the_link_reproduces_it(server, browser
     assert "Cakupan (%): " in label and "," in label.split("Cakupan (%): ")[1][:8]  # 75,12
     tooltip.click()
     fills = region_fills(page, 14)  # Kalimantan Tengah has 14 regencies
-    assert "wil=62" in page.url and "ind=kia" in page.url
+    expect(page).to_have_url(re.compile("wil=62"))
+    expect(page).to_have_url(re.compile("ind=kia"))
     link = page.url
     page.get_by_role("button", name="Seluruh Indonesia").click()
     region_fills(page, 38)
-    assert "wil=" not in page.url
+    expect(page).not_to_have_url(re.compile("wil="))
     again = browser.new_page(viewport={"width": 1920, "height": 1080})
     again.goto(link)
     assert region_fills(again, 14) == fills  # the same regions, the same colours
-    assert again.get_by_text("Indonesia › Kepemilikan KIA — Kalimantan Tengah").is_visible()
+    expect(again.get_by_text("Indonesia › Kepemilikan KIA — Kalimantan Tengah")).to_be_visible()
     again.close()
     page.close()
 
@@ -67,12 +71,11 @@ def test_the_map_is_downloaded_once_and_a_change_sends_only_values(server, brows
     before = region_fills(page, 514)
     assert len(maps) == 1, maps  # the regions and the province borders: one download
     legend = page.locator(".st-key-map_legend")
-    assert "Target nasional 2023: 99,40 %" in legend.text_content()
+    expect(legend).to_contain_text("Target nasional 2023: 99,40 %")
     page.locator(".st-key-map_indicator input[role=combobox]").click()
     page.get_by_role("option", name="Kepemilikan KIA").click()
-    page.wait_for_function("(t => t.includes('Target nasional') && !t.includes('99,40'))"
-                           "(document.querySelector('.st-key-map_legend').textContent)",
-                           timeout=60000)
+    expect(legend).not_to_contain_text("99,40", timeout=60000)
+    expect(legend).to_contain_text("Target nasional", timeout=60000)
     after = region_fills(page, 514)
     assert after != before  # recoloured …
     assert len(maps) == 1, maps  # … without fetching the map again

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser_support import WAIT, start_app, stop_app
+from browser_support import WAIT, start_app, stop_app, warm
 from playwright.sync_api import Page, expect
 
 from utils import auth
@@ -30,15 +30,6 @@ def start(tmp: Path, public: bool):
 stop = stop_app
 
 
-def warm(browser, address: str) -> str:
-    """Open the main page once: the first visit after a start registers the pages."""
-    page = browser.new_page()
-    page.goto(address)
-    page.get_by_role("heading", level=1).first.wait_for(timeout=WAIT)
-    page.close()
-    return address
-
-
 @pytest.fixture(scope="module")
 def public(built, browser, tmp_path_factory):
     proc, address = start(tmp_path_factory.mktemp("public"), public=True)
@@ -55,10 +46,8 @@ def internal(built, browser, tmp_path_factory):
 
 def settle(page: Page) -> None:
     """Wait until the app has drawn and stopped running."""
-    page.get_by_role("heading", level=1).first.wait_for(timeout=WAIT)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT
-    )
+    expect(page.get_by_role("heading", level=1).first).to_be_visible(timeout=WAIT)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=WAIT)
 
 
 def open_page(browser, address: str, path: str, size: str = "laptop") -> Page:
@@ -94,8 +83,7 @@ def test_public_data_address_shows_no_upload_and_no_sign_in(public, browser):
 def test_public_region_page_at_every_size(public, browser, size, tmp_path):
     page = open_page(browser, public, "/wilayah?kode=64.74", size)
     expect(page.get_by_role("heading", name="Kota Bontang")).to_be_visible(timeout=WAIT)
-    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=WAIT)
-    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 3
+    expect(page.locator('[data-testid="stVegaLiteChart"]')).to_have_count(3, timeout=WAIT)
     download = page.locator('[data-testid="stDownloadButton"]', has_text="Unduh tabel (CSV)")
     expect(download).to_have_count(1, timeout=WAIT)
     assert page.locator('[data-testid="stFileUploader"]').count() == 0
