@@ -143,7 +143,9 @@ def _parse_hash(stored: str) -> tuple[int, int, int, bytes, bytes] | None:
 
 def is_valid_hash(stored: str | None) -> bool:
     """Whether ``stored`` is a hash :func:`verify_password` can check."""
-    return bool(stored) and _parse_hash(stored) is not None
+    if not stored:
+        return False
+    return _parse_hash(stored) is not None
 
 
 def verify_password(password: str, stored: str | None) -> bool:

@@ -149,8 +149,9 @@ def lookup_frame(values: pd.DataFrame, target: float | None,
     fields : tuple of str, optional
         Only these optional columns (default: every one present).
     """
-    out = {"code": numeric_codes(values["code"]).to_numpy(),
-           "slot": slots(values["percent"], target).to_numpy()}
+    out: dict[str, np.ndarray | pd.Series] = {
+        "code": numeric_codes(values["code"]).to_numpy(),
+        "slot": slots(values["percent"], target).to_numpy()}
     for col in [c for c in values.columns if fields is None or c in fields]:
         column = values[col].reset_index(drop=True)
         if col in ("province_name", "province_code", "name"):
@@ -338,16 +339,23 @@ def choropleth(
     keep = ("province_name", *TOOLTIP_NUMBERS, *RANKS, *(("province_code",) if select else ()))
     table = lookup_frame(values, target, keep)
     texts = {k: v for k, v in labels.items() if legend or k != "legend"}
-    look = (geometry_url, target if legend else None, tuple(sorted(texts.items())), lang, height,
-            province_borders, level, select, tuple(c for c in table.columns if c != "code"),
-            legend)
+    look: _MapLook = (
+        geometry_url, target if legend else None, tuple(sorted(texts.items())), lang, height,
+        province_borders, level, select, tuple(c for c in table.columns if c != "code"),
+        legend)
     if named:
         return _with_frame(_choropleth_skeleton(*look), REGIONS, table)
     return _choropleth_chart(*look, source=table)
 
 
+# The arguments of :func:`_choropleth_chart` (and :func:`_strip_chart`) before ``source``.
+_MapLook = tuple[str, float | None, tuple[tuple[str, str], ...], str, int, bool, str, str | None,
+                 tuple[str, ...], bool]
+_StripLook = tuple[str, tuple[tuple[str, str], ...], str, int, bool]
+
+
 @lru_cache(maxsize=64)
-def _choropleth_skeleton(*look: object) -> dict:
+def _choropleth_skeleton(*look: *_MapLook) -> dict:
     return spec(_choropleth_chart(*look, source=alt.NamedData(REGIONS)))
 
 
@@ -405,8 +413,9 @@ def ranked_strip(names_url: str, values: pd.DataFrame, target: float | None,
     rows = values[values["percent"].notna()]
     table = lookup_frame(rows, target, ("percent",))
     goal = pd.DataFrame({"target": [target]}, dtype="float32")
-    look = (names_url, tuple(sorted((k, v) for k, v in labels.items() if k != "legend")),
-            lang, height, len(table) <= 45)
+    look: _StripLook = (names_url,
+                        tuple(sorted((k, v) for k, v in labels.items() if k != "legend")),
+                        lang, height, len(table) <= 45)
     if named:
         out = _with_frame(_strip_skeleton(*look), STRIP, table)
         out["datasets"][TARGET] = goal
@@ -415,7 +424,7 @@ def ranked_strip(names_url: str, values: pd.DataFrame, target: float | None,
 
 
 @lru_cache(maxsize=64)
-def _strip_skeleton(*look: object) -> dict:
+def _strip_skeleton(*look: *_StripLook) -> dict:
     return spec(_strip_chart(*look, source=alt.NamedData(STRIP), goal=alt.NamedData(TARGET)))
 
 

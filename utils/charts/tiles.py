@@ -7,6 +7,7 @@ written to ``tilegrid.csv``); this module only draws it with Altair.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -78,7 +79,7 @@ def _source(layout: pd.DataFrame, layout_url: str | None, cols: list[str]) -> al
     return alt.Chart(alt.UrlData(layout_url, format=alt.DataFormat(type="csv", parse=parse)))
 
 
-def _tiles(base: alt.Chart, x: str, y: str, colour: alt.Color, tooltip: list,
+def _tiles(base: alt.Chart, x: alt.X, y: alt.Y, colour: alt.Color, tooltip: list,
            labels: dict[str, str]) -> alt.Chart:
     kinds = [labels.get("kabupaten", "Kabupaten"), labels.get("kota", "Kota")]
     return (
@@ -99,7 +100,7 @@ def _tiles(base: alt.Chart, x: str, y: str, colour: alt.Color, tooltip: list,
     )
 
 
-def _letters(base: alt.Chart, x: str, y: str, dark: list[str], tooltip: list) -> alt.Chart:
+def _letters(base: alt.Chart, x: alt.X, y: alt.Y, dark: list[str], tooltip: list) -> alt.Chart:
     return base.mark_text(
         fontSize=alt.ExprRef("min(17, cell * (length(datum.abbr) > 3 ? 0.3 : 0.38))"),
         fontWeight="bold",
@@ -113,7 +114,7 @@ def _letters(base: alt.Chart, x: str, y: str, dark: list[str], tooltip: list) ->
 
 def _borders(base: alt.Chart, col: str, row: str, scales: dict) -> list[alt.Chart]:
     """Rules between neighbouring cells of different provinces."""
-    rule = {"stroke": "#222222", "strokeWidth": alt.ExprRef("max(1, cell / 14)")}
+    rule: dict[str, Any] = {"stroke": "#222222", "strokeWidth": alt.ExprRef("max(1, cell / 14)")}
     right = base.transform_filter("datum.border_right").transform_calculate(
         bx=f"datum.{col} + 1", by=f"datum.{row}", by2=f"datum.{row} + 1"
     ).mark_rule(**rule).encode(x=alt.X("bx:Q", scale=scales["x"], axis=None), y=alt.Y(

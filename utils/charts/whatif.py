@@ -22,6 +22,7 @@ from functools import lru_cache
 
 import altair as alt
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from utils.charts import choropleth as charts
 from utils.charts import gauges
@@ -63,9 +64,9 @@ def map_rows(result: pd.DataFrame) -> pd.DataFrame:
     """
     index = {c: i for i, c in enumerate(CATEGORIES)}
 
-    def tenths(values: pd.Series) -> pd.array:
+    def tenths(values: pd.Series) -> ExtensionArray:
         scaled = (values.astype(float) * 10).round().clip(-32000, 32000)
-        return pd.array(scaled, dtype="Int16")
+        return scaled.astype("Int16").array
 
     return pd.DataFrame(
         {

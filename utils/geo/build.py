@@ -30,7 +30,7 @@ from utils.geo import geometry, sources, tile_layout, topology
 from utils.geo.cache_record import MAP_OBJECT, cache_dir, is_fresh, read_info, source_digest
 from utils.geo.reference import build_regions
 from utils.geo.upstream_sql import iter_boundary_rows
-from utils.metrics.regions import regencies
+from utils.metrics.regions import names, province_rows, regencies
 
 GAP_WIDTH = 0.005  # degrees (~550 m): narrower slivers between neighbours are closed
 NATIONAL = {"tolerance": 0.012, "min_part_area": 0.0005, "quantization": 1e5}
@@ -91,8 +91,7 @@ def build_from_files(files: dict[str, bytes], folder: Path, progress: StepProgre
         raw[["code", "name"]], geometry=geometry.clean_coverage(repaired, GAP_WIDTH), crs=4326
     )
     clean["province_code"] = clean["code"].str[:2]
-    provs = regions[regions["level"] == "province"]
-    clean.attrs["province_names"] = dict(zip(provs["code"], provs["name"], strict=True))
+    clean.attrs["province_names"] = names(province_rows(regions))
     check_coverage(clean, regencies(regions))
     progress(0.75, "simplify")
     outputs = {"regions.csv": regions.to_csv(index=False).encode("utf-8")}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 from shapely import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 
@@ -52,7 +53,7 @@ def path_to_geometry(path: list) -> MultiPolygon:
     raise ValueError(f"coordinate nesting {depth} deep; expected 3 (Polygon) or 4 (MultiPolygon)")
 
 
-def polygonal_part(geom: shapely.Geometry) -> shapely.Geometry:
+def polygonal_part(geom: BaseGeometry) -> BaseGeometry:
     """Keep only the polygons of ``geom`` (drops lines and points of a collection)."""
     if geom.geom_type in POLYGONAL:
         return geom
@@ -90,7 +91,9 @@ def clean_coverage(geoms: np.ndarray, gap_width: float) -> np.ndarray:
         upstream often lack the hole for the city inside them, so a city keeps
         its whole area.
     """
-    cleaned = shapely.coverage_clean(geoms, gap_width=gap_width, merge_strategy="min_area")
+    cleaned = shapely.coverage_clean(  # type: ignore[attr-defined]  # stubs lag: new in shapely 2.2
+        geoms, gap_width=gap_width, merge_strategy="min_area"
+    )
     return np.array([polygonal_part(g) for g in cleaned], dtype=object)
 
 

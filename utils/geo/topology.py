@@ -13,14 +13,18 @@ hand that fixed grid to the encoder.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import shapely
 import topojson
 
+if TYPE_CHECKING:
+    from topojson._types import Transform  # the type of the public ``prequantize`` argument
 
-def grid_for(layers: dict[str, gpd.GeoDataFrame], quantization: float) -> dict:
+
+def grid_for(layers: dict[str, gpd.GeoDataFrame], quantization: float) -> Transform:
     """A uniform TopoJSON transform covering every layer with ``quantization`` steps."""
     bounds = np.array([frame.total_bounds for frame in layers.values()])
     x0, y0 = bounds[:, 0].min(), bounds[:, 1].min()
@@ -29,7 +33,7 @@ def grid_for(layers: dict[str, gpd.GeoDataFrame], quantization: float) -> dict:
     return {"scale": [step, step], "translate": [float(x0), float(y0)]}
 
 
-def snap(geoms: np.ndarray, grid: dict) -> np.ndarray:
+def snap(geoms: np.ndarray, grid: Transform) -> np.ndarray:
     """Snap geometries to ``grid``; collapsed parts vanish, the rest stays valid."""
     step = grid["scale"][0]
     x0, y0 = grid["translate"]

@@ -113,9 +113,10 @@ def load_vocabulary(indicators: dict[str, Indicator], path: Path = HEADERS_CSV) 
             found.setdefault(key, []).extend(labels)
     known = set(REGION_FIELDS) | set(found)
     for row in frame.itertuples(index=False):
-        if row.field not in known:
-            raise ValueError(f"{path.name}: unknown field {row.field!r}")
-        found.setdefault(row.field, []).append(row.keyword)
+        field, keyword = str(row.field), str(row.keyword)  # read with dtype=str
+        if field not in known:
+            raise ValueError(f"{path.name}: unknown field {field!r}")
+        found.setdefault(field, []).append(keyword)
     keywords = {k: tuple(parse_keyword(w) for w in words) for k, words in found.items()}
     return Vocabulary(keywords, tuple(indicators))
 

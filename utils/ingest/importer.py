@@ -156,7 +156,7 @@ class _Row:
     text: str
     values: dict[str, float | None]
     written: dict[str, Cell]
-    match: Match | None = None
+    match: Match
 
 
 def analyse(
@@ -280,7 +280,9 @@ def parse_period(text: str) -> str | None:
     return None
 
 
-def _iso(year: object, month: object, day: object) -> str | None:
+def _iso(year: str | int | None, month: str | int | None, day: str | int | None) -> str | None:
+    if year is None or month is None or day is None:
+        return None
     try:
         return dt.date(int(year), int(month), int(day)).isoformat()
     except (TypeError, ValueError):
@@ -526,8 +528,8 @@ def _duplicates(report: Report, rows: list[_Row]) -> None:
 def _percent_scale(report: Report, rows: list[_Row], indicator: str) -> float:
     """100 when the percent column holds percentages, 1 when it holds ratios."""
     key = f"{indicator}.percent"
-    pairs = [(r.values.get(key), _ratio(r, indicator)) for r in rows]
-    pairs = [(p, q) for p, q in pairs if p is not None]
+    given = [(r.values.get(key), _ratio(r, indicator)) for r in rows]
+    pairs = [(p, q) for p, q in given if p is not None]
     if not pairs:
         return 100.0
     known = [(p, q) for p, q in pairs if q is not None]
@@ -538,7 +540,9 @@ def _percent_scale(report: Report, rows: list[_Row], indicator: str) -> float:
     else:
         is_ratio = max(abs(p) for p, _ in pairs) < RATIO_LIMIT
     if is_ratio:
-        column = report.headers[cols.column_of(report.mapping, key)]
+        index = cols.column_of(report.mapping, key)
+        assert index is not None  # the rows hold values of ``key``, so it is mapped
+        column = report.headers[index]
         report.warnings.append(Issue("percent_ratio", params={"column": column}))
         return 1.0
     return 100.0
@@ -644,8 +648,9 @@ def aggregates(table: pd.DataFrame) -> dict[str, dict[str, float]]:
     grouped = coverage.aggregate(table.assign(province=table["code"].str[:2]),
                                  ["province", "indicator"])
     out: dict[str, dict[str, float]] = {}
-    for row in grouped.itertuples(index=False):
-        out.setdefault(str(row.province), {})[str(row.indicator)] = round(float(row.percent), 2)
+    rows = zip(grouped["province"], grouped["indicator"], grouped["percent"], strict=True)
+    for province, indicator, pct in rows:
+        out.setdefault(str(province), {})[str(indicator)] = round(float(pct), 2)
     return out
 
 
@@ -714,7 +719,7 @@ def run(args: argparse.Namespace) -> int:
     store = Store(Path(args.store)) if args.store else Store()
     report = analyse(data, args.file, Context.load(read_regions(regions_csv)), sheet=args.sheet,
                      period=args.period, aliases=store.aliases())
-    if report.status == "unreadable":
+    if report.status == "unreadable" and report.reason is not None:
         print(report.reason.message(args.lang), file=sys.stderr)
     if args.json:
         print(json.dumps(report.to_dict(args.lang), ensure_ascii=False, indent=1, default=str))

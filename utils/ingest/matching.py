@@ -16,6 +16,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from utils.ingest.columns import ascii_words
+from utils.metrics import regions as regions_ref
 from utils.metrics.regions import normalise_code
 
 KINDS = {
@@ -144,11 +145,10 @@ class RegionIndex:
     """
 
     def __init__(self, regions: pd.DataFrame, aliases: dict[str, str] | None = None) -> None:
-        regs = regions[regions["level"] == "regency"]
-        self.names = dict(zip(regs["code"], regs["name"].str.strip(), strict=True))
+        regs = regions_ref.regency_rows(regions)
+        self.names = regions_ref.names(regs)
         self.province_of = dict(zip(regs["code"], regs["province_code"], strict=True))
-        provs = regions[regions["level"] == "province"]
-        self.province_names = dict(zip(provs["code"], provs["name"].str.strip(), strict=True))
+        self.province_names = regions_ref.names(regions_ref.province_rows(regions))
         self.kinds = dict(zip(regs["code"], regs["kind"], strict=True))
         self.keys = {c: name_key(n) for c, n in self.names.items()}
         self.by_core: dict[str, list[str]] = {}
@@ -168,7 +168,7 @@ class RegionIndex:
     def by_code(self, value: object) -> Match | None:
         """Match a code cell; ``None`` when it is not a known regency code."""
         code = read_code(value)
-        if code in self.names:
+        if code is not None and code in self.names:
             return Match(code, self.names[code], "code")
         return None
 

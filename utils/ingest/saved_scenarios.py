@@ -146,15 +146,14 @@ def save(
 
 def _validated(record: object, path: Path) -> dict:
     """The record if it has the expected shape, else :class:`ScenarioError`."""
-    shape_ok = (
+    if not (
         isinstance(record, dict)
         and record.get("format") == FORMAT
         and isinstance(record.get("name"), str)
         and isinstance(record.get("version"), int)
         and isinstance(record.get("scenario"), dict)
         and isinstance(record.get("saved_at", ""), str)
-    )
-    if not shape_ok:
+    ):
         raise ScenarioError("whatif.saved.invalid", file=path.name)
     try:
         name = clean_name(record["name"])

@@ -238,7 +238,7 @@ def _trim_cells(row: list[Cell]) -> list[Cell]:
 
 def _cell(value: object) -> Cell:
     if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
-        return value  # type: ignore[return-value]
+        return value
     text = str(value).strip()
     return text or None
 

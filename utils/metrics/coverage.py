@@ -7,12 +7,19 @@ aggregates sum numerators and denominators first, never average percentages.
 
 from __future__ import annotations
 
-import numpy as np
+from typing import overload
+
 import pandas as pd
 
 COLUMNS = ["period", "code", "indicator", "numerator", "denominator", "is_demo"]
 
 
+@overload
+def percent(numerator: float, denominator: float) -> float: ...
+@overload
+def percent(numerator: pd.Series, denominator: pd.Series | float) -> pd.Series: ...
+@overload
+def percent(numerator: pd.Series | float, denominator: pd.Series) -> pd.Series: ...
 def percent(numerator: pd.Series | float, denominator: pd.Series | float) -> pd.Series | float:
     """Coverage in percent; missing where the denominator is missing or zero.
 
@@ -20,9 +27,9 @@ def percent(numerator: pd.Series | float, denominator: pd.Series | float) -> pd.
     """
     num = pd.to_numeric(numerator)
     den = pd.to_numeric(denominator)
-    if np.isscalar(den):
-        return float("nan") if not den else 100.0 * num / den
-    return 100.0 * num / den.where(den > 0)
+    if isinstance(den, pd.Series):
+        return 100.0 * num / den.where(den > 0)
+    return float("nan") if not den else 100.0 * num / den
 
 
 def with_percent(table: pd.DataFrame) -> pd.DataFrame:

@@ -43,7 +43,8 @@ def load_indicators(path: Path = INDICATORS_CSV) -> dict[str, Indicator]:
     if frame["id"].duplicated().any():
         raise ValueError(f"{path.name}: indicator ids repeat")
     out = {}
-    for row in frame.to_dict("records"):
+    for record in frame.to_dict("records"):
+        row = {str(key): value for key, value in record.items()}  # CSV headers: str already
         row["higher_is_better"] = row["higher_is_better"].strip().lower() in {"true", "1", "ya"}
         out[row["id"]] = Indicator(**row)
     return out

@@ -10,14 +10,16 @@ error: links get pasted into chats and shortened.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import pandas as pd
 from pandas.io.formats.style import Styler
 
 from utils.formatting import format_number
 from utils.metrics import attainment, coverage
+from utils.metrics.regions import province_rows, regency_rows
 
 LEVELS = ("prov", "kab")  # all Indonesia: provinces, or all 514 regencies
 VIEWS = ("peta", "petak")  # choropleth, or tile grid (one equal tile per region)
@@ -103,7 +105,7 @@ def regency_table(table: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFr
         percent, target, gap, meets, rank_province, of_province, rank_national,
         of_national``. Regions without data keep missing values and no rank.
     """
-    regs = regions[regions["level"] == "regency"]
+    regs = regency_rows(regions)
     rows = coverage.select(table, indicator, period)
     year = int(period[:4])
     out = attainment.region_attainment(
@@ -126,7 +128,7 @@ def province_table(table: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataF
     Same columns as :func:`regency_table`; a province's "province" is itself
     and its province rank is empty.
     """
-    provs = regions[regions["level"] == "province"][["code", "name"]]
+    provs = province_rows(regions)[["code", "name"]]
     rows = coverage.select(table, indicator, period)
     year = int(period[:4])
     out = attainment.region_attainment(
@@ -173,7 +175,9 @@ def table_frame(rows: pd.DataFrame, state: MapState) -> pd.DataFrame:
 def styled(frame: pd.DataFrame, lang: str) -> Styler:
     """``frame`` with numbers shown in ``lang``'s format (``2.948.162``,
     ``100,89``); the values underneath stay numeric for sorting."""
-    formats = {c: (lambda v: format_number(v, lang, 2)) if c in ("percent", "target")
-               else (lambda v: format_number(v, lang))
-               for c in frame.columns if c not in ("region", "province")}
+    formats: dict[str, str | Callable[[Any], str] | None] = {
+        c: (lambda v: format_number(v, lang, 2)) if c in ("percent", "target")
+        else (lambda v: format_number(v, lang))
+        for c in frame.columns if c not in ("region", "province")
+    }
     return frame.style.format(formats, na_rep="–")
