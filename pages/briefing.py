@@ -9,18 +9,20 @@ viewport the keyboard component reports.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 import streamlit as st
 
 from pages.support import cached
-from utils.charts import choropleth as charts
-from utils.charts import gauges, projector
+from utils.charts import projector
+from utils.charts.projector import Chart
 from utils.formatting import format_date
 from utils.i18n import t
 from utils.ingest import saved_scenarios
 from utils.ingest.store import Store
+from utils.metrics import regions as region_ref
 from utils.report import deck as slides
+from utils.report import deck_html as markup
+from utils.report.deck_html import escape
 
 KEYS, VIEWPORT, TOTAL, EXIT = (
     "briefing_keys",
@@ -29,8 +31,6 @@ KEYS, VIEWPORT, TOTAL, EXIT = (
     "briefing_exit",
 )
 DEFAULT_VIEWPORT = (1920, 1080)
-NO_BREAK = "\u2011"  # a hyphen that never ends a line ("KTP-el")
-STATE_COLOURS = {"below": "#8f4604", "met": "#4b2e83", "above_100": "#4b2e83"}
 CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"], header[data-testid="stHeader"],
@@ -72,17 +72,6 @@ def html(body: str) -> None:
     st.html(f'<div class="bf">{body}</div>')
 
 
-def escape(text: str) -> str:
-    """HTML-safe text; ``99,40 %`` never breaks before its sign."""
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace(" %", "&nbsp;%")
-    )
-
-
 def viewport() -> tuple[int, int]:
     return st.session_state.get(VIEWPORT, DEFAULT_VIEWPORT)
 
@@ -114,73 +103,24 @@ def on_setting(param: str, key: str) -> None:
     st.query_params["slide"] = "1"
 
 
-def head(slide: slides.Slide) -> None:
-    html(
-        f'<div class="bf-title">{escape(slide.title)}</div>'
-        f'<div class="bf-sub">{escape(slide.subtitle)}</div>'
-    )
-
-
-def figure(slide: slides.Slide, narrow: bool = False) -> None:
-    """The headline figure in the largest type, then its short lines (``narrow``:
-    the figure may be a long count in a narrow column)."""
-    colour = STATE_COLOURS.get(slide.state, "#111111")
-    first = f'<div class="bf-line" style="color:{colour}">'
-    lines = "".join(
-        (first if i == 0 else '<div class="bf-line2">') + escape(line) + "</div>"
-        for i, line in enumerate(slide.lines)
-    )
-    size = " bf-count" if narrow else ""
-    number = (
-        f'<div class="bf-figure{size}">{escape(slide.headline)}</div>' if slide.headline else ""
-    )
-    html(number + lines)
-
-
-def export_title(slide: slides.Slide, lang: str) -> str:
-    title = t("briefing.export_title", lang, title=slide.title, subtitle=slide.subtitle)
-    return t("briefing.export_demo", lang, title=title) if slide.is_demo else title
-
-
-# A downloadable chart: (name in the file name, label, builder of the spec to render).
-Chart = tuple[str, str, Callable[[], dict]]
-
-
 def indicator_slide(
     slide: slides.Slide, table, code: str | None, period: str, lang: str
 ) -> list[Chart]:
     """Map, headline figure, gauge and summary; returns the slide's charts."""
     defs, regions = cached.indicator_defs(), cached.region_table()
-    indicator, facts = defs[slide.indicator], slide.facts
-    target = facts.target.percent if facts.target else None
+    indicator = defs[slide.indicator]
     name = f"province/{code}.topo.json" if code else "national.topo.json"
     topology = cached.topology(name)
     sizes = projector.layout(*viewport(), projector.map_aspect(topology["bbox"]))
     values = slides.map_values(table, regions, slide.indicator, period, code)
     labels = slides.map_labels(indicator, lang)
-
-    def choropleth(url: str, height: int, named: bool) -> dict:
-        made = charts.choropleth(
-            url,
-            values,
-            target,
-            labels,
-            lang,
-            height=height,
-            province_borders=code is None,
-            named=named,
-        )
-        return made if isinstance(made, dict) else made.to_dict()
-
-    def gauge(texts: dict, width: int, height: int) -> dict:
-        return gauges.gauge(
-            facts.percent, target, slide.state, texts, width=width, height=height
-        ).to_dict()
-
-    head(slide)
+    html(markup.head(slide))
     left, right = st.columns([sizes.split, 1 - sizes.split], gap="large")
+    url = cached.geometry_url(name)
     spec = projector.for_slide(
-        choropleth(cached.geometry_url(name), sizes.map_height, True), sizes.font, sizes.map_width
+        projector.slide_map(slide, values, labels, lang, url, sizes.map_height, True),
+        sizes.font,
+        sizes.map_width,
     )
     left.vega_lite_chart(spec=spec, width="content", theme=None, alt=slide.text)
     top = (
@@ -190,11 +130,10 @@ def indicator_slide(
     )
     top = [top, top] if sizes.wide else top
     with top[0]:
-        figure(slide)
+        html(markup.figure(slide))
+    texts = slides.slide_gauge_texts(slide.facts, indicator, lang)
     top[1].vega_lite_chart(
-        spec=gauge(
-            slides.slide_gauge_texts(facts, indicator, lang), sizes.gauge_width, sizes.gauge_height
-        ),
+        spec=projector.slide_gauge(slide, texts, sizes.gauge_width, sizes.gauge_height),
         width="content",
         theme=None,
         alt=" ".join(slide.lines),
@@ -203,43 +142,19 @@ def indicator_slide(
         html(f'<div class="bf-text">{escape(slide.text)}</div>')
     if slide.note:
         right.html(f'<div class="bf bf-note">{escape(slide.note)}</div>')
-    aspect = projector.map_aspect(topology["bbox"])
-    width = 1600 if aspect >= 1.6 else int(900 * aspect)
-    title = export_title(slide, lang)
-    return [
-        (
-            "peta",
-            t("briefing.chart_map", lang),
-            lambda: projector.export_spec(
-                choropleth("geometry", int(width / aspect), False),
-                width,
-                int(width / aspect),
-                title,
-                topology,
-            ),
-        ),
-        (
-            "pengukur",
-            t("briefing.chart_gauge", lang),
-            lambda: projector.export_spec(
-                gauge(gauges.gauge_texts(facts, indicator, lang), 340, 236), 340, 236, title
-            ),
-        ),
-    ]
+    return projector.indicator_charts(slide, indicator, values, labels, topology, lang)
 
 
 def below_slide(slide: slides.Slide, lang: str) -> list[Chart]:
     """The regions below target, most people missing first."""
-    head(slide)
-    sizes = projector.layout(*viewport(), 1.0)
+    html(markup.head(slide))
     if not slide.rows:
-        figure(slide)
+        html(markup.figure(slide))
         return []
     left, right = st.columns([0.4, 0.6], gap="large")
     with left:
-        figure(slide, narrow=True)
-    rows, font = len(slide.rows), int(sizes.font * 1.2)
-    height = min(sizes.bars_height, int(rows * font * 2.4))
+        html(markup.figure(slide, narrow=True))
+    height, font = projector.bars_size(len(slide.rows), projector.layout(*viewport(), 1.0))
     right.vega_lite_chart(
         spec=projector.gap_chart(slide.rows, lang, 1000, height, font).to_dict(),
         width="stretch",
@@ -248,36 +163,16 @@ def below_slide(slide: slides.Slide, lang: str) -> list[Chart]:
     )
     if slide.more:
         right.html(f'<div class="bf bf-more">{escape(slide.more)}</div>')
-    title = export_title(slide, lang)
-    return [
-        (
-            "kekurangan",
-            t("briefing.chart_bars", lang),
-            lambda: projector.export_spec(
-                projector.gap_chart(slide.rows, lang, 1200, rows * 48, 22).to_dict(), 1200, None,
-                title,
-            ),
-        )
-    ]
+    return projector.below_charts(slide, lang)
 
 
 def scenario_slide(slide: slides.Slide, lang: str) -> list[Chart]:
     """A saved what-if scenario: the headline count, then every indicator's figures."""
-    head(slide)
+    html(markup.head(slide))
     left, right = st.columns([0.4, 0.6], gap="large")
     with left:
-        figure(slide, narrow=True)
-    header, *rows = slide.table
-    cells = "".join(f"<th>{escape(c)}</th>" for c in header)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape(c.replace('-', NO_BREAK))}</td>" for c in row) + "</tr>"
-        for row in rows
-    )
-    right.html(
-        f'<div class="bf"><table class="bf-table"><thead><tr>{cells}</tr></thead>'
-        f"<tbody>{body}</tbody></table>"
-        f'<div class="bf-text" style="margin-top:3vh">{escape(slide.text)}</div></div>'
-    )
+        html(markup.figure(slide, narrow=True))
+    right.html(markup.scenario_table(slide))
     return []
 
 
@@ -348,8 +243,7 @@ def footer(
 
 
 def settings(scope: dict, lang: str) -> None:
-    regions = cached.region_table()
-    names = dict(zip(regions["code"], regions["name"], strict=True))
+    names = cached.region_names()
     st.session_state["briefing_scope"] = scope["code"] or slides.NATIONAL
     st.session_state["briefing_period"] = scope["period"]
     st.selectbox(
@@ -395,7 +289,7 @@ def main() -> None:
         st.page_link("pages/map.py", label=t("briefing.exit", lang), icon=":material/close:")
         return
     regions = cached.region_table()
-    provinces = sorted(regions.loc[regions["level"] == "province", "code"])
+    provinces = region_ref.province_codes(regions)
     periods = sorted(table["period"].unique(), reverse=True)
     code = slides.scope_code(st.query_params.get("scope"), provinces)
     period = slides.pick_period(st.query_params.get("period"), periods)

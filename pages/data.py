@@ -7,6 +7,7 @@ tables or escaped, never rendered as Markdown or HTML.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pandas as pd
@@ -14,13 +15,12 @@ import streamlit as st
 
 from pages.support import access, cached, chrome
 from utils.i18n import t
-from utils.ingest import export
-from utils.ingest.columns import REGION_FIELDS, load_vocabulary
-from utils.ingest.importer import Context, Report, analyse
-from utils.ingest.matching import name_key
+from utils.ingest import acceptance, export, review
+from utils.ingest.columns import REGION_FIELDS
+from utils.ingest.importer import Context, Report
 from utils.ingest.spreadsheet import MAX_BYTES, ReadError, sheet_names
 from utils.ingest.store import Store, StoreError
-from utils.metrics.published import load_published
+from utils.metrics import regions as region_ref
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:])")
 SKIP, NONE = "__skip__", "__none__"
@@ -55,8 +55,8 @@ def table(rows: list[dict], columns: dict[str, str]) -> None:
 
 def issues_table(issues: list, lang: str) -> None:
     """Errors or warnings as a table (messages may quote cells: never rendered)."""
-    rows = [{"row": "" if i.row is None else i.row, "message": i.message(lang)} for i in issues]
-    table(rows, {"row": t("data.col.row", lang), "message": t("data.message", lang)})
+    table(review.issue_rows(issues, lang),
+          {"row": t("data.col.row", lang), "message": t("data.message", lang)})
 
 
 # --- import ---------------------------------------------------------------------------------
@@ -106,14 +106,14 @@ def mapping_widget(report: Report, defs: dict, fields: list[str], tag: str,
     return {i: labels.get(value, "") for i, value in enumerate(edited["field"])}
 
 
-def decision_widgets(report: Report, regencies: pd.DataFrame, tag: str,
+def decision_widgets(report: Report, names: dict[str, str], tag: str,
                      lang: str) -> dict[int, str]:
-    """One choice per unmatched row (suggestions first); returns row → code or ``""``."""
+    """One choice per unmatched row (suggestions first, then every regency in ``names``);
+    returns row → code or ``""``."""
     if not report.unmatched:
         return {}
     st.subheader(t("data.unmatched", lang))
     st.caption(t("data.unmatched_help", lang))
-    names = dict(zip(regencies["code"], regencies["name"].str.strip(), strict=True))
     decisions = {}
     for entry in report.unmatched:
         suggested = [s["code"] for s in entry["suggestions"]]
@@ -157,12 +157,12 @@ def report_view(report: Report, lang: str) -> None:
 
 def _matched_view(report: Report, lang: str) -> None:
     col = {k: t(f"data.col.{k}", lang) for k in ("row", "text", "code", "name", "by")}
-    rows = [{**m, "by": t(f"data.by.{m['by']}", lang)} for m in report.matched]
+    rows = review.matched_rows(report, lang)
     with st.expander(f"{t('data.matched', lang)} ({len(rows)})"):
         table(rows, col)
     if report.totals:
         with st.expander(f"{t('data.totals', lang)} ({len(report.totals)})"):
-            table([{**x, "checks": _checks_text(x["checks"])} for x in report.totals],
+            table(review.total_rows(report),
                   {"row": col["row"], "text": col["text"], "checks": t("data.col.checks", lang)})
     if report.skipped:
         with st.expander(f"{t('data.skipped', lang)} ({len(report.skipped)})"):
@@ -174,21 +174,14 @@ def _matched_view(report: Report, lang: str) -> None:
                                   "percent": t("data.col.percent", lang)})
 
 
-def _checks_text(checks: dict) -> str:
-    return ", ".join(f"{k}: {'✓' if v['ok'] else '✗'}" for k, v in checks.items())
-
-
 def _aggregates_view(report: Report, lang: str) -> None:
     if not report.aggregates:
         return
-    from utils.formatting import format_percent
-
-    rows = [{"province": p, "indicator": i, "percent": format_percent(v, lang)}
-            for p, values in report.aggregates.items() for i, v in values.items()]
     st.markdown(f"**{t('data.aggregates', lang)}**")
-    table(rows, {"province": t("data.col.province", lang),
-                 "indicator": t("data.col.indicator", lang),
-                 "percent": t("data.col.percent", lang)})
+    table(review.aggregate_rows(report, lang),
+          {"province": t("data.col.province", lang),
+           "indicator": t("data.col.indicator", lang),
+           "percent": t("data.col.percent", lang)})
 
 
 def period_widget(report: Report, tag: str, lang: str) -> str | None:
@@ -210,19 +203,9 @@ def accept_widget(report: Report, upload: tuple[str, bytes], decisions: dict[int
                         key=f"data_accept_{report.sha256[:12]}")
     if not clicked:
         return
-    texts = {m["row"]: m["text"] for m in report.matched}
-    aliases = {name_key(texts[row]).alias: {"code": code, "text": texts[row]}
-               for row, code in decisions.items() if code and row in texts}
     try:
-        meta = store.accept(
-            report.table, source_name=upload[0], source_bytes=upload[1], period=report.period,
-            user=user.strip() or None,
-            mapping={report.headers[i]: k for i, k in report.mapping.items()},
-            details={"sheet": report.sheet, "file_rows": report.rows,
-                     "matched": len(report.matched), "skipped": len(report.skipped),
-                     "decisions": {str(k): v for k, v in decisions.items()},
-                     "warnings": len(report.warnings)},
-            aliases=aliases)
+        meta = store.accept(report.table, **acceptance.accept_arguments(
+            report, upload[0], upload[1], decisions, user))
     except StoreError as error:
         st.error(plain(t(error.key, lang, **error.params)))
         return
@@ -237,9 +220,14 @@ def import_tab(context: Context, store: Store, lang: str) -> None:
     if upload is None:
         return
     name, data = upload
-    tag = _tag(data)
+    digest, aliases = hashlib.sha256(data).hexdigest(), store.aliases()
+    tag = digest[:12]
+
+    def analysed(**choices) -> Report:  # each check once per file and choices (cached)
+        return cached.import_report(digest, data, name, aliases=aliases, **choices)
+
     sheet = sheet_widget(data, tag, lang)
-    first = analyse(data, name, context, sheet=sheet, aliases=store.aliases())
+    first = analysed(sheet=sheet)
     if first.status == "unreadable":
         st.error(plain(t("data.unreadable", lang, reason=first.reason.message(lang))))
         return
@@ -251,20 +239,12 @@ def import_tab(context: Context, store: Store, lang: str) -> None:
     period = period_widget(first, f"{tag}_{sheet}", lang)
     mapping = mapping_widget(first, cached.indicator_defs(), context.vocabulary.fields,
                              f"{tag}_{sheet}", lang)
-    again = analyse(data, name, context, sheet=sheet, period=period, mapping=mapping,
-                    aliases=store.aliases())
-    regs = context.regions[context.regions["level"] == "regency"]
-    decisions = decision_widgets(again, regs, f"{tag}_{sheet}", lang)
-    report = analyse(data, name, context, sheet=sheet, period=period, mapping=mapping,
-                     decisions=decisions, aliases=store.aliases())
+    again = analysed(sheet=sheet, period=period, mapping=mapping)
+    names = region_ref.names(region_ref.regency_rows(context.regions))
+    decisions = decision_widgets(again, names, f"{tag}_{sheet}", lang)
+    report = analysed(sheet=sheet, period=period, mapping=mapping, decisions=decisions)
     report_view(report, lang)
     accept_widget(report, upload, decisions, store, lang)
-
-
-def _tag(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()[:12]
 
 
 # --- versions and downloads ------------------------------------------------------------------
@@ -276,10 +256,7 @@ def versions_tab(store: Store, lang: str) -> None:
     if not versions:
         st.info(t("data.versions.none", lang))
         return
-    rows = [{"id": v["id"], "created": v.get("created"), "user": v.get("user"),
-             "file": v.get("source", {}).get("name"), "period": v.get("period"),
-             "values": v.get("rows", {}).get("values"), "active": "✓" if v["active"] else ""}
-            for v in versions]
+    rows = review.version_rows(versions)
     st.markdown(f"**{t('data.versions.table', lang)}**")
     table(rows[::-1], {k: t(f"data.versions.{k}", lang) for k in rows[0]})
     ids = [v["id"] for v in versions]
@@ -321,8 +298,7 @@ def rollback_view(store: Store, ids: list[str], lang: str) -> None:
 def download_tab(context: Context, store: Store, lang: str) -> None:
     """Empty templates (CSV/XLSX) and the current data (CSV/XLSX)."""
     st.markdown(f"**{t('data.download.template', lang)}**")
-    provs = context.regions[context.regions["level"] == "province"]
-    names = dict(zip(provs["code"], provs["name"], strict=True))
+    names = region_ref.names(region_ref.province_rows(context.regions))
     province = st.selectbox(t("data.download.province", lang), ["", *names],
                             format_func=lambda c: names.get(c) or t("data.download.all", lang),
                             key="data_template_province")
@@ -356,12 +332,11 @@ def main() -> None:
     if not access.require_sign_in(lang):  # everything below can write
         return
     try:
-        regions = cached.region_table()
+        cached.region_table()
     except (OSError, ValueError):
         st.error(t("data.no_regions", lang))
         return
-    defs = cached.indicator_defs()
-    context = Context(regions, defs, load_vocabulary(defs), load_published())
+    context = cached.import_context()
     store = Store()
     tab_import, tab_versions, tab_download = st.tabs(
         [t(f"data.tab.{k}", lang) for k in ("import", "versions", "download")])

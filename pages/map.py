@@ -10,6 +10,7 @@ from utils.charts import tiles
 from utils.formatting import format_date, format_number, format_percent, join_names
 from utils.i18n import t
 from utils.metrics import map_view
+from utils.metrics import regions as region_ref
 
 KEYS = {
     "indicator": "map_indicator",
@@ -25,8 +26,8 @@ table = chrome.page_data("map.title", "map.intro", "home.no_data", lang)
 if table is None:
     st.stop()
 defs, regions = cached.indicator_defs(), cached.region_table()
-names = dict(zip(regions["code"], regions["name"], strict=True))
-provinces = sorted(regions.loc[regions["level"] == "province", "code"])
+names = cached.region_names()
+provinces = region_ref.province_codes(regions)
 periods = sorted(table["period"].unique(), reverse=True)
 
 # First visit: the widgets start from the link; afterwards the widgets lead.

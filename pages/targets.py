@@ -9,6 +9,7 @@ from utils.charts import gauges
 from utils.formatting import format_date, format_number, format_percent, join_names
 from utils.i18n import t
 from utils.metrics import attainment
+from utils.metrics import regions as region_ref
 from utils.report.press_release import summary
 
 lang = st.session_state.get("lang", "id")
@@ -17,15 +18,14 @@ if table is None:
     st.stop()
 
 defs, regions, targets = cached.indicator_defs(), cached.region_table(), cached.target_table()
-names = dict(zip(regions["code"], regions["name"], strict=True))
-provinces = sorted(regions.loc[regions["level"] == "province", "code"])
+names = cached.region_names()
+provinces = region_ref.province_codes(regions)
 pick_province, pick_regency, pick_period = st.columns(3)
 province = pick_province.selectbox(
     t("targets.province", lang), ["", *provinces], key="targets_province",
     format_func=lambda c: names.get(c, t("targets.indonesia", lang)) if c
     else t("targets.indonesia", lang))
-regencies = sorted(regions.loc[(regions["level"] == "regency")
-                               & (regions["province_code"] == province), "code"])
+regencies = region_ref.regency_codes(regions, province) if province else []
 regency = pick_regency.selectbox(
     t("targets.regency", lang), ["", *regencies], key=f"targets_regency_{province}",
     format_func=lambda c: names[c] if c else t("targets.all_regencies", lang),

@@ -7,7 +7,6 @@ restores every slider.
 
 from __future__ import annotations
 
-import math
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -21,6 +20,7 @@ from utils.i18n import t
 from utils.ingest import saved_scenarios
 from utils.ingest.export import to_csv
 from utils.ingest.store import Store
+from utils.metrics import regions as region_ref
 from utils.metrics import whatif as model
 from utils.metrics import whatif_state as choices
 from utils.report import whatif as report
@@ -31,33 +31,10 @@ KEY = {p.field: p.widget for p in choices.PARAMS}
 # --- state: widgets ⇄ scenario ⇄ query parameters -----------------------------------------
 
 
-def scope_of(scen: choices.Scenario) -> tuple[str, str]:
-    """(province code, regency code) of a scenario's scope; empty strings for none."""
-    code = scen.scope or ""
-    return (code[:2], code) if "." in code else (code, "")
-
-
-def widget_state(scen: choices.Scenario, defs: dict, year: int) -> dict:
-    """Session-state values (by widget key, from :data:`choices.PARAMS`) that show ``scen``."""
-    province, regency = scope_of(scen)
-    state = {f"{KEY['targets']}{i}": float(v) for i, v in scen.targets.items()}
-    state.update({KEY[f]: getattr(scen, f) for f in ("outreach", "months", "growth", "indicator")})
-    state[KEY["outreach"]] = int(scen.outreach)
-    state[KEY["outreach_regions"]] = list(scen.outreach_regions)
-    state[KEY["scope"]] = province
-    state["whatif_override_on"] = bool(scen.scope and scen.overrides)
-    if province:
-        state[f"whatif_regency_{province}"] = regency
-    if scen.scope:
-        for i in defs:
-            value = scen.overrides.get(i)
-            state[f"{KEY['overrides']}{i}_{scen.scope}"] = float(
-                value
-                if value is not None
-                else model.override_start(cached.target_in_force(i, year, scen.scope),
-                                          scen.targets.get(i))
-            )
-    return state
+def override_start(year: int):
+    """Where a scope's override slider starts, per (indicator, scope, national target)."""
+    return lambda i, scope, national: model.override_start(
+        cached.target_in_force(i, year, scope), national)
 
 
 def restore(
@@ -66,7 +43,7 @@ def restore(
     """Fill widgets not yet on screen from the link (or the defaults)."""
     params = {k: st.query_params[k] for k in st.query_params}
     scen = choices.from_query(params, base, list(defs), known)
-    for key, value in widget_state(scen, defs, year).items():
+    for key, value in choices.widget_values(scen, list(defs), override_start(year)).items():
         if key not in st.session_state:
             st.session_state[key] = value
 
@@ -87,31 +64,63 @@ def apply_saved(
 ) -> None:
     """Button callback: show a saved scenario (runs before the widgets are drawn)."""
     scen = choices.from_dict(record["scenario"], base, list(defs), known)
-    st.session_state.update(widget_state(scen, defs, year))
+    st.session_state.update(choices.widget_values(scen, list(defs), override_start(year)))
 
 
 # --- drawing ---------------------------------------------------------------------------------
 
 
-def target_slider(
-    column, indicator, label: str, key: str, default: float | None, lang: str
-) -> None:
+def target_slider(column, label: str, key: str, default: float | None, lang: str) -> None:
     """A target slider from a sensible lower end up to 100 %."""
-    current = st.session_state.get(key, default or 100.0)
-    low = max(
-        0.0, min((math.floor(default or 100.0) - 40) // 10 * 10, math.floor(current / 10) * 10)
-    )
-    column.slider(
-        label,
-        min_value=float(low),
-        max_value=100.0,
-        step=0.1,
-        format="%.1f %%",
-        key=key,
-        help=t("whatif.target_help", lang, percent=format_percent(default, lang))
-        if default
-        else None,
-    )
+    low = choices.slider_low(default, st.session_state.get(key, default or 100.0))
+    help_text = t("whatif.target_help", lang, percent=format_percent(default, lang))
+    column.slider(label, min_value=low, max_value=100.0, step=0.1, format="%.1f %%", key=key,
+                  help=help_text if default else None)
+
+
+def scope_controls(box, names, provinces, regions, lang) -> str | None:
+    """Province, then one of its regencies: the scope an override applies to."""
+    province = box.selectbox(
+        t("whatif.province", lang), ["", *provinces], key=KEY["scope"],
+        format_func=lambda c: names.get(c, "") if c else t("whatif.indonesia", lang))
+    if not province:
+        return None
+    regency = box.selectbox(
+        t("whatif.regency", lang), ["", *region_ref.regency_codes(regions, province)],
+        key=f"whatif_regency_{province}",
+        format_func=lambda c: names[c] if c else t("whatif.all_regencies", lang))
+    return regency or province
+
+
+def override_controls(box, defs, scope, chosen, names, year, lang) -> dict[str, float]:
+    """The scope's own target per indicator, when the planner switches it on."""
+    where = names.get(scope, scope)
+    if not box.toggle(t("whatif.override_on", lang, scope=where), key="whatif_override_on"):
+        return {}
+    overrides = {}
+    for i, ind in defs.items():
+        key = f"{KEY['overrides']}{i}_{scope}"
+        default = override_start(year)(i, scope, chosen.get(i))
+        st.session_state.setdefault(key, default)
+        label = t("whatif.override_label", lang, indicator=ind.label(lang), scope=where)
+        target_slider(box, label, key, default, lang)
+        overrides[i] = float(st.session_state[key])
+    return overrides
+
+
+def outreach_controls(box, names, provinces, province, lang) -> tuple[str, ...]:
+    """Where outreach goes: provinces, plus the regencies of the chosen province (and
+    any already picked); a short list keeps every rerun's message small."""
+    chosen_before = list(st.session_state.get(KEY["outreach_regions"], []))
+    local = [c for c in sorted(names) if province and c.startswith(province + ".")]
+    options = list(dict.fromkeys([*provinces, *local, *chosen_before]))
+    picked = box.multiselect(
+        t("whatif.outreach_regions", lang), options,
+        key=KEY["outreach_regions"], help=t("whatif.outreach_regions_help", lang),
+        format_func=lambda c: names.get(c, c) if "." in c
+        else t("whatif.whole_province", lang, name=names.get(c, c)),
+        placeholder=t("whatif.all_regions", lang))
+    return tuple(picked)
 
 
 def controls(defs, nationals, names, provinces, regions, year, lang) -> choices.Scenario:
@@ -123,140 +132,45 @@ def controls(defs, nationals, names, provinces, regions, year, lang) -> choices.
         if nationals.get(i) is None:
             box.caption(t("whatif.no_target", lang, indicator=ind.label(lang)))
             continue
-        target_slider(
-            box,
-            i,
-            t("whatif.target_label", lang, indicator=ind.label(lang)),
-            f"{KEY['targets']}{i}",
-            nationals[i],
-            lang,
-        )
-        chosen[i] = float(st.session_state[f"{KEY['targets']}{i}"])
-    province = box.selectbox(
-        t("whatif.province", lang),
-        ["", *provinces],
-        key=KEY["scope"],
-        format_func=lambda c: names.get(c, "") if c else t("whatif.indonesia", lang),
-    )
-    regency = ""
-    if province:
-        regs = sorted(
-            regions.loc[
-                (regions["level"] == "regency") & (regions["province_code"] == province), "code"
-            ]
-        )
-        regency = box.selectbox(
-            t("whatif.regency", lang),
-            ["", *regs],
-            key=f"whatif_regency_{province}",
-            format_func=lambda c: names[c] if c else t("whatif.all_regencies", lang),
-        )
-    scope = regency or province or None
-    overrides = {}
-    if scope and box.toggle(
-        t("whatif.override_on", lang, scope=names.get(scope, scope)), key="whatif_override_on"
-    ):
-        for i, ind in defs.items():
-            key = f"{KEY['overrides']}{i}_{scope}"
-            default = model.override_start(cached.target_in_force(i, year, scope), chosen.get(i))
-            st.session_state.setdefault(key, default)
-            target_slider(
-                box,
-                i,
-                t(
-                    "whatif.override_label",
-                    lang,
-                    indicator=ind.label(lang),
-                    scope=names.get(scope, scope),
-                ),
-                key,
-                default,
-                lang,
-            )
-            overrides[i] = float(st.session_state[key])
-    outreach = box.slider(
-        t("whatif.outreach", lang),
-        0,
-        choices.OUTREACH_MAX,
-        step=choices.OUTREACH_STEP,
-        key=KEY["outreach"],
-        help=t("whatif.outreach_help", lang),
-    )
-    # Provinces, plus the regencies of the chosen province (and any already picked):
-    # a short list keeps every rerun's message small.
-    chosen_before = list(st.session_state.get(KEY["outreach_regions"], []))
-    local = [c for c in sorted(names) if province and c.startswith(province + ".")]
-    options = list(dict.fromkeys([*provinces, *local, *chosen_before]))
-    picked = box.multiselect(
-        t("whatif.outreach_regions", lang),
-        options,
-        key=KEY["outreach_regions"],
-        help=t("whatif.outreach_regions_help", lang),
-        format_func=lambda c: (
-            names.get(c, c) if "." in c else t("whatif.whole_province", lang, name=names.get(c, c))
-        ),
-        placeholder=t("whatif.all_regions", lang),
-    )
-    months = box.slider(
-        t("whatif.months", lang),
-        0,
-        choices.MONTHS_MAX,
-        key=KEY["months"],
-        help=t("whatif.months_help", lang),
-    )
-    growth = box.slider(
-        t("whatif.growth", lang),
-        choices.GROWTH_MIN,
-        choices.GROWTH_MAX,
-        step=0.1,
-        format="%.1f %%",
-        key=KEY["growth"],
-        help=t("whatif.growth_help", lang),
-    )
+        key = f"{KEY['targets']}{i}"
+        target_slider(box, t("whatif.target_label", lang, indicator=ind.label(lang)), key,
+                      nationals[i], lang)
+        chosen[i] = float(st.session_state[key])
+    scope = scope_controls(box, names, provinces, regions, lang)
+    overrides = override_controls(box, defs, scope, chosen, names, year, lang) if scope else {}
+    outreach = box.slider(t("whatif.outreach", lang), 0, choices.OUTREACH_MAX,
+                          step=choices.OUTREACH_STEP, key=KEY["outreach"],
+                          help=t("whatif.outreach_help", lang))
+    picked = outreach_controls(box, names, provinces, (scope or "")[:2], lang)
+    months = box.slider(t("whatif.months", lang), 0, choices.MONTHS_MAX, key=KEY["months"],
+                        help=t("whatif.months_help", lang))
+    growth = box.slider(t("whatif.growth", lang), choices.GROWTH_MIN, choices.GROWTH_MAX,
+                        step=0.1, format="%.1f %%", key=KEY["growth"],
+                        help=t("whatif.growth_help", lang))
     indicator = st.session_state.get(KEY["indicator"])
     return choices.Scenario(
-        targets=chosen,
-        scope=scope,
-        overrides=overrides,
-        outreach=float(outreach),
-        outreach_regions=tuple(picked),
-        months=int(months),
-        growth=float(growth),
-        indicator=indicator if indicator in defs else next(iter(defs)),
-    )
+        targets=chosen, scope=scope, overrides=overrides, outreach=float(outreach),
+        outreach_regions=picked, months=int(months), growth=float(growth),
+        indicator=indicator if indicator in defs else next(iter(defs)))
 
 
 def metrics(tot: model.Totals, deadline: str, lang: str) -> None:
     """The four big numbers of the shown indicator."""
     cells = st.columns(4)
     of = t("whatif.of", lang, total=tot.with_data)
-    cells[0].metric(
-        t("whatif.m.now", lang),
-        f"{tot.meeting_now} {of}",
-        delta=_delta(tot.meeting_now - tot.meeting_base, lang),
-        help=t("whatif.m.now_help", lang, count=tot.meeting_base),
-    )
-    cells[1].metric(
-        t("whatif.m.end", lang),
-        f"{tot.meeting_end} {of}",
-        delta=_delta(tot.meeting_end - tot.meeting_base, lang),
-        help=t("whatif.m.end_help", lang, date=deadline, count=tot.meeting_base),
-    )
-    cells[2].metric(
-        t("whatif.m.gap", lang),
-        format_number(tot.gap_end, lang),
-        delta=_delta(tot.gap_end - tot.gap_base, lang),
-        delta_color="inverse",
-        help=t("whatif.m.gap_help", lang, date=deadline, gap=format_number(tot.gap_base, lang)),
-    )
+    cells[0].metric(t("whatif.m.now", lang), f"{tot.meeting_now} {of}",
+                    delta=report.delta_text(tot.meeting_now - tot.meeting_base, lang),
+                    help=t("whatif.m.now_help", lang, count=tot.meeting_base))
+    cells[1].metric(t("whatif.m.end", lang), f"{tot.meeting_end} {of}",
+                    delta=report.delta_text(tot.meeting_end - tot.meeting_base, lang),
+                    help=t("whatif.m.end_help", lang, date=deadline, count=tot.meeting_base))
+    gap_help = t("whatif.m.gap_help", lang, date=deadline, gap=format_number(tot.gap_base, lang))
+    cells[2].metric(t("whatif.m.gap", lang), format_number(tot.gap_end, lang),
+                    delta=report.delta_text(tot.gap_end - tot.gap_base, lang),
+                    delta_color="inverse", help=gap_help)
     cells[3].metric(
         t("whatif.m.changed", lang),
-        t("whatif.m.changed_value", lang, up=tot.newly_passing, down=tot.newly_failing),
-    )
-
-
-def _delta(value: int, lang: str) -> str | None:
-    return None if value == 0 else ("+" if value > 0 else "-") + format_number(abs(value), lang)
+        t("whatif.m.changed_value", lang, up=tot.newly_passing, down=tot.newly_failing))
 
 
 def gauge_row(results, scen, defs, year, code, scope_name, period, lang) -> None:
@@ -279,26 +193,13 @@ def gauge_row(results, scen, defs, year, code, scope_name, period, lang) -> None
 
 def change_map(result: pd.DataFrame, lang: str) -> None:
     """Map of status changes of the shown indicator against the baseline."""
-    texts = {c: t(f"whatif.cat.{c}", lang) for c in model.CATEGORIES}
-    texts.update(
-        {
-            "legend": t("whatif.map_legend", lang),
-            "region": t("col.region", lang),
-            "change": t("whatif.map_change", lang),
-            "decimal": format_number(0.5, lang, 1)[1],
-        }
-    )
+    texts = report.change_map_texts(lang)
     template = scenario_charts.change_map_template(cached.geometry_url(), texts)
     st.vega_lite_chart(
         spec=scenario_charts.fill(template, {"changes": scenario_charts.map_rows(result)}),
         width="stretch",
     )
-    counts = result["category"].value_counts()
-    st.caption(
-        " · ".join(f"{texts[c]}: {int(counts.get(c, 0))}" for c in model.CATEGORIES)
-        + ". "
-        + t("whatif.map_note", lang)
-    )
+    st.caption(report.category_counts(result, lang) + ". " + t("whatif.map_note", lang))
 
 
 def share_and_export(results, scen, tots, defs, period, deadline, names, is_demo, lang) -> None:
@@ -337,17 +238,12 @@ def save_box(scen: choices.Scenario, period: str, lang: str) -> None:
     st.markdown(f"**{t('whatif.save', lang)}**")
     if not access.require_sign_in(lang):  # draws the sign-in form when needed
         return
-    name = st.text_input(
-        t("whatif.save_name", lang),
-        max_chars=saved_scenarios.NAME_MAX,
-        key="whatif_save_name",
-        placeholder=t("whatif.save_hint", lang),
-    )
+    name = st.text_input(t("whatif.save_name", lang), max_chars=saved_scenarios.NAME_MAX,
+                         key="whatif_save_name", placeholder=t("whatif.save_hint", lang))
     if st.button(t("whatif.save_button", lang), key="whatif_save", icon=":material/save:"):
         try:
-            record = saved_scenarios.save(
-                Store().root, name, choices.to_dict(scen), baseline_period=period
-            )
+            record = saved_scenarios.save(Store().root, name, choices.to_dict(scen),
+                                          baseline_period=period)
         except saved_scenarios.ScenarioError as error:
             st.error(t(error.key, lang, **error.params))
             return
@@ -419,15 +315,13 @@ def main() -> None:
     baseline = cached.scenario_baseline() if table is not None else None
     if baseline is None:
         return
-    period, bases = baseline
+    period = baseline[0]
     year = int(period[:4])
     defs, regions = cached.indicator_defs(), cached.region_table()
-    names = dict(zip(regions["code"], regions["name"], strict=True))
-    provinces = sorted(regions.loc[regions["level"] == "province", "code"])
-    nationals = {
-        i: (found.percent if (found := cached.target_in_force(i, year, None)) else None)
-        for i in defs
-    }
+    names = cached.region_names()
+    provinces = region_ref.province_codes(regions)
+    nationals = {i: (found.percent if (found := cached.target_in_force(i, year, None)) else None)
+                 for i in defs}
     base = choices.defaults(nationals, model.months_to_year_end(period), next(iter(defs)))
     known = set(names)
     restore(base, defs, year, known)
@@ -441,28 +335,13 @@ def main() -> None:
     results = {i: found[0] for i, found in evaluated.items()}
     tots = {i: found[1] for i, found in evaluated.items()}
     deadline = report.month_label(period, scen.months, lang)
-    scope_name = (
-        names.get(scen.scope, t("whatif.indonesia", lang))
-        if scen.scope
-        else t("whatif.indonesia", lang)
-    )
+    scope_name = names.get(scen.scope or "", t("whatif.indonesia", lang))
     with right:
         indicator = st.segmented_control(
-            t("whatif.indicator", lang),
-            list(defs),
-            key=KEY["indicator"],
-            format_func=lambda i: defs[i].label(lang),
-            required=True,
-        )
-        st.subheader(
-            t(
-                "whatif.results",
-                lang,
-                indicator=defs[indicator].label(lang),
-                date=deadline,
-                base=format_date(period, lang),
-            )
-        )
+            t("whatif.indicator", lang), list(defs), key=KEY["indicator"],
+            format_func=lambda i: defs[i].label(lang), required=True)
+        st.subheader(t("whatif.results", lang, indicator=defs[indicator].label(lang),
+                       date=deadline, base=format_date(period, lang)))
         metrics(tots[indicator], deadline, lang)
         change_map(results[indicator], lang)
         st.subheader(t("whatif.gauges", lang, scope=scope_name, date=deadline))
@@ -472,29 +351,11 @@ def main() -> None:
     st.subheader(t("whatif.table", lang, indicator=defs[indicator].label(lang)))
     st.markdown(report.markdown_table(report.region_table(results[indicator], period, lang)))
     st.caption(t("whatif.table_note", lang))
-    shown = bases[indicator]
-    counts = model.meeting_by_month(
-        shown["numerator"],
-        shown["denominator"],
-        results[indicator]["scenario_target"],
-        results[indicator]["outreach"],
-        scen.months,
-        scen.growth / 100,
-    )
+    counts = model.meeting_counts(results[indicator], scen)
     st.subheader(t("whatif.by_month", lang, indicator=defs[indicator].label(lang)))
-    st.vega_lite_chart(
-        spec=scenario_charts.by_month_spec(
-            [int(c) for c in counts],
-            [report.month_label(period, k, lang) for k in range(len(counts))],
-            tots[indicator].meeting_base,
-            {
-                "x": t("whatif.by_month_x", lang),
-                "y": t("whatif.by_month_y", lang),
-                "baseline": t("whatif.by_month_base", lang),
-            },
-        ),
-        width="stretch",
-    )
+    st.vega_lite_chart(spec=scenario_charts.by_month_spec(
+        counts, [report.month_label(period, k, lang) for k in range(len(counts))],
+        tots[indicator].meeting_base, report.by_month_texts(lang)), width="stretch")
     keys = ["whatif.tab_share", "whatif.tab_saved"]
     if not access.is_public():
         keys.insert(1, "whatif.tab_save")

@@ -90,10 +90,10 @@ def read_demo(path: Path = DEMO_CSV) -> pd.DataFrame | None:
 def write_demo(regions_csv: Path, path: Path = DEMO_CSV) -> pd.DataFrame:
     """Build the demo table from a region reference file and write it atomically."""
     from utils.metrics.indicators import load_indicators
-    from utils.metrics.regions import read_regions
+    from utils.metrics.regions import read_regions, regency_rows
 
     regions = read_regions(regions_csv)
-    table = build_demo(regions[regions["level"] == "regency"], list(load_indicators()))
+    table = build_demo(regency_rows(regions), list(load_indicators()))
     write_text(path, table.to_csv(index=False))
     return table
 

@@ -10,6 +10,7 @@ import streamlit.components.v1 as components
 
 from utils import demo
 from utils.geo import cache_record as builds
+from utils.ingest import importer
 from utils.ingest.store import Store
 from utils.metrics import indicators, map_view, regions, targets
 from utils.metrics.whatif_state import Scenario
@@ -19,6 +20,12 @@ from utils.metrics.whatif_state import Scenario
 def region_table() -> pd.DataFrame:
     """The region reference (provinces and regencies)."""
     return regions.read_regions(builds.cache_dir() / "regions.csv")
+
+
+@st.cache_data(show_spinner=False)
+def region_names() -> dict[str, str]:
+    """Code → official name of every province and regency (built once)."""
+    return regions.names(region_table())
 
 
 @st.cache_resource(show_spinner=False)
@@ -205,3 +212,36 @@ def briefing_deck(table: pd.DataFrame, period: str, code: str | None, lang: str)
 def target_in_force(indicator: str, year: int, code: str | None) -> targets.Target | None:
     """:func:`utils.metrics.targets.target_for` on the registry, remembered per question."""
     return targets.target_for(target_table(), indicator, year, code)
+
+
+@st.cache_resource(show_spinner=False)
+def import_context() -> importer.Context:
+    """What the importer checks a file against: regions, indicators, header keywords
+    and published figures (shared and read-only)."""
+    from utils.ingest.columns import load_vocabulary
+    from utils.metrics.published import load_published
+
+    defs = indicator_defs()
+    return importer.Context(region_table(), defs, load_vocabulary(defs), load_published())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _import_report(sha256: str, name: str, choices: tuple, today: str,
+                   _data: bytes) -> importer.Report:
+    sheet, period, mapping, decisions, aliases = choices
+    return importer.analyse(_data, name, import_context(), sheet=sheet, period=period,
+                            mapping=mapping, decisions=decisions, aliases=aliases)
+
+
+def import_report(sha256: str, data: bytes, name: str, *, sheet: str | None = None,
+                  period: str | None = None, mapping: dict[int, str] | None = None,
+                  decisions: dict[int, str] | None = None,
+                  aliases: dict[str, str] | None = None) -> importer.Report:
+    """:func:`utils.ingest.importer.analyse` of an upload against :func:`import_context`,
+    remembered per file (``sha256`` of ``data``), name, choices and day (a period after
+    today is warned of), so a rerun checks the file only when a choice changed.
+    A copy is returned each time: the caller may change it."""
+    import datetime as dt
+
+    choices = (sheet, period, mapping, dict(decisions or {}), dict(aliases or {}))
+    return _import_report(sha256, name, choices, dt.date.today().isoformat(), data)

@@ -1,7 +1,9 @@
 """Charts on a projector: slide sizes for a viewport, the gap chart, PNG/SVG files.
 
 The page's text is sized in viewport units; charts need pixels, so
-:func:`layout` derives them from the same viewport. :func:`export_spec` and
+:func:`layout` derives them from the same viewport. :func:`slide_map` and
+:func:`slide_gauge` build a slide's charts; :func:`indicator_charts` and
+:func:`below_charts` list them for download, and :func:`export_spec` and
 :func:`render` turn a chart into a file for the office's own slide deck
 (``vl-convert``, no browser).
 """
@@ -11,15 +13,18 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, cast
 
 import altair as alt
 import pandas as pd
 
+from utils.charts import choropleth, gauges
 from utils.charts.choropleth import BELOW
 from utils.formatting import format_number, format_percent
 from utils.i18n import t
-from utils.report.deck import Row, shared_target
+from utils.metrics.attainment import SCOPE_NATIONAL, Facts
+from utils.metrics.indicators import Indicator
+from utils.report.deck import Row, Slide, export_title, shared_target
 
 GAP = 64
 """Pixels between the slide's two columns (Streamlit's "large" gap, 4 rem)."""
@@ -29,6 +34,9 @@ FONT = '"Source Sans", "Source Sans Pro", sans-serif'
 """Chart font: the app's own, any sans-serif where it is missing (files)."""
 BAR = BELOW[0]
 """Bar colour of the gap chart (#b35806, contrast 4.9 : 1 on white)."""
+
+Chart = tuple[str, str, Callable[[], dict]]
+"""A downloadable chart: name in the file name, label, builder of the spec to render."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +155,127 @@ def for_slide(spec: dict, font: int, width: int, columns: int = 4) -> dict:
     return out
 
 
+# --- a slide's charts -----------------------------------------------------------------------
+
+
+def _facts(slide: Slide) -> Facts:
+    if slide.facts is None:
+        raise ValueError(f"a {slide.kind} slide without facts has no map or gauge")
+    return slide.facts
+
+
+def slide_target(slide: Slide) -> float | None:
+    """The target in force on an indicator slide, in percent (``None``: none)."""
+    target = _facts(slide).target
+    return target.percent if target else None
+
+
+def slide_map(
+    slide: Slide,
+    values: pd.DataFrame,
+    labels: dict[str, str],
+    lang: str,
+    url: str,
+    height: int,
+    named: bool,
+) -> dict:
+    """An indicator slide's choropleth as a Vega-Lite spec.
+
+    Parameters
+    ----------
+    slide : Slide
+        An indicator slide (its facts give the target and the scope; the
+        national map draws province borders).
+    values, labels
+        :func:`utils.report.deck.map_values` and :func:`utils.report.deck.map_labels`.
+    lang : str
+        ``"id"`` or ``"en"``.
+    url : str
+        Address of the map file (``"geometry"`` when it is inlined for a file).
+    height : int
+        Map height in pixels.
+    named : bool
+        Whether the spec names its data (the browser reuses a named map file).
+    """
+    made = choropleth.choropleth(
+        url,
+        values,
+        slide_target(slide),
+        labels,
+        lang,
+        height=height,
+        province_borders=_facts(slide).scope_level == SCOPE_NATIONAL,
+        named=named,
+    )
+    return made if isinstance(made, dict) else made.to_dict()
+
+
+def slide_gauge(slide: Slide, texts: dict[str, str], width: int, height: int) -> dict:
+    """An indicator slide's gauge (coverage against target) as a Vega-Lite spec."""
+    return gauges.gauge(
+        _facts(slide).percent, slide_target(slide), slide.state, texts, width=width, height=height
+    ).to_dict()
+
+
+def indicator_charts(
+    slide: Slide,
+    indicator: Indicator,
+    values: pd.DataFrame,
+    labels: dict[str, str],
+    topology: dict,
+    lang: str,
+) -> list[Chart]:
+    """An indicator slide's charts as files: the map (1600 pixels wide, or 900
+    high for a tall province) and the gauge, each titled with the slide.
+
+    Returns
+    -------
+    list of Chart
+        ``peta`` and ``pengukur``; a spec is built only when its file is asked for.
+    """
+    aspect = map_aspect(topology["bbox"])
+    width = 1600 if aspect >= 1.6 else int(900 * aspect)
+    height = int(width / aspect)
+    title = export_title(slide, lang)
+    texts = gauges.gauge_texts(_facts(slide), indicator, lang)
+    return [
+        (
+            "peta",
+            t("briefing.chart_map", lang),
+            lambda: export_spec(
+                slide_map(slide, values, labels, lang, "geometry", height, False),
+                width,
+                height,
+                title,
+                topology,
+            ),
+        ),
+        (
+            "pengukur",
+            t("briefing.chart_gauge", lang),
+            lambda: export_spec(slide_gauge(slide, texts, 340, 236), 340, 236, title),
+        ),
+    ]
+
+
+def below_charts(slide: Slide, lang: str) -> list[Chart]:
+    """A below-target slide's gap chart as a file (48 pixels a bar); none
+    when no region is below target."""
+    if not slide.rows:
+        return []
+    title = export_title(slide, lang)
+    height = len(slide.rows) * 48
+    return [
+        (
+            "kekurangan",
+            t("briefing.chart_bars", lang),
+            lambda: export_spec(
+                gap_chart(slide.rows, lang, 1200, height, 22).to_dict(), 1200, None, title
+            ),
+        )
+    ]
+
+
 # --- layout ---------------------------------------------------------------------------------
 
 
@@ -195,6 +324,16 @@ def layout(width: int, height: int, aspect: float) -> Layout:
         bars_height=int(62 * vh),
         font=max(int(2.2 * vh), 13),
     )
+
+
+def bars_size(rows: int, sizes: Layout) -> tuple[int, int]:
+    """Height and text size of a slide's gap chart of ``rows`` bars, in pixels.
+
+    The text is a fifth larger than the slide's chart text; each bar takes
+    2.4 lines, and the chart never grows past :attr:`Layout.bars_height`.
+    """
+    font = int(sizes.font * 1.2)
+    return min(sizes.bars_height, int(rows * font * 2.4)), font
 
 
 # --- downloads ------------------------------------------------------------------------------
@@ -247,7 +386,15 @@ def export_spec(
     return out
 
 
-def render(spec: dict, fmt: str, converter: Callable[..., Any] | None = None) -> bytes:
+class Converter(Protocol):
+    """What :func:`render` needs of ``vl_convert`` (a stand-in in tests)."""
+
+    def vegalite_to_png(self, vl_spec: Any, scale: float = ...) -> bytes: ...
+
+    def vegalite_to_svg(self, vl_spec: Any) -> str: ...
+
+
+def render(spec: dict, fmt: str, converter: Converter | None = None) -> bytes:
     """Render a Vega-Lite spec to ``png`` (twice the pixels, for a sharp slide) or ``svg``.
 
     Uses ``vl-convert`` (no browser); ``converter`` replaces it in tests.
@@ -255,7 +402,7 @@ def render(spec: dict, fmt: str, converter: Callable[..., Any] | None = None) ->
     if converter is None:
         import vl_convert  # imported on first download only (it is large)
 
-        converter = vl_convert
+        converter = cast(Converter, vl_convert)
     if fmt == "png":
         return converter.vegalite_to_png(spec, scale=2)
     if fmt == "svg":

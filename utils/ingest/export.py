@@ -15,6 +15,7 @@ from utils.i18n import t
 from utils.ingest.spreadsheet import neutralise
 from utils.metrics import coverage
 from utils.metrics.indicators import Indicator
+from utils.metrics.regions import regency_rows
 
 EXPORT_COLUMNS = ["period", "code", "name", "province", "indicator", "numerator",
                   "denominator", "percent"]
@@ -27,7 +28,7 @@ def template_frame(regions: pd.DataFrame, indicators: dict[str, Indicator],
     Headers are the indicators' own Indonesian labels, which the importer
     recognises, so a filled-in template imports without corrections.
     """
-    regs = regions[regions["level"] == "regency"]
+    regs = regency_rows(regions)
     if province:
         regs = regs[regs["province_code"] == province]
     frame = pd.DataFrame({"KODE": regs["code"].to_numpy(),

@@ -16,11 +16,16 @@ from decimal import Decimal
 import pandas as pd
 
 from utils.metrics import coverage
-from utils.metrics.targets import Target, target_for, targets_in_force
-
-SCOPE_NATIONAL = "national"
-SCOPE_PROVINCE = "province"
-SCOPE_REGENCY = "regency"
+from utils.metrics import regions as region_ref
+from utils.metrics.targets import (
+    SCOPE_NATIONAL,
+    SCOPE_PROVINCE,
+    SCOPE_REGENCY,
+    Target,
+    scope_level,
+    target_for,
+    targets_in_force,
+)
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,8 @@ def meets_target(numerator: float | None, denominator: float | None,
     >>> meets_target(993, 1000, 99.3), meets_target(992, 1000, 99.3)
     (True, False)
     """
+    if numerator is None or denominator is None or target is None:
+        return None
     if not _known(numerator, denominator, target) or denominator <= 0:
         return None
     return _exact(numerator) * 100 >= _exact(target) * _exact(denominator)
@@ -101,7 +108,7 @@ def meets_target(numerator: float | None, denominator: float | None,
 
 def percent_meets(percent: float | None, target: float | None) -> bool | None:
     """Compare a published percentage with the target (no counts available)."""
-    if not _known(percent, target):
+    if percent is None or target is None or not _known(percent, target):
         return None
     return _exact(percent) >= _exact(target)
 
@@ -120,7 +127,7 @@ def gap_people(numerator: float | None, denominator: float | None,
     0
     """
     met = meets_target(numerator, denominator, target)
-    if met is None:
+    if met is None or numerator is None or denominator is None or target is None:
         return None
     if met:
         return 0
@@ -156,7 +163,9 @@ def extremes(frame: pd.DataFrame, value: str = "percent",
 
 def change(current: float | None, previous: float | None) -> float | None:
     """Change in percentage points; ``None`` if either value is missing."""
-    return float(current) - float(previous) if _known(current, previous) else None
+    if current is None or previous is None or not _known(current, previous):
+        return None
+    return float(current) - float(previous)
 
 
 def previous_period(periods: list[str], period: str) -> str | None:
@@ -173,21 +182,14 @@ def targets_by_code(targets: pd.DataFrame, indicator: str, year: int,
                      dtype=float)
 
 
-def scope_level(code: str | None) -> str:
-    """``national`` for ``None``, ``province`` for ``64``, ``regency`` for ``64.74``."""
-    if not code:
-        return SCOPE_NATIONAL
-    return SCOPE_REGENCY if "." in code else SCOPE_PROVINCE
-
-
 def regions_in_scope(regions: pd.DataFrame, code: str | None) -> pd.DataFrame:
     """Regions compared within a scope: provinces of Indonesia, regencies of a
     province, or the regency itself; columns ``code`` and ``name``."""
     level = scope_level(code)
     if level == SCOPE_NATIONAL:
-        rows = regions[regions["level"] == "province"]
+        rows = region_ref.province_rows(regions)
     elif level == SCOPE_PROVINCE:
-        rows = regions[(regions["level"] == "regency") & (regions["province_code"] == code)]
+        rows = region_ref.regency_rows(regions, code)
     else:
         rows = regions[regions["code"] == code]
     return rows[["code", "name"]].reset_index(drop=True)
@@ -195,7 +197,7 @@ def regions_in_scope(regions: pd.DataFrame, code: str | None) -> pd.DataFrame:
 
 def regency_rows(rows: pd.DataFrame, regions: pd.DataFrame, code: str | None) -> pd.DataFrame:
     """Regency coverage rows inside a scope, with ``province_code`` attached."""
-    regs = regions[regions["level"] == "regency"][["code", "province_code"]]
+    regs = region_ref.regency_rows(regions)[["code", "province_code"]]
     out = rows.merge(regs, on="code", how="inner")
     level = scope_level(code)
     if level == SCOPE_PROVINCE:
@@ -256,9 +258,9 @@ def count_meeting(table: pd.DataFrame) -> int:
 def shortfalls(table: pd.DataFrame) -> tuple[Shortfall, ...]:
     """Regions below their target, lowest coverage first."""
     below = table[table["meets"].fillna(True) == False].sort_values("percent")  # noqa: E712
-    return tuple(Shortfall(r.name, float(r.percent), float(r.target),
-                           None if pd.isna(r.gap) else int(r.gap))
-                 for r in below.itertuples(index=False))
+    rows = zip(below["name"], below["percent"], below["target"], below["gap"], strict=True)
+    return tuple(Shortfall(name, float(pct), float(target), None if pd.isna(gap) else int(gap))
+                 for name, pct, target, gap in rows)
 
 
 def province_ranks(rows: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFrame,
@@ -275,7 +277,7 @@ def province_ranks(rows: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFr
     provs = regions_in_scope(regions, None)
     sums = province_values(rows, regions)
     out = provs.merge(sums, on="code", how="left")
-    regs = regions[regions["level"] == "regency"][["code", "name", "province_code"]]
+    regs = region_ref.regency_rows(regions)[["code", "name", "province_code"]]
     per_regency = region_attainment(rows, regs[["code", "name"]],
                                     targets_by_code(targets, indicator, year, list(regs["code"])))
     per_regency = per_regency.merge(regs[["code", "province_code"]], on="code")

@@ -52,11 +52,41 @@ def read_regions(path: Path) -> pd.DataFrame:
     return frame
 
 
+PROVINCE, REGENCY = "province", "regency"
+"""Values of the reference's ``level`` column."""
+
+
+def regency_rows(regions: pd.DataFrame, province: str | None = None) -> pd.DataFrame:
+    """The regency/city rows (of one province when ``province`` is given)."""
+    rows = regions[regions["level"] == REGENCY]
+    return rows if province is None else rows[rows["province_code"] == province]
+
+
+def province_rows(regions: pd.DataFrame) -> pd.DataFrame:
+    """The province rows."""
+    return regions[regions["level"] == PROVINCE]
+
+
+def regency_codes(regions: pd.DataFrame, province: str | None = None) -> list[str]:
+    """Sorted regency codes (of one province when ``province`` is given)."""
+    return sorted(regency_rows(regions, province)["code"])
+
+
+def province_codes(regions: pd.DataFrame) -> list[str]:
+    """Sorted province codes."""
+    return sorted(province_rows(regions)["code"])
+
+
+def names(regions: pd.DataFrame) -> dict[str, str]:
+    """Code → official name (``"64.74"`` → ``"Kota Bontang"``) of every row given."""
+    return dict(zip(regions["code"], regions["name"].str.strip(), strict=True))
+
+
 def regencies(regions: pd.DataFrame) -> pd.DataFrame:
     """Return only the regency/city rows, indexed by code."""
-    return regions[regions["level"] == "regency"].set_index("code")
+    return regency_rows(regions).set_index("code")
 
 
 def provinces(regions: pd.DataFrame) -> pd.DataFrame:
     """Return only the province rows, indexed by code."""
-    return regions[regions["level"] == "province"].set_index("code")
+    return province_rows(regions).set_index("code")

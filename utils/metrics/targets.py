@@ -8,6 +8,7 @@ earlier target is in force (targets are published for some years only).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,8 +38,27 @@ def load_targets(path: Path = TARGETS_CSV) -> pd.DataFrame:
     return frame
 
 
+SCOPE_NATIONAL, SCOPE_PROVINCE, SCOPE_REGENCY = "national", "province", "regency"
+"""Levels a target (or a figure) can be set for."""
+
+
+def scope_level(scope: str | None) -> str:
+    """The level of a scope: ``national`` for ``None`` or ``"national"``, ``province``
+    for ``64``, ``regency`` for ``64.74`` (the one rule, used by every module).
+
+    Examples
+    --------
+    >>> scope_level(None), scope_level("national"), scope_level("64"), scope_level("64.74")
+    ('national', 'national', 'province', 'regency')
+    """
+    if not scope or scope == SCOPE_NATIONAL:
+        return SCOPE_NATIONAL
+    return SCOPE_REGENCY if "." in scope else SCOPE_PROVINCE
+
+
 def scopes_for(code: str | None) -> list[str]:
-    """Scopes that apply to a region, narrowest first.
+    """Scopes whose targets apply to a region, narrowest first: the region's own,
+    its province's (for a regency) and the national one.
 
     Examples
     --------
@@ -47,11 +67,11 @@ def scopes_for(code: str | None) -> list[str]:
     >>> scopes_for(None)
     ['national']
     """
-    if not code:
-        return ["national"]
-    if "." in code:
-        return [code, code[:2], "national"]
-    return [code, "national"]
+    level = scope_level(code)
+    if level == SCOPE_NATIONAL:
+        return [SCOPE_NATIONAL]
+    assert code is not None
+    return [code, code[:2], SCOPE_NATIONAL] if level == SCOPE_REGENCY else [code, SCOPE_NATIONAL]
 
 
 def target_for(targets: pd.DataFrame, indicator: str, year: int, code: str | None) -> Target | None:
@@ -66,7 +86,7 @@ def target_for(targets: pd.DataFrame, indicator: str, year: int, code: str | Non
 
 
 def targets_in_force(targets: pd.DataFrame, indicator: str, year: int,
-                     codes: list[str | None]) -> dict[str | None, Target | None]:
+                     codes: Sequence[str | None]) -> dict[str | None, Target | None]:
     """:func:`target_for` for many regions at once.
 
     The registry is filtered once, and regions whose applicable scopes are the

@@ -30,8 +30,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from utils.metrics.attainment import Facts, gap_people, scope_level
-from utils.metrics.targets import Target, targets_in_force
+from utils.metrics.attainment import Facts, gap_people
+from utils.metrics.regions import regency_codes, regency_rows
+from utils.metrics.targets import SCOPE_NATIONAL, Target, scope_level, targets_in_force
 from utils.metrics.whatif_state import Scenario
 
 TARGET_SCALE = 10_000
@@ -210,7 +211,8 @@ def meeting_by_month(
     return (met & ok).sum(axis=0)
 
 
-def change_category(before: pd.array, after: pd.array) -> np.ndarray:
+def change_category(before: pd.arrays.BooleanArray,
+                    after: pd.arrays.BooleanArray) -> np.ndarray:
     """Status change per region: one of :data:`CATEGORIES`.
 
     Examples
@@ -219,9 +221,9 @@ def change_category(before: pd.array, after: pd.array) -> np.ndarray:
     ...                 pd.array([False, True, True, False, True], dtype="boolean")).tolist()
     ['newly_failing', 'newly_passing', 'still_meeting', 'still_below', 'no_data']
     """
-    was = np.asarray(pd.array(before, dtype="boolean").fillna(False), dtype=bool)
-    now = np.asarray(pd.array(after, dtype="boolean").fillna(False), dtype=bool)
-    unknown = np.asarray(pd.isna(before)) | np.asarray(pd.isna(after))
+    was = before.fillna(False).to_numpy(dtype=bool)
+    now = after.fillna(False).to_numpy(dtype=bool)
+    unknown = np.asarray(before.isna()) | np.asarray(after.isna())
     out = np.select(
         [unknown, was & ~now, ~was & now, was & now],
         ["no_data", "newly_failing", "newly_passing", "still_meeting"],
@@ -245,17 +247,11 @@ def in_force_targets(
         ``national``, ``province``, ``regency`` (NaN target and scope when no
         target applies).
     """
-    codes = list(regions.loc[regions["level"] == "regency", "code"])
+    codes = regency_codes(regions)
     found = targets_in_force(targets, indicator, year, codes)
-    rows = [(code, hit.percent if hit else np.nan, _scope_level(hit.scope) if hit else np.nan)
+    rows = [(code, hit.percent if hit else np.nan, scope_level(hit.scope) if hit else np.nan)
             for code, hit in found.items()]
     return pd.DataFrame(rows, columns=["code", "target", "target_scope"])
-
-
-def _scope_level(scope: str) -> str:
-    if scope == "national":
-        return "national"
-    return "regency" if "." in scope else "province"
 
 
 def baseline(rows: pd.DataFrame, regions: pd.DataFrame, in_force: pd.DataFrame) -> pd.DataFrame:
@@ -277,7 +273,7 @@ def baseline(rows: pd.DataFrame, regions: pd.DataFrame, in_force: pd.DataFrame) 
         ``code, name, province_code, province_name, numerator, denominator,
         target, target_scope``, sorted by code.
     """
-    regs = regions[regions["level"] == "regency"][
+    regs = regency_rows(regions)[
         ["code", "name", "province_code", "province_name"]
     ]
     out = regs.merge(rows[["code", "numerator", "denominator"]], on="code", how="left")
@@ -419,11 +415,12 @@ def scope_target(in_force: Target | None, national: float, override: float | Non
     national value; a province or regency target in force stays.
     """
     if override is not None:
-        scope = in_force.scope if in_force and in_force.scope != "national" else "scenario"
+        scope = in_force.scope if in_force and in_force.scope != SCOPE_NATIONAL else "scenario"
         return Target("", in_force.year if in_force else 0, scope, float(override), "")
-    if in_force is None or in_force.scope == "national":
+    if in_force is None or in_force.scope == SCOPE_NATIONAL:
         year = in_force.year if in_force else 0
-        return Target(in_force.indicator if in_force else "", year, "national", float(national), "")
+        indicator = in_force.indicator if in_force else ""
+        return Target(indicator, year, SCOPE_NATIONAL, float(national), "")
     return in_force
 
 
@@ -481,3 +478,14 @@ def scope_facts(result: pd.DataFrame, scenario: Scenario, indicator: str,
         target=target,
         gap=None if sums is None or goal is None else gap_people(sums[0], sums[1], goal),
     )
+
+
+def meeting_counts(result: pd.DataFrame, scenario: Scenario) -> list[int]:
+    """How many regions meet their scenario target in each month up to the deadline
+    (:func:`meeting_by_month` on an :func:`evaluate` result)."""
+    counts = meeting_by_month(result["numerator"].to_numpy(float),
+                              result["denominator"].to_numpy(float),
+                              result["scenario_target"].to_numpy(float),
+                              result["outreach"].to_numpy(float),
+                              scenario.months, scenario.growth / 100)
+    return [int(c) for c in counts]

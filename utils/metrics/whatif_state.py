@@ -12,7 +12,7 @@ here, one widget on the page and one text.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 TARGET_MIN, TARGET_MAX = 0.0, 100.0
@@ -262,3 +262,64 @@ def from_query(
 def is_query_key(key: str) -> bool:
     """Whether a link parameter belongs to the what-if scenario."""
     return any(key == p.query or (p.per_indicator and key.startswith(p.query)) for p in PARAMS)
+
+
+# --- the page's widgets --------------------------------------------------------------------
+
+
+def province_and_regency(scope: str | None) -> tuple[str, str]:
+    """(province code, regency code) of a scope; empty strings for none.
+
+    Examples
+    --------
+    >>> province_and_regency("64.74"), province_and_regency("64"), province_and_regency(None)
+    (('64', '64.74'), ('64', ''), ('', ''))
+    """
+    code = scope or ""
+    return (code[:2], code) if "." in code else (code, "")
+
+
+def widget_values(scenario: Scenario, indicators: list[str],
+                  override_start: Callable[[str, str, float | None], float]) -> dict[str, object]:
+    """Session-state values, by the widget keys of :data:`PARAMS`, that show ``scenario``.
+
+    The scope is two widgets (a province, then one of its regencies under
+    ``whatif_regency_<province>``) and a switch ``whatif_override_on``; an
+    override's key ends with its scope (``whatif_override_ktp_el_64``), and
+    an override not given starts at ``override_start(indicator, scope, national)``.
+    """
+    key = {p.field: p.widget for p in PARAMS}
+    province, regency = province_and_regency(scenario.scope)
+    state: dict[str, object] = {f"{key['targets']}{i}": float(v)
+                                for i, v in scenario.targets.items()}
+    state.update({
+        key["outreach"]: int(scenario.outreach),
+        key["outreach_regions"]: list(scenario.outreach_regions),
+        key["months"]: int(scenario.months),
+        key["growth"]: float(scenario.growth),
+        key["indicator"]: scenario.indicator,
+        key["scope"]: province,
+        "whatif_override_on": bool(scenario.scope and scenario.overrides),
+    })
+    if province:
+        state[f"whatif_regency_{province}"] = regency
+    if scenario.scope:
+        for i in indicators:
+            value = scenario.overrides.get(i)
+            state[f"{key['overrides']}{i}_{scenario.scope}"] = float(
+                value if value is not None
+                else override_start(i, scenario.scope, scenario.targets.get(i)))
+    return state
+
+
+def slider_low(default: float | None, current: float) -> float:
+    """Lower end of a target slider: 40 points under the target in force, in tens,
+    and never above the value shown.
+
+    Examples
+    --------
+    >>> slider_low(99.4, 99.4), slider_low(99.4, 35.0), slider_low(None, 100.0)
+    (50.0, 30.0, 60.0)
+    """
+    start = (math.floor(default or 100.0) - 40) // 10 * 10
+    return float(max(0.0, min(start, math.floor(current / 10) * 10)))

@@ -26,6 +26,8 @@ from utils.metrics import whatif as scenario
 from utils.metrics import whatif_state as choices
 from utils.metrics.attainment import SCOPE_NATIONAL, Facts
 from utils.metrics.indicators import Indicator
+from utils.metrics.regions import names as region_names
+from utils.metrics.regions import regency_rows
 from utils.metrics.targets import target_for
 from utils.report import press_release as prose
 from utils.report.whatif import month_label
@@ -341,7 +343,7 @@ def scenario_slide(
         for i in indicators
     }
     base = choices.defaults(nationals, scenario.months_to_year_end(period), next(iter(indicators)))
-    names = dict(zip(regions["code"], regions["name"], strict=True))
+    names = region_names(regions)
     chosen = choices.from_dict(record.get("scenario", {}), base, list(indicators), set(names))
     results = {i: scenario.evaluate(bases[i], chosen, i) for i in indicators if i in bases}
     if code:
@@ -420,9 +422,7 @@ def map_values(
 ) -> pd.DataFrame:
     """Regency rows of the scope for :func:`utils.charts.choropleth.choropleth` (missing stays
     missing)."""
-    regs = regions[regions["level"] == "regency"]
-    if code:
-        regs = regs[regs["province_code"] == code]
+    regs = regency_rows(regions, code or None)
     rows = coverage.select(table, indicator, period)
     return regs[["code", "name", "province_name"]].merge(rows, on="code", how="left")
 
@@ -446,6 +446,13 @@ def slide_gauge_texts(facts: Facts, indicator: Indicator, lang: str) -> dict[str
     and target are written beside it in large type."""
     texts = gauge_texts(facts, indicator, lang)
     return {**texts, "title": "", "value": "", "status": "", "target": ""}
+
+
+def export_title(slide: Slide, lang: str) -> str:
+    """Title of a slide's chart in a file: ``Perekaman KTP-el — Indonesia · per …``,
+    marked as demo data when it is."""
+    title = t("briefing.export_title", lang, title=slide.title, subtitle=slide.subtitle)
+    return t("briefing.export_demo", lang, title=title) if slide.is_demo else title
 
 
 def file_name(slide: Slide, chart: str, period: str, code: str | None, fmt: str) -> str:

@@ -13,6 +13,7 @@ from utils.formatting import format_date, format_number, join_names
 from utils.i18n import t
 from utils.metrics.attainment import SCOPE_NATIONAL, SCOPE_PROVINCE, Extreme, Facts, percent_meets
 from utils.metrics.indicators import Indicator
+from utils.metrics.targets import scope_level
 
 MAX_LISTED = 10
 """Regions named one by one before the rest are counted ("and 12 more")."""
@@ -60,8 +61,7 @@ def scope_phrase(facts: Facts, lang: str) -> str:
 
 def target_scope(scope: str, lang: str) -> str:
     """``nasional`` / ``provinsi`` / ``kabupaten/kota`` for a target's scope."""
-    kind = "national" if scope == "national" else ("regency" if "." in scope else "province")
-    return t(f"targets.summary.target_{kind}", lang)
+    return t(f"targets.summary.target_{scope_level(scope)}", lang)
 
 
 def units(facts: Facts, lang: str) -> str:
@@ -101,8 +101,8 @@ def headline(facts: Facts, indicator: Indicator, lang: str) -> str:
         return t("targets.summary.no_data", lang, indicator=label(indicator, lang),
                  scope=scope_phrase(facts, lang), when=when(facts.period, lang))
     target, met = facts.target, is_met(facts)
-    value = (below_percent(facts.percent, target.percent, lang) if met is False
-             else prose_percent(facts.percent, lang))
+    value = (below_percent(facts.percent, target.percent, lang)
+             if met is False and target is not None else prose_percent(facts.percent, lang))
     if facts.numerator is not None:
         value = t("targets.summary.value_count", lang, value=value,
                   count=format_number(facts.numerator, lang))

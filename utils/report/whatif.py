@@ -16,7 +16,7 @@ import pandas as pd
 from utils.formatting import MONTHS, format_date, format_number, format_percent
 from utils.i18n import t
 from utils.metrics.indicators import Indicator
-from utils.metrics.whatif import Totals, add_months
+from utils.metrics.whatif import CATEGORIES, Totals, add_months
 from utils.metrics.whatif_state import Scenario
 
 TABLE_FAILING, TABLE_PASSING, TABLE_SHORT = 10, 5, 10
@@ -281,3 +281,39 @@ def summary_page(results: Mapping[str, pd.DataFrame], scen: Scenario,
         overview(results, tots, scen, defs, lang),
         notes,
     )
+
+
+def delta_text(value: int, lang: str) -> str | None:
+    """A change as ``+12`` / ``-1.204`` (``None`` for no change, so nothing is shown).
+
+    Examples
+    --------
+    >>> delta_text(1204, "id"), delta_text(-3, "en"), delta_text(0, "id")
+    ('+1.204', '-3', None)
+    """
+    return None if value == 0 else ("+" if value > 0 else "-") + format_number(abs(value), lang)
+
+
+def change_map_texts(lang: str) -> dict[str, str]:
+    """Texts of the change map: one per category, the legend and tooltip titles."""
+    texts = {c: t(f"whatif.cat.{c}", lang) for c in CATEGORIES}
+    texts.update({
+        "legend": t("whatif.map_legend", lang),
+        "region": t("col.region", lang),
+        "change": t("whatif.map_change", lang),
+        "decimal": format_number(0.5, lang, 1)[1],
+    })
+    return texts
+
+
+def category_counts(result: pd.DataFrame, lang: str) -> str:
+    """``Baru tidak memenuhi: 3 · Baru memenuhi: 12 · …`` in map order."""
+    counts = result["category"].value_counts()
+    return " · ".join(f"{t(f'whatif.cat.{c}', lang)}: {int(counts.get(c, 0))}"
+                      for c in CATEGORIES)
+
+
+def by_month_texts(lang: str) -> dict[str, str]:
+    """Axis titles and the baseline's label of the month-by-month chart."""
+    return {"x": t("whatif.by_month_x", lang), "y": t("whatif.by_month_y", lang),
+            "baseline": t("whatif.by_month_base", lang)}

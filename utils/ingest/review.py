@@ -1,0 +1,67 @@
+"""The Data page's tables as records: the import report and the stored versions (pure).
+
+Each function returns a list of dicts, one per table row, keyed by column;
+the page names the columns in its language and shows every value as text
+(values quoting the file are never rendered as Markdown or HTML).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from utils.formatting import format_percent
+from utils.i18n import t
+from utils.ingest.importer import Issue, Report
+
+
+def issue_rows(issues: Iterable[Issue], lang: str) -> list[dict[str, Any]]:
+    """Errors or warnings: ``row`` (blank for the whole file) and ``message``."""
+    return [{"row": "" if i.row is None else i.row, "message": i.message(lang)} for i in issues]
+
+
+def matched_rows(report: Report, lang: str) -> list[dict[str, Any]]:
+    """Matched rows with how each was matched, in ``lang`` (``kode``, ``nama mirip`` …)."""
+    return [{**m, "by": t(f"data.by.{m['by']}", lang)} for m in report.matched]
+
+
+def checks_text(checks: Mapping[str, Mapping[str, Any]]) -> str:
+    """A total row's checks in one line: ``ktp_el: ✓, kia: ✗``.
+
+    Examples
+    --------
+    >>> checks_text({"ktp_el": {"ok": True}, "kia": {"ok": False}})
+    'ktp_el: ✓, kia: ✗'
+    """
+    return ", ".join(f"{k}: {'✓' if v['ok'] else '✗'}" for k, v in checks.items())
+
+
+def total_rows(report: Report) -> list[dict[str, Any]]:
+    """Total rows of the file with their checks as text (:func:`checks_text`)."""
+    return [{**x, "checks": checks_text(x["checks"])} for x in report.totals]
+
+
+def aggregate_rows(report: Report, lang: str) -> list[dict[str, Any]]:
+    """Province aggregates: ``province``, ``indicator`` and ``percent`` written in ``lang``."""
+    return [
+        {"province": p, "indicator": i, "percent": format_percent(v, lang)}
+        for p, values in report.aggregates.items()
+        for i, v in values.items()
+    ]
+
+
+def version_rows(versions: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One row per stored version (:meth:`utils.ingest.store.Store.versions`): id,
+    time, user, file, period, values stored and ``✓`` for an active one."""
+    return [
+        {
+            "id": v["id"],
+            "created": v.get("created"),
+            "user": v.get("user"),
+            "file": v.get("source", {}).get("name"),
+            "period": v.get("period"),
+            "values": v.get("rows", {}).get("values"),
+            "active": "✓" if v["active"] else "",
+        }
+        for v in versions
+    ]
