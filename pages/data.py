@@ -8,12 +8,12 @@ tables or escaped, never rendered as Markdown or HTML.
 from __future__ import annotations
 
 import hashlib
-import re
 
 import pandas as pd
 import streamlit as st
 
 from pages.support import access, cached, chrome
+from utils.formatting import plain
 from utils.i18n import t
 from utils.ingest import acceptance, export, review
 from utils.ingest.columns import REGION_FIELDS
@@ -22,13 +22,7 @@ from utils.ingest.spreadsheet import MAX_BYTES, ReadError, sheet_names
 from utils.ingest.store import Store, StoreError
 from utils.metrics import regions as region_ref
 
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:])")
 SKIP, NONE = "__skip__", "__none__"
-
-
-def plain(text: object) -> str:
-    """Text safe inside Markdown: every formatting character escaped."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def field_label(key: str, defs: dict, lang: str) -> str:

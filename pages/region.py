@@ -7,14 +7,12 @@ written summary; the table is what the CSV download contains.
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
 from pages.support import cached, chrome
 from utils.charts.trend import trend_chart
-from utils.formatting import format_date, format_percent
+from utils.formatting import format_date, format_percent, plain
 from utils.i18n import t
 from utils.ingest.export import to_csv
 from utils.metrics import attainment, coverage, region_profile
@@ -25,12 +23,6 @@ from utils.report.press_release import summary
 
 KEY = "region_code"
 PARAM = "kode"
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:])")
-
-
-def plain(text: object) -> str:
-    """Text safe inside Markdown: every formatting character escaped."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def search(regions: pd.DataFrame, lang: str) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from utils.i18n import t
 
@@ -81,3 +82,18 @@ def join_names(names: list[str], lang: str) -> str:
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} {word} {names[-1]}"
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:])")
+"""Characters that Markdown would read as formatting."""
+
+
+def plain(text: object) -> str:
+    """Text safe inside Markdown: every formatting character escaped.
+
+    Examples
+    --------
+    >>> plain("a*b") == "a" + chr(92) + "*b"
+    True
+    """
+    return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
