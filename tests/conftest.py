@@ -47,6 +47,15 @@ def regions(upstream: Path) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="session")
+def crosswalk(upstream: Path, regions: pd.DataFrame) -> pd.DataFrame:
+    """The code crosswalk (BPS, Kemendagri 2020/2022, former names); never modify it."""
+    from utils.geo import crosswalk as codes
+
+    texts = {path: (upstream / path).read_text(encoding="utf-8") for path in codes.SOURCES}
+    return codes.build_from_texts(regions, texts, codes.read_renames())
+
+
+@pytest.fixture(scope="session")
 def built(upstream: Path) -> dict:
     """Build (or reuse) the real caches in ``geo/cache`` and the demo data."""
     from utils import demo

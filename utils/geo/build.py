@@ -26,7 +26,7 @@ import pandas as pd
 import shapely
 
 from utils.atomic import write_bytes, write_text
-from utils.geo import geometry, sources, tile_layout, topology
+from utils.geo import crosswalk, geometry, sources, tile_layout, topology
 from utils.geo.cache_record import MAP_OBJECT, cache_dir, is_fresh, read_info, source_digest
 from utils.geo.reference import build_regions
 from utils.geo.upstream_sql import iter_boundary_rows
@@ -81,6 +81,9 @@ def build_from_files(files: dict[str, bytes], folder: Path, progress: StepProgre
         text["wilayah/db/wilayah_penduduk.sql"],
         text["wilayah/db/wilayah_luas.sql"],
     )
+    codes = crosswalk.build_from_texts(
+        regions, {p: files[p].decode("utf-8") for p in crosswalk.SOURCES}, crosswalk.read_renames()
+    )
     progress(0.35, "parse")
     raw = parse_boundaries(files)
     invalid_before = int((~shapely.is_valid(raw.geometry.to_numpy())).sum())
@@ -94,7 +97,8 @@ def build_from_files(files: dict[str, bytes], folder: Path, progress: StepProgre
     clean.attrs["province_names"] = names(province_rows(regions))
     check_coverage(clean, regencies(regions))
     progress(0.75, "simplify")
-    outputs = {"regions.csv": regions.to_csv(index=False).encode("utf-8")}
+    outputs = {"regions.csv": regions.to_csv(index=False).encode("utf-8"),
+               "crosswalk.csv": codes.to_csv(index=False).encode("utf-8")}
     outputs["national.topo.json"] = topology.dumps(
         topology.encode(_national_layers(clean), NATIONAL["quantization"])
     )
@@ -123,6 +127,7 @@ def build_from_files(files: dict[str, bytes], folder: Path, progress: StepProgre
         "province_bytes_max": max(
             len(v) for k, v in outputs.items() if k.startswith("province/")
         ),
+        **crosswalk.summary(codes),
         "build_seconds": round(time.perf_counter() - started, 2),
         "outputs": sorted(outputs),
     }
@@ -205,7 +210,8 @@ def _build_locked(source: str | None, folder: Path, manifest: dict, report: Step
 def national_sizes(record: dict) -> dict:
     """The numbers ``info --json`` prints."""
     keys = ["regencies", "provinces", "invalid", "invalid_upstream", "clean_coverage",
-            "national_bytes", "province_bytes_max", "build_seconds", "source"]
+            "national_bytes", "province_bytes_max", "build_seconds", "source",
+            "bps_codes", "bps_mapped", "crosswalk_how", "crosswalk_unresolved"]
     return {k: record.get(k) for k in keys}
 
 

@@ -11,13 +11,15 @@ import os
 from pathlib import Path
 
 from utils.geo import sources
-from utils.paths import ROOT
+from utils.paths import DATA_DIR, ROOT
 
-PIPELINE_VERSION = 7
+PIPELINE_VERSION = 8
 # The one TopoJSON object of every built map: regencies (codes "64.01") and, in
 # the national map, their provinces (codes "64") as well, sharing their arcs.
 # One object means one download draws the regions and the province borders.
 MAP_OBJECT = "regions"
+RENAMES_CSV = DATA_DIR / "region_renames.csv"
+"""Former names of regencies (hand-kept, with their legal basis): input of the crosswalk."""
 
 
 def cache_dir() -> Path:
@@ -26,8 +28,10 @@ def cache_dir() -> Path:
 
 
 def source_digest(manifest: dict) -> str:
-    """One hash over every source file's sha256 and the pipeline version."""
-    joined = "|".join(f["sha256"] for f in manifest["files"]) + f"|v{PIPELINE_VERSION}"
+    """One hash over every source file's sha256, the hand-kept renames and the
+    pipeline version: editing any of them rebuilds the caches."""
+    renames = sources.sha256_bytes(RENAMES_CSV.read_bytes()) if RENAMES_CSV.is_file() else ""
+    joined = "|".join(f["sha256"] for f in manifest["files"]) + f"|{renames}|v{PIPELINE_VERSION}"
     return sources.sha256_bytes(joined.encode())
 
 

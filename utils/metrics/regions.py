@@ -16,6 +16,8 @@ REGENCY_CODE = re.compile(r"^\d{2}\.\d{2}$")
 COLUMNS = [
     "code", "name", "level", "kind", "province_code", "province_name", "population", "area_km2",
 ]
+CROSSWALK_COLUMNS = ["scheme", "level", "code", "name", "current", "how"]
+"""Columns of ``crosswalk.csv`` (:mod:`utils.geo.crosswalk`): a code in another scheme → today's."""
 
 
 def normalise_code(code: str) -> str:
@@ -50,6 +52,15 @@ def read_regions(path: Path) -> pd.DataFrame:
     frame["population"] = frame["population"].astype("Int64")
     frame["area_km2"] = frame["area_km2"].astype("Float64")
     return frame
+
+
+def read_crosswalk(path: Path) -> pd.DataFrame:
+    """Read the code crosswalk written by the boundary build (``crosswalk.csv``).
+
+    Every cell is text; an empty cell is ``""``, never NaN (``current`` is
+    empty for a code that maps to no region).
+    """
+    return pd.read_csv(path, dtype=str, keep_default_na=False)[CROSSWALK_COLUMNS]
 
 
 PROVINCE, REGENCY = "province", "regency"
