@@ -1,21 +1,66 @@
-"""About page: method, sources and licences of the region data."""
+"""About page: method, published figures and targets with their sources, region-data licences."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from pages.support import cached
+from utils.formatting import format_date, format_percent, join_names, plain
 from utils.geo import sources
 from utils.i18n import t
+from utils.metrics import targets as target_registry
+from utils.metrics.published import load_published, sources_in_use
 
 lang = st.session_state.get("lang", "id")
 st.title(t("about.title", lang))
 st.markdown(t("about.body", lang))
+defs = cached.indicator_defs()
 st.subheader(t("region.definitions", lang))
-for item in cached.indicator_defs().values():  # each indicator's numerator and denominator
+for item in defs.values():  # each indicator's numerator and denominator
     st.markdown(t("region.definition_line", lang, indicator=item.label(lang),
                   numerator=item.numerator_en if lang == "en" else item.numerator_id,
                   denominator=item.denominator_en if lang == "en" else item.denominator_id))
+
+
+def label(indicator: str) -> str:
+    """An indicator's name in the page's language (its id if it is not defined)."""
+    return defs[indicator].label(lang) if indicator in defs else indicator
+
+
+def cite(row: dict) -> str:
+    """A row's source sentence, with its address as a link when one is known."""
+    url = row.get("url") or ""
+    return plain(row["source"]) + (" " + t("about.link", lang, url=url) if url else "")
+
+
+st.subheader(t("about.published", lang))  # the published figures in use, with their sources
+st.caption(t("about.published_intro", lang))
+for item in sources_in_use(load_published()).to_dict("records"):
+    st.markdown(t("about.published_line", lang, publisher=plain(item["publisher"]),
+                  outlet=plain(item["outlet"]), date=format_date(item["published_on"], lang),
+                  period=format_date(item["period"], lang),
+                  indicators=join_names([label(i) for i in item["indicators"]], lang),
+                  regions=plain(join_names(item["regions"], lang)))
+                + (" " + t("about.link", lang, url=item["url"]) if item["url"] else ""))
+registry = cached.target_table()
+with st.expander(t("about.target_sources", lang)):
+    for row in target_registry.applicable(registry).to_dict("records"):
+        st.markdown(t("about.target_line", lang, indicator=label(row["indicator"]),
+                      year=row["year"], scope=t("about.national", lang)
+                      if row["scope"] == "national" else row["scope"],
+                      percent=format_percent(row["target_percent"], lang), source=cite(row)))
+disputed = target_registry.conflicts(registry)
+if not disputed.empty:
+    st.subheader(t("about.conflicts", lang))
+    st.caption(t("about.conflicts_intro", lang))
+    for row in disputed.to_dict("records"):
+        alternative = row["status"] == target_registry.ALTERNATIVE
+        st.markdown(t("about.conflict_line", lang, indicator=label(row["indicator"]),
+                      year=row["year"],
+                      percent=format_percent(row["target_percent"], lang),
+                      state=t("about.conflict_alternative" if alternative
+                              else "about.conflict_used", lang),
+                      source=cite(row), note=plain(row["note"])))
 st.subheader(t("about.sources", lang))
 for repo in sources.load_manifest()["repositories"]:
     st.markdown(t("about.source_line", lang, **repo))

@@ -24,11 +24,13 @@ DEMO_CSV = ROOT / "data" / "demo" / "coverage.csv"
 PERIODS = ["2023-06-30", "2023-12-31", "2024-06-30", "2024-12-31", "2025-06-30"]
 
 # indicator → (share of population in the denominator, coverage low/high at
-# the last period in percent, gain per semester in points)
+# the last period in percent, gain per semester in points). Demo only: IKD
+# activation was low nationally (roughly 10–30 % of wajib KTP-el in 2024).
 PROFILES = {
     "ktp_el": (0.735, 93.0, 103.0, 0.35),
     "kia": (0.305, 30.0, 100.0, 3.0),
     "akta_lahir": (0.335, 75.0, 100.0, 0.9),
+    "ikd": (0.735, 5.0, 35.0, 3.0),
 }
 DEFAULT_PROFILE = (0.5, 50.0, 95.0, 1.0)
 

@@ -4,6 +4,13 @@ A target is keyed by indicator, year and scope: ``national``, a province code
 (``65``) or a regency code (``65.71``). A narrower scope overrides a wider one
 set for the same year. For a year without its own target the most recent
 earlier target is in force (targets are published for some years only).
+
+Each row cites its source (``publisher``, ``document``, ``outlet``,
+``published_on``, ``url``; ``source`` is the same in one sentence). Where
+published sources disagree on a year's target, every statement is kept as its
+own row: exactly one is marked ``status = in_force`` (its ``note`` says why) and
+the others ``status = alternative``. Alternatives are shown, never applied. A
+registry without a ``status`` column has no alternatives.
 """
 
 from __future__ import annotations
@@ -35,7 +42,33 @@ def load_targets(path: Path = TARGETS_CSV) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype={"scope": str, "indicator": str, "source": str})
     frame["year"] = frame["year"].astype(int)
     frame["target_percent"] = frame["target_percent"].astype(float)
+    for column in ("status", "note", "url"):  # optional text columns: empty, never NaN
+        if column in frame:
+            frame[column] = frame[column].fillna("").astype(str)
     return frame
+
+
+ALTERNATIVE = "alternative"
+"""``status`` of a recorded target that conflicts with the one in force."""
+
+
+def applicable(targets: pd.DataFrame) -> pd.DataFrame:
+    """The rows the scope rule may use: every row but the recorded alternatives."""
+    if "status" not in targets:
+        return targets
+    return targets[targets["status"] != ALTERNATIVE]
+
+
+def conflicts(targets: pd.DataFrame) -> pd.DataFrame:
+    """Rows of every indicator, year and scope for which sources disagree, the
+    one in force first within each group (empty when there are none)."""
+    if "status" not in targets:
+        return targets.iloc[0:0]
+    keys = ["indicator", "year", "scope"]
+    alternative = targets["status"].eq(ALTERNATIVE)
+    disputed = alternative.groupby([targets[k] for k in keys]).transform("any")
+    return (targets[disputed].assign(_alternative=alternative[disputed])
+            .sort_values([*keys, "_alternative"], kind="stable").drop(columns="_alternative"))
 
 
 SCOPE_NATIONAL, SCOPE_PROVINCE, SCOPE_REGENCY = "national", "province", "regency"
@@ -93,6 +126,7 @@ def targets_in_force(targets: pd.DataFrame, indicator: str, year: int,
     same (every regency of a province without a target of its own) share one
     answer, so all 514 regencies cost about as much as the 38 provinces.
     """
+    targets = applicable(targets)  # conflicting statements: only the one in force
     rows = targets.loc[(targets["indicator"] == indicator) & (targets["year"] <= year),
                        ["year", "scope", "target_percent", "source"]]
     records = list(rows.itertuples(index=False, name=None))
