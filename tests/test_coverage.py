@@ -5,7 +5,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from utils.metrics.coverage import aggregate, percent, select
+from utils.metrics.coverage import (
+    OPTIONAL,
+    aggregate,
+    percent,
+    select,
+    with_optional,
+    with_percent,
+)
 
 
 def _table(rows):
@@ -41,3 +48,29 @@ def test_aggregate_lies_between_the_extremes(pairs):
     total = aggregate(table.assign(g=1), "g")["percent"].iloc[0]
     each = [100 * n / d for n, d in pairs]
     assert min(each) - 1e-9 <= total <= max(each) + 1e-9
+
+
+def test_with_percent_uses_the_given_percent_only_where_counts_are_missing():
+    table = _table([("p", "64.01", "k", 90, 100, False), ("p", "64.74", "k", None, None, False),
+                    ("p", "64.72", "k", None, None, False)])
+    table["percent_given"] = [50.0, 99.5, math.nan]
+    out = with_percent(table)["percent"].tolist()
+    assert out[:2] == [90.0, 99.5] and math.isnan(out[2])  # counts win; neither: missing
+
+
+def test_tables_without_optional_columns_read_as_before():
+    table = _table([("p", "64.01", "k", 90, 100, False)])
+    filled = with_optional(table)
+    assert list(filled.columns) == [*table.columns, *OPTIONAL]
+    assert filled.iloc[0][list(OPTIONAL)].tolist()[1:] == ["", 0.0]
+    assert with_percent(table)["percent"].tolist() == [90.0]
+
+
+def test_aggregate_reports_rows_without_counts_instead_of_a_complete_figure():
+    table = _table([("p", "64.01", "k", 90, 100, False), ("p", "64.74", "k", None, None, False),
+                    ("p", "65.01", "k", 5, 10, False)])
+    table["percent_given"] = [math.nan, 99.5, math.nan]
+    out = aggregate(table.assign(g=table["code"].str[:2]), "g").set_index("g")
+    assert out.loc["64", "without_counts"] == 1 and not out.loc["64", "complete"]
+    assert math.isnan(out.loc["64", "percent"]) and out.loc["64", "partial_numerator"] == 90
+    assert out.loc["65", "percent"] == 50.0 and out.loc["65", "complete"]

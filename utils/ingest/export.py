@@ -18,7 +18,10 @@ from utils.metrics.indicators import Indicator
 from utils.metrics.regions import regency_rows
 
 EXPORT_COLUMNS = ["period", "code", "name", "province", "indicator", "numerator",
-                  "denominator", "percent"]
+                  "denominator", "percent", "derived", "derived_margin"]
+"""Columns of :func:`current_frame`; ``derived`` says in words how a figure not
+in the source was obtained, ``derived_margin`` the ± people of a derived
+denominator."""
 
 
 def template_frame(regions: pd.DataFrame, indicators: dict[str, Indicator],
@@ -39,13 +42,26 @@ def template_frame(regions: pd.DataFrame, indicators: dict[str, Indicator],
     return frame
 
 
+def derived_text(table: pd.DataFrame, lang: str = "id") -> pd.Series:
+    """Per row, in ``lang``: ``dihitung dari persentase``, ``dihitung: sudah + belum``,
+    ``hanya persen (tanpa jumlah)`` or ``""`` for figures read as written."""
+    rows = coverage.with_optional(table)
+    marks = rows["derived"].mask(~coverage.has_counts(rows) & rows["percent_given"].notna(),
+                                 "percent_only")
+    return marks.map(lambda m: t(f"data.derived.{m}", lang) if m else "")
+
+
 def current_frame(table: pd.DataFrame, regions: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
-    """Active data with region names and percent, headers in ``lang``."""
+    """Active data with region names and percent (the published one for rows
+    without counts), how each figure was obtained and its margin; headers in ``lang``."""
     names = regions.set_index("code")["name"].str.strip()
-    out = coverage.with_percent(table)
+    out = coverage.with_percent(coverage.with_optional(table))
     out["name"] = out["code"].map(names)
     out["province"] = out["code"].str[:2].map(names)
     out["percent"] = out["percent"].round(2)
+    out["derived"] = derived_text(out, lang)
+    out["derived_margin"] = out["derived_margin"].where(
+        out["derived"] == t("data.derived.percent", lang))
     out = out[EXPORT_COLUMNS]
     return out.rename(columns={c: t(f"data.export.{c}", lang) for c in EXPORT_COLUMNS})
 

@@ -25,6 +25,11 @@ def matched_rows(report: Report, lang: str) -> list[dict[str, Any]]:
     return [{**m, "by": t(f"data.by.{m['by']}", lang)} for m in report.matched]
 
 
+def skipped_rows(report: Report, lang: str) -> list[dict[str, Any]]:
+    """Skipped rows with why, in ``lang`` (``catatan``, ``kecamatan/desa`` …)."""
+    return [{**s, "reason": t(f"data.skip_reason.{s['reason']}", lang)} for s in report.skipped]
+
+
 def checks_text(checks: Mapping[str, Mapping[str, Any]]) -> str:
     """A total row's checks in one line: ``ktp_el: ✓, kia: ✗``.
 
@@ -42,12 +47,24 @@ def total_rows(report: Report) -> list[dict[str, Any]]:
 
 
 def aggregate_rows(report: Report, lang: str) -> list[dict[str, Any]]:
-    """Province aggregates: ``province``, ``indicator`` and ``percent`` written in ``lang``."""
-    return [
-        {"province": p, "indicator": i, "percent": format_percent(v, lang)}
-        for p, values in report.aggregates.items()
-        for i, v in values.items()
-    ]
+    """Province aggregates: ``province``, ``indicator`` and ``percent`` written in
+    ``lang``; the percent of a province the file covers only in part says so
+    (``95,12 % (sebagian: 9 dari 10 kabupaten/kota)``), and a province whose rows
+    hold only percents says its aggregate cannot be computed."""
+    out = []
+    for province, values in report.aggregates.items():
+        seen = report.completeness.get(province)
+        partial = seen is not None and seen["present"] < seen["regencies"]
+        note = t("data.aggregate.partial", lang, **seen) if seen and partial else ""
+        for indicator, value in values.items():
+            shown = format_percent(value, lang)
+            out.append({"province": province, "indicator": indicator,
+                        "percent": f"{shown} ({note})" if note else shown})
+    for province, counts in report.uncounted.items():
+        for indicator, count in counts.items():
+            note = t("data.aggregate.uncounted", lang, count=count)
+            out.append({"province": province, "indicator": indicator, "percent": note})
+    return out
 
 
 def version_rows(versions: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -9,9 +9,11 @@ Layout::
         meta.json         source name, sha256, period, who/when, counts, mapping
         data.csv          the import in the long format (utils.metrics.coverage)
         source.csv|xlsx   the file as uploaded
+        companion.*       a second file paired with it (one measure per file), if any
       .lock               serialises writers (fcntl.flock)
 
-Semantics: every accepted import adds a version (one file, one period). The
+Semantics: every accepted import adds a version (one file, or two paired
+files; one period, or one per year of a year column). The
 *active set* is an ordered list of versions; :meth:`Store.current` merges
 them, a later version replacing the same (period, region, indicator) values
 of an earlier one. Accepting appends the new version to the active set.
@@ -133,14 +135,21 @@ class Store:
                  "active": v in active} for v in state["versions"]]
 
     def data(self, version_id: str) -> pd.DataFrame:
-        """The rows of one version in the long format (``is_demo`` False)."""
+        """The rows of one version in the long format (``is_demo`` False), with the
+        :data:`coverage.OPTIONAL` columns when the version was stored with them
+        (versions stored without them read exactly as before)."""
         self.meta(version_id)
         frame = pd.read_csv(self._versions_dir / version_id / "data.csv",
-                            dtype={"period": str, "code": str, "indicator": str})
+                            dtype={"period": str, "code": str, "indicator": str, "derived": str},
+                            keep_default_na=False, na_values={
+                                c: [""] for c in ("numerator", "denominator", "percent_given",
+                                                  "derived_margin")})
         frame["numerator"] = frame["numerator"].astype(float)
         frame["denominator"] = frame["denominator"].astype(float)
         frame["is_demo"] = False
-        return frame[coverage.COLUMNS]
+        if not set(coverage.OPTIONAL) & set(frame.columns):
+            return frame[coverage.COLUMNS]
+        return coverage.with_optional(frame)[[*coverage.COLUMNS, *coverage.OPTIONAL]]
 
     def current(self) -> pd.DataFrame | None:
         """Accepted data of the active set (later versions win), or ``None`` if empty."""
@@ -179,17 +188,20 @@ class Store:
         mapping: dict[str, str] | None = None,
         details: dict | None = None,
         aliases: dict[str, dict] | None = None,
+        companion: tuple[str, bytes] | None = None,
     ) -> dict:
         """Store an accepted import as a new active version; all or nothing.
 
         Parameters
         ----------
         table : pandas.DataFrame
-            Rows in the long format of :mod:`utils.metrics.coverage`, all of ``period``.
+            Rows in the long format of :mod:`utils.metrics.coverage`: all of
+            ``period``, or of several periods (a file with a year column) of
+            which ``period`` is the latest.
         source_name, source_bytes : str, bytes
             The uploaded file (kept beside the data, hashed in the metadata).
         period : str
-            ``YYYY-MM-DD``.
+            ``YYYY-MM-DD``: the file's period (the latest when it holds several).
         user : str, optional
             Who accepted it (the process login name by default).
         mapping : dict, optional
@@ -198,6 +210,9 @@ class Store:
             More metadata (sheet, row counts, decisions …).
         aliases : dict, optional
             Name key → ``{"code", "text"}`` to remember with this version.
+        companion : (str, bytes), optional
+            A second file paired with the first (another measure of the same
+            regions), kept beside it as ``companion.<suffix>``.
 
         Returns
         -------
@@ -224,7 +239,15 @@ class Store:
                 "indicators": sorted(rows["indicator"].unique()),
                 "mapping": mapping or {}, **(details or {}),
             }
-            self._commit(version_id, meta, rows, source_name, source_bytes, state, aliases)
+            if rows["period"].nunique() > 1:
+                meta["periods"] = sorted(rows["period"].astype(str).unique())
+            if companion is not None:
+                meta["companion"] = {"name": Path(companion[0]).name,
+                                     "sha256": _sha256(companion[1]), "size": len(companion[1])}
+            sources = [(f"source{_suffix(source_name)}", source_bytes)]
+            if companion is not None:
+                sources.append((f"companion{_suffix(companion[0])}", companion[1]))
+            self._commit(version_id, meta, rows, sources, state, aliases)
         return meta
 
     def rollback(self, version_id: str, user: str | None = None) -> list[str]:
@@ -262,15 +285,17 @@ class Store:
         numbers = [int(m.group(1)) for name in taken if (m := VERSION.match(name))]
         return f"v{max(numbers, default=0) + 1:04d}"
 
-    def _commit(self, version_id: str, meta: dict, rows: pd.DataFrame, source_name: str,
-                source_bytes: bytes, state: dict, aliases: dict[str, dict] | None) -> None:
+    def _commit(self, version_id: str, meta: dict, rows: pd.DataFrame,
+                sources: list[tuple[str, bytes]], state: dict,
+                aliases: dict[str, dict] | None) -> None:
         self._versions_dir.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self._versions_dir))
         target = self._versions_dir / version_id
         old_aliases = self._aliases_path.read_bytes() if self._aliases_path.exists() else None
         try:
             write_text(tmp / "data.csv", rows.to_csv(index=False))
-            write_bytes(tmp / f"source{_suffix(source_name)}", source_bytes)
+            for name, content in sources:
+                write_bytes(tmp / name, content)
             write_text(tmp / "meta.json", _json(meta))
             os.rename(tmp, target)
             event = {"at": meta["created"], "user": meta["user"], "action": "accept",
@@ -339,17 +364,34 @@ def _suffix(name: str) -> str:
     return suffix if suffix in {".csv", ".xlsx", ".txt", ".tsv"} else ".bin"
 
 
+def _is_date(text: str) -> bool:
+    try:
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text)) and bool(dt.date.fromisoformat(text))
+    except ValueError:
+        return False
+
+
 def _validated(table: pd.DataFrame, period: str) -> pd.DataFrame:
+    """The rows to store: :data:`coverage.COLUMNS` (without ``is_demo``), and the
+    :data:`coverage.OPTIONAL` ones when ``table`` has any of them. A row needs
+    both counts or a given percent."""
     missing = [c for c in coverage.COLUMNS if c not in table.columns]
     if missing or table.empty:
         raise StoreError("data.store.invalid", detail=", ".join(missing) or "0")
-    rows = table[[c for c in coverage.COLUMNS if c != "is_demo"]].copy()
-    rows["numerator"] = pd.to_numeric(rows["numerator"], errors="coerce")
-    rows["denominator"] = pd.to_numeric(rows["denominator"], errors="coerce")
-    if rows[["numerator", "denominator"]].isna().any().any() or (
-            rows[["numerator", "denominator"]] < 0).any().any():
+    optional = list(coverage.OPTIONAL) if set(coverage.OPTIONAL) & set(table.columns) else []
+    rows = coverage.with_optional(table)
+    rows = rows[[c for c in coverage.COLUMNS if c != "is_demo"] + optional]
+    for column in ("numerator", "denominator"):
+        rows[column] = pd.to_numeric(rows[column], errors="coerce")
+    counts = rows[["numerator", "denominator"]]
+    given = pd.to_numeric(coverage.with_optional(table)["percent_given"], errors="coerce")
+    if optional:
+        rows["percent_given"] = given
+    if (counts < 0).any().any() or (given < 0).any() or (
+            counts.isna().any(axis=1) & given.isna()).any():
         raise StoreError("data.store.invalid", detail="numerator/denominator")
-    if set(rows["period"]) != {period} or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", period):
+    periods = {str(p) for p in rows["period"]}
+    if period != max(periods) or not all(_is_date(p) for p in periods):
         raise StoreError("data.store.invalid", detail="period")
     if rows.duplicated(KEYS).any():
         raise StoreError("data.store.invalid", detail="duplicate")

@@ -52,6 +52,9 @@ class Facts:
 
     Fed either from full regency data (:func:`scope_facts`) or by hand from
     published province figures; every field but the first five may be empty.
+    ``without_counts`` rows of the scope hold only a percent (then numerator,
+    denominator and gap are empty: they cannot be computed); ``regions_present``
+    of ``regions_total`` regencies have a row (fewer: the figure is partial).
     """
 
     indicator: str
@@ -75,6 +78,9 @@ class Facts:
     rank_of: int | None = None
     rank_meeting: int | None = None
     is_demo: bool = False
+    without_counts: int = 0
+    regions_present: int | None = None
+    regions_total: int | None = None
 
 
 def _known(*values: float | None) -> bool:
@@ -207,13 +213,32 @@ def regency_rows(rows: pd.DataFrame, regions: pd.DataFrame, code: str | None) ->
     return out.reset_index(drop=True)
 
 
+EXTRA_COLUMNS = ["derived", "derived_margin", "without_counts", "regions_present",
+                 "regions_total", "from_province_row"]
+"""Columns :func:`region_attainment` carries over from its values when present."""
+
+
 def province_values(rows: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
-    """Province sums of regency rows (numerator, denominator, percent)."""
-    regs = regency_rows(rows, regions, None)
-    if regs.empty:
-        return pd.DataFrame(columns=["code", "numerator", "denominator", "percent"])
-    sums = coverage.aggregate(regs, "province_code").rename(columns={"province_code": "code"})
-    return sums[["code", "numerator", "denominator", "percent"]]
+    """Each province's figure: its regency rows summed, or its own province row
+    when it has no regency row (never both, see
+    :func:`utils.metrics.coverage.province_totals`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code, numerator, denominator, percent, without_counts,
+        regions_present, regions_total, from_province_row``; a province whose
+        regencies are not all present is partial (``regions_present <
+        regions_total``), one with percent-only rows has no sums.
+    """
+    columns = ["code", "numerator", "denominator", "percent", "without_counts",
+               "regions_present", "regions_total", "from_province_row"]
+    known = rows[rows["code"].isin(regions["code"])]
+    if known.empty:
+        return pd.DataFrame(columns=columns)
+    regencies = region_ref.regency_rows(regions)["province_code"].value_counts()
+    sums = coverage.province_totals(known, regencies, by=())
+    return sums.rename(columns={"province_code": "code"})[columns]
 
 
 def region_attainment(values: pd.DataFrame, scope: pd.DataFrame,
@@ -223,7 +248,9 @@ def region_attainment(values: pd.DataFrame, scope: pd.DataFrame,
     Parameters
     ----------
     values : pandas.DataFrame
-        ``code``, ``numerator``, ``denominator`` (``percent`` is recomputed).
+        ``code``, ``numerator``, ``denominator``; ``percent`` is recomputed
+        from the counts, and kept as given only for rows without counts
+        (percent-only rows: ranked and compared with the target, no gap).
     scope : pandas.DataFrame
         ``code`` and ``name`` of every region to show, data or not.
     targets : pandas.Series
@@ -233,18 +260,25 @@ def region_attainment(values: pd.DataFrame, scope: pd.DataFrame,
     -------
     pandas.DataFrame
         ``code, name, numerator, denominator, percent, target, has_data,
-        meets, gap, rank``; sorted by coverage, highest first, missing last.
+        counts_known, meets, gap, rank`` and the :data:`EXTRA_COLUMNS` the
+        values hold; sorted by coverage, highest first, missing last.
     """
-    cols = ["code", "numerator", "denominator"]
+    values = coverage.with_percent(values) if "percent_given" in values.columns else values
+    cols = ["code", "numerator", "denominator"] + [
+        c for c in ["percent", *EXTRA_COLUMNS] if c in values.columns]
     out = scope.merge(values[cols], on="code", how="left")
-    out["percent"] = coverage.percent(out["numerator"].astype(float),
-                                      out["denominator"].astype(float))
+    counted = coverage.percent(out["numerator"].astype(float), out["denominator"].astype(float))
+    given = out["percent"].astype(float) if "percent" in out.columns else counted
+    out["counts_known"] = coverage.has_counts(out)
+    out["percent"] = counted.where(out["counts_known"], given)
     out["target"] = out["code"].map(targets).astype(float)
     out["has_data"] = out["percent"].notna()
     triples = zip(out["numerator"], out["denominator"], out["target"], strict=True)
     gaps = [gap_people(n, d, t) for n, d, t in triples]
     out["gap"] = pd.array(gaps, dtype="Int64")
-    out["meets"] = pd.array([None if g is None else g == 0 for g in gaps], dtype="boolean")
+    by_percent = [percent_meets(p, t) for p, t in zip(out["percent"], out["target"], strict=True)]
+    out["meets"] = pd.array([(g == 0) if g is not None else m
+                             for g, m in zip(gaps, by_percent, strict=True)], dtype="boolean")
     out["rank"] = rank_min(out["percent"])
     return out.sort_values(["percent", "name"], ascending=[False, True],
                            na_position="last").reset_index(drop=True)
@@ -326,13 +360,16 @@ def scope_facts(table: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFram
     values = province_values(rows, regions) if level == SCOPE_NATIONAL else rows
     per_region = region_attainment(values, scope, scope_targets(targets, indicator, year,
                                                                  scope, regions))
-    total = _total(regency_rows(rows, regions, code))
+    whole = scope_total(rows, regions, code)
+    total = None if whole.numerator is None or whole.denominator is None else (
+        whole.numerator, whole.denominator, whole.percent)
     target = target_for(targets, indicator, year, code)
-    pct = None if total is None else total[2]
+    pct = whole.percent
     prev = previous_period(list(table["period"].unique()), period)
     prev_total = None
     if prev:
-        prev_total = _total(regency_rows(coverage.select(table, indicator, prev), regions, code))
+        before = scope_total(coverage.select(table, indicator, prev), regions, code)
+        prev_total = None if before.percent is None else (0.0, 0.0, before.percent)
     high, low = extremes(per_region)
     rank, rank_meeting, rank_of = _province_rank(rows, regions, targets, indicator, year, code)
     facts = Facts(
@@ -351,17 +388,62 @@ def scope_facts(table: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFram
         previous_period=prev if prev_total else None,
         change=change(pct, prev_total[2] if prev_total else None),
         rank=rank, rank_of=rank_of, rank_meeting=rank_meeting, is_demo=bool(rows["is_demo"].any()),
+        without_counts=whole.without_counts, regions_present=whole.regions_present,
+        regions_total=whole.regions_total,
     )
     return facts, per_region
 
 
-def _total(rows: pd.DataFrame) -> tuple[float, float, float] | None:
-    """Summed numerator, denominator and percent, or ``None`` without data."""
-    rows = rows[rows["numerator"].notna() & rows["denominator"].notna()]
-    if rows.empty or rows["denominator"].sum() <= 0:
-        return None
-    num, den = float(rows["numerator"].sum()), float(rows["denominator"].sum())
-    return num, den, float(coverage.percent(num, den))
+@dataclass(frozen=True)
+class ScopeTotal:
+    """A scope's figure: sums (``None`` when a row lacks counts), percent, and
+    how much of the scope the rows cover."""
+
+    numerator: float | None
+    denominator: float | None
+    percent: float | None
+    without_counts: int = 0
+    regions_present: int | None = None
+    regions_total: int | None = None
+
+
+def scope_total(rows: pd.DataFrame, regions: pd.DataFrame, code: str | None) -> ScopeTotal:
+    """The figure of Indonesia, a province or a regency from one indicator's rows.
+
+    A province is its regencies summed, or its own row when it has none
+    (:func:`province_values`); Indonesia is the sum of the province figures.
+    Rows without counts leave the sums empty (and say how many); a single
+    percent-only region or province keeps its published percent.
+    """
+    if scope_level(code) == SCOPE_REGENCY:
+        figures = region_attainment(rows, rows[rows["code"] == code][["code"]].assign(name=""),
+                                    pd.Series(dtype=float))
+        figures["without_counts"] = (~figures["counts_known"]).astype(int)
+        figures["regions_present"] = figures["regions_total"] = 1
+    else:
+        figures = province_values(rows, regions)
+        if scope_level(code) == SCOPE_PROVINCE:
+            figures = figures[figures["code"] == code]
+    return _summed(figures, len(region_ref.regency_rows(regions))
+                   if scope_level(code) == SCOPE_NATIONAL else None)
+
+
+def _summed(figures: pd.DataFrame, regencies: int | None) -> ScopeTotal:
+    """Sum province (or region) figures into one :class:`ScopeTotal`."""
+    if figures.empty:
+        return ScopeTotal(None, None, None, 0, 0, regencies)
+    without = int(pd.to_numeric(figures["without_counts"]).sum())
+    present = int(pd.to_numeric(figures["regions_present"]).fillna(0).sum())
+    total = regencies if regencies is not None else int(
+        pd.to_numeric(figures["regions_total"]).fillna(0).sum())
+    num, den = figures["numerator"].astype(float), figures["denominator"].astype(float)
+    if num.isna().any() or den.isna().any() or den.sum() <= 0:
+        single = figures["percent"].iloc[0] if len(figures) == 1 else None
+        pct = None if single is None or pd.isna(single) else float(single)
+        return ScopeTotal(None, None, pct, without, present, total)
+    return ScopeTotal(float(num.sum()), float(den.sum()),
+                      float(coverage.percent(float(num.sum()), float(den.sum()))),
+                      without, present, total)
 
 
 def _scope_name(regions: pd.DataFrame, code: str | None) -> str:

@@ -157,16 +157,47 @@ def view_table(table: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFrame
 
 
 TABLE_ROWS_SHOWN = 100  # tables longer than this are shown on request
+TEXT_COLUMNS = ("region", "province", "derived")
+"""Columns of :func:`table_frame` holding text (the rest are numbers)."""
+
+
+def derived_marks(rows: pd.DataFrame) -> pd.Series:
+    """Per row how its figures were obtained: ``percent`` (denominator derived from
+    the percentage), ``remaining`` (sudah + belum), ``percent_only`` (no counts), or
+    ``""``; the page writes them out (``dihitung dari persentase`` …)."""
+    marks = rows["derived"].fillna("").astype(str) if "derived" in rows.columns else pd.Series(
+        "", index=rows.index)
+    only = rows["percent"].notna() & ~coverage.has_counts(rows)
+    return marks.mask(only, "percent_only")
+
+
 def table_frame(rows: pd.DataFrame, state: MapState) -> pd.DataFrame:
     """The rows as the table and the downloads show them (numbers stay numbers,
     so sorting a column sorts by value). Province columns are dropped when the
-    rows are provinces."""
+    rows are provinces.
+
+    When a row's figures were not all in the source, ``derived`` marks it
+    (:func:`derived_marks`) and ``derived_margin`` gives the ± people of a
+    derived denominator; a province figure from part of its regencies has
+    ``regions_present`` of ``regions_total``. These columns appear only when
+    some row needs them, so complete data shows the same table as before.
+    """
     out = pd.DataFrame({
         "region": rows["name"], "province": rows["province_name"],
         "percent": rows["percent"].round(2), "numerator": rows["numerator"],
         "denominator": rows["denominator"], "target": rows["target"], "gap": rows["gap"],
         "rank_province": rows["rank_province"], "rank_national": rows["rank_national"],
     })
+    marks = derived_marks(rows)
+    if (marks != "").any():
+        out["derived"] = marks
+        margin = rows["derived_margin"] if "derived_margin" in rows.columns else float("nan")
+        out["derived_margin"] = pd.Series(margin, index=rows.index).where(
+            marks == coverage.DERIVED_PERCENT)
+    if "regions_total" in rows.columns and (
+            rows["regions_present"].fillna(0) < rows["regions_total"].fillna(0)).any():
+        out["regions_present"] = rows["regions_present"]
+        out["regions_total"] = rows["regions_total"]
     if state.regions_level == "province":
         out = out.drop(columns=["province", "rank_province"])
     return out.reset_index(drop=True)
@@ -178,6 +209,6 @@ def styled(frame: pd.DataFrame, lang: str) -> Styler:
     formats: dict[str, str | Callable[[Any], str] | None] = {
         c: (lambda v: format_number(v, lang, 2)) if c in ("percent", "target")
         else (lambda v: format_number(v, lang))
-        for c in frame.columns if c not in ("region", "province")
+        for c in frame.columns if c not in TEXT_COLUMNS
     }
     return frame.style.format(formats, na_rep="–")

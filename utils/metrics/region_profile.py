@@ -13,7 +13,8 @@ from utils.metrics import attainment, coverage
 from utils.metrics.regions import PROVINCE
 from utils.metrics.targets import target_for
 
-TREND_COLUMNS = ["period", "indicator", "numerator", "denominator", "percent", "target", "gap"]
+TREND_COLUMNS = ["period", "indicator", "numerator", "denominator", "percent", "target", "gap",
+                 "without_counts", "regions_present", "regions_total"]
 """Columns of :func:`trend`."""
 RANK_COLUMNS = ["indicator", "rank_province", "of_province", "rank_national", "of_national"]
 """Columns of :func:`ranks`."""
@@ -58,13 +59,17 @@ def trend(
     -------
     pandas.DataFrame
         :data:`TREND_COLUMNS`, one row per period and indicator with data;
-        ``target`` is NaN and ``gap`` missing where no target is in force.
+        ``target`` is NaN and ``gap`` missing where no target is in force or
+        the counts are not known (a percent-only row: its published percent,
+        no counts; a province with such rows: no figure, ``without_counts``
+        says how many). A province's figure is its regencies summed
+        (``regions_present`` of ``regions_total``: partial when fewer) or its
+        own province row when it has no regency row.
     """
-    rows = attainment.regency_rows(table, regions, code)
-    rows = rows[rows["numerator"].notna() & rows["denominator"].notna()]
-    if rows.empty:
+    out = _figures(table, regions, code)
+    out = out[out["percent"].notna()]
+    if out.empty:
         return pd.DataFrame(columns=TREND_COLUMNS)
-    out = coverage.aggregate(rows, ["period", "indicator"])
     found = [
         target_for(targets, i, int(p[:4]), code)
         for i, p in zip(out["indicator"], out["period"], strict=True)
@@ -78,6 +83,19 @@ def trend(
         dtype="Int64",
     )
     return out[TREND_COLUMNS]
+
+
+def _figures(table: pd.DataFrame, regions: pd.DataFrame, code: str) -> pd.DataFrame:
+    """The region's figure per period and indicator (see :func:`trend`)."""
+    if is_province(regions, code):
+        known = table[table["code"].isin(regions["code"])]
+        regencies = attainment.region_ref.regency_rows(regions)["province_code"].value_counts()
+        sums = coverage.province_totals(known, regencies)
+        return sums[sums["province_code"] == code].reset_index(drop=True)
+    rows = coverage.with_percent(attainment.regency_rows(table, regions, code))
+    return rows.assign(without_counts=(~coverage.has_counts(rows)).astype(int),
+                       regions_present=1, regions_total=1).sort_values(
+        ["period", "indicator"]).reset_index(drop=True)
 
 
 def ranks(

@@ -271,7 +271,11 @@ def baseline(rows: pd.DataFrame, regions: pd.DataFrame, in_force: pd.DataFrame) 
     -------
     pandas.DataFrame
         ``code, name, province_code, province_name, numerator, denominator,
-        target, target_scope``, sorted by code.
+        target, target_scope, without_counts``, sorted by code.
+        ``without_counts`` is True for a regency whose row holds only a
+        percent: the model cannot project it (no counts are invented), so it
+        is left out like a regency without data and counted by
+        :func:`excluded_without_counts`.
     """
     regs = regency_rows(regions)[
         ["code", "name", "province_code", "province_name"]
@@ -280,7 +284,16 @@ def baseline(rows: pd.DataFrame, regions: pd.DataFrame, in_force: pd.DataFrame) 
     out = out.merge(in_force, on="code", how="left")
     out["numerator"] = out["numerator"].astype(float)
     out["denominator"] = out["denominator"].astype(float)
+    has_row = out["code"].isin(rows["code"])
+    out["without_counts"] = (has_row & (out["numerator"].isna() | out["denominator"].isna()))
     return out.sort_values("code").reset_index(drop=True)
+
+
+def excluded_without_counts(base: pd.DataFrame) -> int:
+    """Regencies with a row but no counts (percent only), left out of the model."""
+    if "without_counts" not in base.columns:
+        return 0
+    return int(base["without_counts"].sum())
 
 
 def in_scope(codes: pd.Series, province_codes: pd.Series, scope: str | None) -> np.ndarray:
@@ -374,10 +387,12 @@ class Totals:
     newly_failing: int
     gap_base: int
     gap_end: int
+    without_counts: int = 0
 
 
 def totals(result: pd.DataFrame) -> Totals:
-    """Sum up :func:`evaluate` (gaps are sums of the regions' own gaps)."""
+    """Sum up :func:`evaluate` (gaps are sums of the regions' own gaps); regencies
+    whose rows hold only a percent are counted in ``without_counts``."""
     counts = result["category"].value_counts()
     return Totals(
         regions=len(result),
@@ -389,6 +404,7 @@ def totals(result: pd.DataFrame) -> Totals:
         newly_failing=int(counts.get("newly_failing", 0)),
         gap_base=int(np.nansum(result["gap_base"].to_numpy(float))),
         gap_end=int(np.nansum(result["gap_end"].to_numpy(float))),
+        without_counts=excluded_without_counts(result),
     )
 
 
@@ -460,7 +476,8 @@ def scope_facts(result: pd.DataFrame, scenario: Scenario, indicator: str,
                 in_force: Target | None, code: str | None, scope_name: str,
                 period: str) -> Facts:
     """A scope's figures at the deadline under the scenario, as the targets page's
-    :class:`~utils.metrics.attainment.Facts` (so the same gauge draws them)."""
+    :class:`~utils.metrics.attainment.Facts` (so the same gauge draws them);
+    ``without_counts`` says how many regencies (percent only) the sums leave out."""
     national, override = scenario.targets.get(indicator), scenario.overrides.get(indicator)
     target = (scope_target(in_force, national if national is not None else math.nan, override)
               if national is not None or override is not None else None)
@@ -477,6 +494,9 @@ def scope_facts(result: pd.DataFrame, scenario: Scenario, indicator: str,
         denominator=den,
         target=target,
         gap=None if sums is None or goal is None else gap_people(sums[0], sums[1], goal),
+        without_counts=excluded_without_counts(
+            result if not code else result[in_scope(result["code"], result["province_code"],
+                                                    code)]),
     )
 
 
