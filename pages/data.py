@@ -16,7 +16,8 @@ from pages.support import access, cached, chrome
 from utils.formatting import plain
 from utils.i18n import t
 from utils.ingest import acceptance, export, review
-from utils.ingest.columns import REGION_FIELDS
+from utils.ingest.code_schemes import SCHEMES
+from utils.ingest.columns import KEY_FIELDS
 from utils.ingest.importer import Context, Report
 from utils.ingest.spreadsheet import MAX_BYTES, ReadError, sheet_names
 from utils.ingest.store import Store, StoreError
@@ -29,7 +30,7 @@ def field_label(key: str, defs: dict, lang: str) -> str:
     """Human label of a field key (``ktp_el.numerator`` → "Perekaman KTP-el — pembilang …")."""
     if not key:
         return t("data.mapping.ignore", lang)
-    if key in REGION_FIELDS:
+    if key in KEY_FIELDS:
         return t(f"data.field.{key}", lang)
     indicator, _, role = key.rpartition(".")
     item = defs.get(indicator)
@@ -63,6 +64,47 @@ def upload_widgets(lang: str) -> tuple[str, bytes] | None:
     if upload is None:
         return None
     return upload.name, upload.getvalue()
+
+
+def companion_widget(lang: str) -> tuple[str, bytes] | None:
+    """An optional second file (another measure of the same regions and years)."""
+    upload = st.file_uploader(t("data.companion", lang), type=["csv", "xlsx", "txt", "tsv"],
+                              help=t("data.companion_help", lang), key="data_companion")
+    return None if upload is None else (upload.name, upload.getvalue())
+
+
+def scheme_widget(report: Report, tag: str, lang: str) -> str | None:
+    """The code scheme: recognised automatically (the default) or chosen."""
+    if not report.code_scheme or cols_code(report) is None:
+        return None
+    found = report.code_scheme.get("scheme")
+    auto = t("data.scheme.auto", lang) + (
+        f" ({t(f'data.scheme.{found}', lang)})" if found else "")
+    options = ["", *SCHEMES]
+    choice = st.selectbox(t("data.scheme.label", lang), options, key=f"data_scheme_{tag}",
+                          format_func=lambda s: t(f"data.scheme.{s}", lang) if s else auto)
+    return choice or None
+
+
+def cols_code(report: Report) -> int | None:
+    """Column holding region codes, if any."""
+    return next((i for i, k in report.mapping.items() if k == "region.code"), None)
+
+
+def years_widget(report: Report, tag: str, lang: str) -> dict[int, str]:
+    """The date each year of a year column stands for (31 December unless changed)."""
+    st.markdown(f"**{t('data.years', lang)}**")
+    st.caption(t("data.years_help", lang))
+    frame = pd.DataFrame({"year": list(report.years),
+                          "period": [pd.Timestamp(p).date() for p in report.years.values()]})
+    edited = st.data_editor(frame, hide_index=True, key=f"data_years_{tag}", disabled=["year"],
+                            column_config={
+                                "year": st.column_config.NumberColumn(
+                                    t("data.col.year", lang), format="%d"),
+                                "period": st.column_config.DateColumn(
+                                    t("data.col.period", lang), format="DD-MM-YYYY")})
+    return {int(y): pd.Timestamp(d).date().isoformat()
+            for y, d in zip(edited["year"], edited["period"], strict=True) if pd.notna(d)}
 
 
 def sheet_widget(data: bytes, tag: str, lang: str) -> str | None:
@@ -160,7 +202,8 @@ def _matched_view(report: Report, lang: str) -> None:
                   {"row": col["row"], "text": col["text"], "checks": t("data.col.checks", lang)})
     if report.skipped:
         with st.expander(f"{t('data.skipped', lang)} ({len(report.skipped)})"):
-            table(report.skipped, {"row": col["row"], "text": col["text"]})
+            table(review.skipped_rows(report, lang),
+              {"row": col["row"], "text": col["text"], "reason": t("data.col.reason", lang)})
     if report.marked:
         with st.expander(f"{t('data.marked', lang)} ({len(report.marked)})"):
             table(report.marked, {"row": col["row"], "code": col["code"],
@@ -187,7 +230,7 @@ def period_widget(report: Report, tag: str, lang: str) -> str | None:
 
 
 def accept_widget(report: Report, upload: tuple[str, bytes], decisions: dict[int, str],
-                  store: Store, lang: str) -> None:
+                  store: Store, lang: str, companion: tuple[str, bytes] | None = None) -> None:
     """Accept button (enabled only for a clean report) and what it stores."""
     user = st.text_input(t("data.user", lang), key="data_user")
     already = store.find_source(report.sha256, report.period)
@@ -199,7 +242,7 @@ def accept_widget(report: Report, upload: tuple[str, bytes], decisions: dict[int
         return
     try:
         meta = store.accept(report.table, **acceptance.accept_arguments(
-            report, upload[0], upload[1], decisions, user))
+            report, upload[0], upload[1], decisions, user), companion=companion)
     except StoreError as error:
         st.error(plain(t(error.key, lang, **error.params)))
         return
@@ -213,12 +256,14 @@ def import_tab(context: Context, store: Store, lang: str) -> None:
     upload = upload_widgets(lang)
     if upload is None:
         return
+    companion = companion_widget(lang)
     name, data = upload
     digest, aliases = hashlib.sha256(data).hexdigest(), store.aliases()
     tag = digest[:12]
 
     def analysed(**choices) -> Report:  # each check once per file and choices (cached)
-        return cached.import_report(digest, data, name, aliases=aliases, **choices)
+        return cached.import_report(digest, data, name, aliases=aliases, companion=companion,
+                                    **choices)
 
     sheet = sheet_widget(data, tag, lang)
     first = analysed(sheet=sheet)
@@ -230,15 +275,21 @@ def import_tab(context: Context, store: Store, lang: str) -> None:
         preview = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in first.preview])
         preview = preview.astype("string").fillna("")
         st.dataframe(preview)
-    period = period_widget(first, f"{tag}_{sheet}", lang)
-    mapping = mapping_widget(first, cached.indicator_defs(), context.vocabulary.fields,
-                             f"{tag}_{sheet}", lang)
-    again = analysed(sheet=sheet, period=period, mapping=mapping)
-    names = region_ref.names(region_ref.regency_rows(context.regions))
+    base = {"sheet": sheet}
+    if first.years:
+        base["year_periods"] = years_widget(first, f"{tag}_{sheet}", lang)
+    else:
+        base["period"] = period_widget(first, f"{tag}_{sheet}", lang)
+    base["scheme"] = scheme_widget(first, f"{tag}_{sheet}", lang)
+    base["mapping"] = mapping_widget(first, cached.indicator_defs(), context.vocabulary.fields,
+                                     f"{tag}_{sheet}", lang)
+    again = analysed(**base)
+    rows = (region_ref.province_rows if again.level == "province" else region_ref.regency_rows)
+    names = region_ref.names(rows(context.regions))
     decisions = decision_widgets(again, names, f"{tag}_{sheet}", lang)
-    report = analysed(sheet=sheet, period=period, mapping=mapping, decisions=decisions)
+    report = analysed(**base, decisions=decisions)
     report_view(report, lang)
-    accept_widget(report, upload, decisions, store, lang)
+    accept_widget(report, upload, decisions, store, lang, companion)
 
 
 # --- versions and downloads ------------------------------------------------------------------

@@ -1,9 +1,8 @@
-"""The import report and the command ``python -m utils.ingest.importer``."""
+"""The import report (its command line: tests/test_importer_cli.py)."""
 
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 
 import openpyxl
@@ -11,7 +10,7 @@ import pandas as pd
 import pytest
 
 from utils.ingest import export
-from utils.ingest.importer import Context, analyse, main, parse_period
+from utils.ingest.importer import Context, analyse, parse_period
 from utils.ingest.matching import name_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,13 +24,6 @@ HEADER = "NO;KABUPATEN/KOTA;WAJIB KTP-EL;SUDAH REKAM;% REKAM\n"
 @pytest.fixture(scope="module")
 def context(regions: pd.DataFrame) -> Context:
     return Context.load(regions)
-
-
-@pytest.fixture(scope="module")
-def regions_csv(regions: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ref") / "regions.csv"
-    regions.to_csv(path, index=False)
-    return path
 
 
 def csv(*rows: str, header: str = HEADER) -> bytes:
@@ -110,11 +102,17 @@ def test_xlsx_with_merged_headers_formulas_and_ratios(context: Context) -> None:
     assert [m["by"] for m in report.matched] == ["code"] * 5
     assert "formulas" in kinds(report.warnings)
     assert "percent_ratio" in kinds(report.warnings)
-    assert not report.errors  # percent formulas have no stored result: recomputed anyway
-    assert report.status == "ok"
-    assert report.aggregates["65"]["kia"] == round(100 * 117100 / 265000, 2)
-    assert report.aggregates["65"]["ktp_el"] == round(100 * 508300 / 500000, 2)
+    # percent formulas have no stored result: recomputed anyway. The JUMLAH row's
+    # "JUMLAH ANAK" (365 000) disagrees with its rows (265 000): a decision, not a warning
+    assert [(e.kind, e.row, e.params["column"]) for e in report.errors] == [
+        ("total_mismatch", 10, "kia.denominator")]
+    assert report.status == "needs_decisions"
     assert report.totals[0]["checks"]["kia.numerator"]["ok"] is True
+    decided = analyse(merged_workbook(), "kaltara.xlsx", context, period="2020-12-31",
+                      decisions={10: ""})
+    assert not decided.errors and decided.status == "ok"
+    assert decided.aggregates["65"]["kia"] == round(100 * 117100 / 265000, 2)
+    assert decided.aggregates["65"]["ktp_el"] == round(100 * 508300 / 500000, 2)
 
 
 def test_counts_from_formulas_without_stored_values_are_errors(context: Context) -> None:
@@ -183,18 +181,28 @@ def test_duplicate_regions(context: Context) -> None:
     assert kinds(report.errors) == ["duplicate"] and report.errors[0].params["first"] == 2
 
 
-def test_total_mismatch_is_a_warning(context: Context) -> None:
+def test_total_mismatch_is_a_decision(context: Context) -> None:
     data = csv("1;KAB. PASER;10;9;90", "2;KOTA BONTANG;10;9;90", ";Total Provinsi;30;18;60")
     report = analyse(data, "x.csv", context, period="2022-05-15")
-    assert "total_mismatch" in kinds(report.warnings)
+    assert "total_mismatch" in kinds(report.errors) and report.status == "needs_decisions"
     assert report.totals[0]["checks"]["ktp_el.denominator"] == {"file": 30.0, "sum": 20.0,
                                                                 "ok": False}
     assert len(report.table) == 2
 
 
 def test_published_figure_differs(context: Context) -> None:
-    report = analyse(csv("1;KAB. PASER;10;9;90"), "x.csv", context, period="2022-05-15")
+    # the whole province, Bontang's recordings typed 10.000 too low
+    data = KALTIM.read_bytes().replace(b"138.527", b"128.527")
+    report = analyse(data, "x.csv", context, period="2022-05-15")
     assert "published_differs" in kinds(report.warnings)
+
+
+def test_a_partial_province_is_not_compared_with_the_published_figure(context: Context) -> None:
+    report = analyse(csv("1;KAB. PASER;10;9;90"), "x.csv", context, period="2022-05-15")
+    assert "published_differs" not in kinds(report.warnings)
+    (partial,) = [w for w in report.warnings if w.kind == "published_partial"]
+    assert "1 dari 10 kabupaten/kota" in partial.message("id")
+    assert report.completeness == {"64": {"present": 1, "regencies": 10}}
 
 
 # --- matching, decisions, aliases -------------------------------------------------------------
@@ -228,12 +236,18 @@ def test_html_and_formula_names_are_kept_as_text(context: Context) -> None:
                                                      '=HYPERLINK("x")']
 
 
-def test_code_and_name_conflict_uses_the_code(context: Context) -> None:
-    report = analyse(csv("64.74;KOTA SAMARINDA;10;9;90",
-                         header="KODE;KABUPATEN/KOTA;WAJIB KTP-EL;SUDAH REKAM;% REKAM\n"),
-                     "x.csv", context, period="2022-05-15")
-    assert report.matched[0]["code"] == "64.74"
-    assert "code_name_conflict" in kinds(report.warnings)
+def test_code_and_name_conflict_is_a_decision_showing_both(context: Context) -> None:
+    """A wrong match is worse than no match: the code is not trusted over the name."""
+    data = csv("64.74;KOTA SAMARINDA;10;9;90",
+               header="KODE;KABUPATEN/KOTA;WAJIB KTP-EL;SUDAH REKAM;% REKAM\n")
+    report = analyse(data, "x.csv", context, period="2022-05-15")
+    assert report.matched == [] and report.status == "needs_decisions"
+    (row,) = report.unmatched
+    assert row["reason"] == "code_name_conflict"
+    assert [s["code"] for s in row["suggestions"]] == ["64.74", "64.72"]
+    assert "code_name_conflict" in kinds(report.errors)
+    decided = analyse(data, "x.csv", context, period="2022-05-15", decisions={2: "64.72"})
+    assert decided.status == "ok" and decided.matched[0]["code"] == "64.72"
 
 
 # --- mapping, period --------------------------------------------------------------------------
@@ -280,58 +294,6 @@ def test_exports_neutralise_formulas() -> None:
     assert "'=1+1" in text and "'@x" in text and ";-1" in text
     book = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(frame)))
     assert book.active["A2"].value == "'=1+1" and book.active["A2"].data_type == "s"
-
-
-# --- command line -----------------------------------------------------------------------------
-
-
-def run_cli(capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_cli_json_on_the_kaltim_file(capsys: pytest.CaptureFixture, regions_csv: Path,
-                                     tmp_path: Path) -> None:
-    code, out, err = run_cli(capsys, str(KALTIM), "--json", "--regions", str(regions_csv),
-                             "--store", str(tmp_path))
-    assert code == 0, err
-    report = json.loads(out)
-    assert report["rows"] == 11 and report["aggregates"] == {"64": {"ktp_el": 100.89}}
-    assert report["matched"][1] == {"row": 5, "code": "64.02", "name":
-                                    "Kabupaten Kutai Kartanegara", "by": "name",
-                                    "text": "KAB. KUTAI KERTANEGARA"}
-    assert set(report) >= {"rows", "matched", "unmatched", "totals", "errors", "warnings",
-                           "aggregates"}
-    assert report["totals"][0]["checks"]["ktp_el.percent"]["ok"] is True
-
-
-def test_cli_needs_decisions(capsys: pytest.CaptureFixture, regions_csv: Path,
-                             tmp_path: Path) -> None:
-    path = tmp_path / "x.csv"
-    path.write_bytes(csv("1;Bogor;10;9;90"))
-    code, out, _ = run_cli(capsys, str(path), "--period", "2022-05-15", "--regions",
-                           str(regions_csv), "--store", str(tmp_path), "--lang", "en")
-    assert code == 1 and "1 unmatched" in out
-
-
-@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02junk" * 100, b"PK\x03\x04broken"])
-def test_cli_unreadable_files(capsys: pytest.CaptureFixture, regions_csv: Path, tmp_path: Path,
-                              content: bytes) -> None:
-    path = tmp_path / "bad.xlsx"
-    path.write_bytes(content)
-    code, out, err = run_cli(capsys, str(path), "--json", "--regions", str(regions_csv),
-                             "--store", str(tmp_path))
-    assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
-    assert json.loads(out)["status"] == "unreadable"
-
-
-def test_cli_missing_file_and_missing_reference(capsys: pytest.CaptureFixture,
-                                                tmp_path: Path) -> None:
-    code, _, err = run_cli(capsys, str(tmp_path / "nope.csv"))
-    assert code == 2 and len(err.strip().splitlines()) == 1
-    code, _, err = run_cli(capsys, str(KALTIM), "--regions", str(tmp_path / "none.csv"))
-    assert code == 2 and "utils.geo build" in err
 
 
 def test_published_dataset_is_complete_and_consistent(regions: pd.DataFrame) -> None:

@@ -214,34 +214,44 @@ def target_in_force(indicator: str, year: int, code: str | None) -> targets.Targ
     return targets.target_for(target_table(), indicator, year, code)
 
 
+@st.cache_data(show_spinner=False)
+def crosswalk_table() -> pd.DataFrame | None:
+    """BPS and older Kemendagri codes → today's (``None`` when the build has none)."""
+    path = builds.cache_dir() / "crosswalk.csv"
+    return regions.read_crosswalk(path) if path.is_file() else None
+
+
 @st.cache_resource(show_spinner=False)
 def import_context() -> importer.Context:
-    """What the importer checks a file against: regions, indicators, header keywords
-    and published figures (shared and read-only)."""
+    """What the importer checks a file against: regions, code crosswalk, indicators,
+    header keywords and published figures (shared and read-only)."""
     from utils.ingest.columns import load_vocabulary
     from utils.metrics.published import load_published
 
     defs = indicator_defs()
-    return importer.Context(region_table(), defs, load_vocabulary(defs), load_published())
+    return importer.Context(region_table(), defs, load_vocabulary(defs), load_published(),
+                            crosswalk_table())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _import_report(sha256: str, name: str, choices: tuple, today: str,
-                   _data: bytes) -> importer.Report:
-    sheet, period, mapping, decisions, aliases = choices
-    return importer.analyse(_data, name, import_context(), sheet=sheet, period=period,
-                            mapping=mapping, decisions=decisions, aliases=aliases)
+def _import_report(sha256: str, name: str, choices: tuple, today: str, companion_sha: str,
+                   _data: bytes, _companion: tuple[str, bytes] | None) -> importer.Report:
+    return importer.analyse(_data, name, import_context(), companion=_companion,
+                            **dict(choices))
 
 
-def import_report(sha256: str, data: bytes, name: str, *, sheet: str | None = None,
-                  period: str | None = None, mapping: dict[int, str] | None = None,
-                  decisions: dict[int, str] | None = None,
-                  aliases: dict[str, str] | None = None) -> importer.Report:
+def import_report(sha256: str, data: bytes, name: str, *,
+                  companion: tuple[str, bytes] | None = None, **choices) -> importer.Report:
     """:func:`utils.ingest.importer.analyse` of an upload against :func:`import_context`,
-    remembered per file (``sha256`` of ``data``), name, choices and day (a period after
-    today is warned of), so a rerun checks the file only when a choice changed.
-    A copy is returned each time: the caller may change it."""
+    remembered per file (``sha256`` of ``data``, and of the paired ``companion`` file),
+    name, choices (``sheet``, ``period``, ``mapping``, ``decisions``, ``aliases``,
+    ``scheme``, ``year_periods``) and day (a period after today is warned of), so a
+    rerun checks the file only when a choice changed. A copy is returned each time:
+    the caller may change it."""
     import datetime as dt
+    import hashlib
 
-    choices = (sheet, period, mapping, dict(decisions or {}), dict(aliases or {}))
-    return _import_report(sha256, name, choices, dt.date.today().isoformat(), data)
+    key = tuple(sorted(choices.items()))
+    companion_sha = hashlib.sha256(companion[1]).hexdigest() if companion else ""
+    return _import_report(sha256, name, key, dt.date.today().isoformat(), companion_sha, data,
+                          companion)

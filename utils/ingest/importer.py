@@ -1,24 +1,18 @@
 """Import report: read a file, recognise columns, match regions, check every value.
 
 :func:`analyse` is pure (bytes in, :class:`Report` out) and shared by the Data
-page and the command line::
-
-    python -m utils.ingest.importer FILE [--sheet NAME] [--period YYYY-MM-DD] [--json]
-
-Exit code 0: the file can be accepted as is; 1: it needs decisions (unmatched
-rows, errors, missing period or mapping); 2: it cannot be read (one-line
-reason on stderr, never a traceback).
+page and the command line (:mod:`utils.ingest.command`,
+``python -m utils.ingest.importer FILE …``). Status ``ok``: the file can be
+accepted as is; ``needs_decisions``: unmatched rows, errors, a missing period
+or mapping; ``unreadable``: it cannot be read.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import hashlib
-import json
 import re
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,11 +21,13 @@ import pandas as pd
 
 from utils.formatting import format_number
 from utils.i18n import t
+from utils.ingest import code_schemes, pairing, region_rows
 from utils.ingest import columns as cols
-from utils.ingest.matching import Match, RegionIndex, Suggestion, is_total, read_code
+from utils.ingest.matching import Match
 from utils.ingest.numbers_id import NumberError, decimals_written, infer_decimal, parse_number
 from utils.ingest.spreadsheet import Cell, RawTable, ReadError, read_table
 from utils.metrics import coverage
+from utils.metrics import regions as region_ref
 from utils.metrics.indicators import Indicator, load_indicators
 from utils.metrics.published import load_published, province_figure
 
@@ -95,6 +91,9 @@ class Report:
     sheets: list[str] = field(default_factory=list)
     period: str | None = None
     period_source: str | None = None
+    periods: list[str] = field(default_factory=list)
+    years: dict[int, str] = field(default_factory=dict)
+    companion: dict | None = None
     header_rows: tuple[int, int] | None = None
     headers: list[str] = field(default_factory=list)
     mapping: dict[int, str] = field(default_factory=dict)
@@ -107,6 +106,11 @@ class Report:
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     aggregates: dict[str, dict[str, float]] = field(default_factory=dict)
+    completeness: dict[str, dict[str, int]] = field(default_factory=dict)
+    aggregates_by_period: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    uncounted: dict[str, dict[str, int]] = field(default_factory=dict)
+    level: str = "regency"
+    code_scheme: dict = field(default_factory=dict)
     table: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=coverage.COLUMNS))
     preview: list[list[Cell]] = field(default_factory=list)
 
@@ -121,7 +125,8 @@ class Report:
             "file": self.file, "sha256": self.sha256, "status": self.status,
             "reason": self.reason.message(lang) if self.reason else None,
             "sheet": self.sheet, "sheets": self.sheets, "period": self.period,
-            "period_source": self.period_source,
+            "period_source": self.period_source, "periods": self.periods,
+            "years": {str(y): p for y, p in self.years.items()}, "companion": self.companion,
             "columns": [{"column": i, "header": h, "field": self.mapping.get(i)}
                         for i, h in enumerate(self.headers)],
             "rows": self.rows, "matched": self.matched, "unmatched": self.unmatched,
@@ -129,6 +134,9 @@ class Report:
             "errors": [e.to_dict(lang) for e in self.errors],
             "warnings": [w.to_dict(lang) for w in self.warnings],
             "aggregates": self.aggregates,
+            "completeness": self.completeness, "uncounted": self.uncounted,
+            "aggregates_by_period": self.aggregates_by_period,
+            "level": self.level, "code_scheme": self.code_scheme,
         }
 
 
@@ -140,12 +148,19 @@ class Context:
     indicators: dict[str, Indicator]
     vocabulary: cols.Vocabulary
     published: pd.DataFrame | None = None
+    crosswalk: pd.DataFrame | None = None
 
     @classmethod
-    def load(cls, regions: pd.DataFrame) -> Context:
-        """Context with the committed indicators, header keywords and published figures."""
+    def load(cls, regions: pd.DataFrame, crosswalk: pd.DataFrame | None = None) -> Context:
+        """Context with the committed indicators, header keywords and published figures.
+
+        ``crosswalk`` (``crosswalk.csv`` of the build) lets the importer read BPS
+        codes, older code lists and former names; without it only today's
+        Kemendagri codes and names are known.
+        """
         indicators = load_indicators()
-        return cls(regions, indicators, cols.load_vocabulary(indicators), load_published())
+        return cls(regions, indicators, cols.load_vocabulary(indicators), load_published(),
+                   crosswalk)
 
 
 @dataclass
@@ -157,6 +172,7 @@ class _Row:
     values: dict[str, float | None]
     written: dict[str, Cell]
     match: Match
+    period: str | None = None
 
 
 def analyse(
@@ -169,6 +185,9 @@ def analyse(
     mapping: dict[int, str] | None = None,
     decisions: dict[int, str] | None = None,
     aliases: dict[str, str] | None = None,
+    scheme: str | None = None,
+    year_periods: dict[int, str] | None = None,
+    companion: tuple[str, bytes] | None = None,
 ) -> Report:
     """Build the import report for one file; touches nothing on disk.
 
@@ -191,12 +210,27 @@ def analyse(
         File row number → regency code chosen by the user, or ``""`` to skip.
     aliases : dict, optional
         Remembered aliases (:attr:`utils.ingest.matching.NameKey.alias` → code).
+    scheme : str, optional
+        The code scheme of the file (:data:`utils.ingest.code_schemes.SCHEMES`);
+        read from how its codes agree with its names when absent.
+    year_periods : dict, optional
+        Year → ``YYYY-MM-DD`` for a file with a year column (``tahun``); a
+        year not given stands for 31 December of that year.
+    companion : (str, bytes), optional
+        A second file (name, content) holding another measure of the same
+        regions and years, paired with this one (:mod:`utils.ingest.pairing`).
     """
     report = Report(Path(filename).name, hashlib.sha256(data).hexdigest())
     try:
         raw = read_table(data, sheet)
+        if companion is not None:
+            report.companion = {"file": Path(companion[0]).name,
+                                "sha256": hashlib.sha256(companion[1]).hexdigest()}
+            raw = pairing.pair(context.vocabulary, raw, read_table(companion[1]))
     except ReadError as error:
         return _unreadable(report, Issue(error.key, params=error.params))
+    except pairing.PairError as error:
+        return _unreadable(report, Issue(error.key))
     report.kind, report.sheet, report.sheets = raw.kind, raw.sheet, raw.sheets
     report.preview = raw.rows[:PREVIEW_ROWS]
     header = cols.find_header(context.vocabulary, raw.rows)
@@ -206,9 +240,12 @@ def analyse(
     report.headers = header.labels
     report.mapping = _final_mapping(header.mapping, mapping, len(header.labels))
     _check_mapping(report, context)
-    _read_period(report, raw, header.start, period, filename)
+    _check_confirmations(report, header, mapping)
+    if cols.column_of(report.mapping, "period.year") is None:
+        _read_period(report, raw, header.start, period, filename)
     _formula_issues(report, raw, header.stop)
-    _check_rows(report, raw, header.stop, context, decisions or {}, aliases or {})
+    _check_rows(report, raw, header.stop, context, decisions or {}, aliases or {}, scheme,
+                year_periods or {})
     report.status = "ok" if not report.errors and not report.unmatched else "needs_decisions"
     return report
 
@@ -230,26 +267,88 @@ def _final_mapping(found: dict[int, str], chosen: dict[int, str] | None,
     return {i: k for i, k in sorted(mapping.items()) if i < width}
 
 
-def complete_indicators(mapping: dict[int, str]) -> list[str]:
-    """Indicators with both numerator and denominator columns mapped."""
-    found = cols.indicators_mapped(mapping)
-    return [i for i, roles in found.items() if {"numerator", "denominator"} <= roles.keys()]
+@dataclass(frozen=True)
+class Shape:
+    """How one indicator's counts come out of the file's columns.
+
+    ``kind`` is ``counts`` (numerator and denominator), ``shared`` (the
+    denominator column of another indicator, field ``denominator``),
+    ``remaining`` (denominator = sudah + belum), ``percent`` (denominator =
+    count ÷ percent, derived) or ``percent_only`` (no counts are stored).
+    """
+
+    kind: str
+    denominator: str | None = None
+
+
+def indicator_shapes(mapping: dict[int, str],
+                     shared: dict[str, str] | None = None) -> dict[str, Shape]:
+    """Each importable indicator's :class:`Shape`, from the column mapping.
+
+    ``shared`` maps an indicator to the field holding its shared denominator
+    (``{"ikd": "ktp_el.denominator"}``).
+    """
+    out: dict[str, Shape] = {}
+    for indicator, roles in cols.indicators_mapped(mapping).items():
+        if "numerator" in roles and "denominator" in roles:
+            out[indicator] = Shape("counts", f"{indicator}.denominator")
+        elif "numerator" in roles and (shared or {}).get(indicator):
+            out[indicator] = Shape("shared", (shared or {})[indicator])
+        elif "numerator" in roles and "remaining" in roles:
+            out[indicator] = Shape("remaining")
+        elif "numerator" in roles and "percent" in roles:
+            out[indicator] = Shape("percent")
+        elif "percent" in roles and "numerator" not in roles:
+            out[indicator] = Shape("percent_only")
+    return out
+
+
+def complete_indicators(mapping: dict[int, str],
+                        shared: dict[str, str] | None = None) -> list[str]:
+    """Indicators the file can import: both counts, a count and what gives its
+    denominator (belum, a shared column, the percent), or the percent alone."""
+    return list(indicator_shapes(mapping, shared))
+
+
+def _shared(mapping: dict[int, str], context: Context) -> dict[str, str]:
+    """Indicator → field of the denominator it shares (``columns.shared_denominators``)."""
+    found = cols.shared_denominators(mapping, context.indicators)
+    return {i: mapping[c] for i, c in found.items() if mapping.get(c, "").endswith(".denominator")}
 
 
 def _check_mapping(report: Report, context: Context) -> None:
-    mapped = cols.indicators_mapped(report.mapping)
-    for indicator, roles in mapped.items():
+    shapes = indicator_shapes(report.mapping, _shared(report.mapping, context))
+    for indicator, roles in cols.indicators_mapped(report.mapping).items():
         if indicator not in context.indicators:
             continue
-        if not {"numerator", "denominator"} <= roles.keys():
+        shape = shapes.get(indicator)
+        if shape is None:
             report.warnings.append(Issue("incomplete_indicator", params={
                 "indicator": indicator, "missing": ", ".join(
                     r for r in ("numerator", "denominator") if r not in roles)}))
-    if not complete_indicators(report.mapping):
+        elif shape.kind == "shared" and shape.denominator:
+            index = cols.column_of(report.mapping, shape.denominator)
+            report.warnings.append(Issue("shared_denominator", params={
+                "indicator": indicator, "other": shape.denominator.rsplit(".", 1)[0],
+                "column": report.headers[index] if index is not None else shape.denominator}))
+    if not shapes:
         report.errors.append(Issue("no_indicator"))
     for index, label in enumerate(report.headers):
         if index not in report.mapping and label:
             report.warnings.append(Issue("unrecognised_column", params={"column": label}))
+
+
+def _check_confirmations(report: Report, header: cols.Header,
+                         chosen_mapping: dict[int, str] | None) -> None:
+    """A sub-population column (``DP4 Pemula``) is a denominator only once the user names
+    it in ``chosen_mapping``; until then it is an error (``confirm_column``)."""
+    named = {int(i) for i in (chosen_mapping or {})}
+    for index in sorted(header.unconfirmed - named):
+        key = report.mapping.get(index)
+        if key is not None and key == header.mapping.get(index):
+            report.errors.append(Issue("confirm_column", params={
+                "column": report.headers[index], "field": key,
+                "indicator": key.rpartition(".")[0]}))
 
 
 # --- period -------------------------------------------------------------------------------
@@ -333,7 +432,7 @@ def _cell(row: Sequence[Cell], index: int | None) -> Cell:
 
 
 def _numeric_fields(report: Report) -> dict[str, int]:
-    return {k: i for i, k in report.mapping.items() if not k.startswith(("region.", "row."))}
+    return {k: i for i, k in report.mapping.items() if k not in cols.KEY_FIELDS}
 
 
 def _decimals(raw: RawTable, start: int, fields: dict[str, int]) -> dict[str, str | None]:
@@ -361,50 +460,97 @@ def _is_note(row: Sequence[Cell], values: dict[str, float | None], problems: lis
     return not problems and all(v is None for v in values.values())
 
 
-def _province_hint(raw: RawTable, start: int, report: Report, index: RegionIndex) -> str | None:
-    name_col = cols.column_of(report.mapping, "region.name")
-    code_col = cols.column_of(report.mapping, "region.code")
-    seen: Counter[str] = Counter()
-    for row in raw.rows[start:]:
-        found = index.by_code(_cell(row, code_col))
-        if found is None and _cell(row, name_col) is not None:
-            result = index.match(_cell(row, name_col))
-            found = result if isinstance(result, Match) and result.by == "name" else None
-        if found:
-            seen[index.province_of[found.code]] += 1
-    if not seen:
-        return None
-    province, count = seen.most_common(1)[0]
-    return province if count >= 0.6 * sum(seen.values()) else None
-
-
 def _check_rows(report: Report, raw: RawTable, start: int, context: Context,
-                decisions: dict[int, str], aliases: dict[str, str]) -> None:
-    index = RegionIndex(context.regions, aliases)
+                decisions: dict[int, str], aliases: dict[str, str], scheme: str | None,
+                year_periods: dict[int, str]) -> None:
     if start < len(raw.rows) and cols.is_column_numbers(raw.rows[start]):
         start += 1
     fields = _numeric_fields(report)
     decimal = _decimals(raw, start, fields)
-    province = _province_hint(raw, start, report, index)
+    match = region_rows.matcher(context.regions, context.crosswalk, aliases,
+                                [_row_text(report, r) for r in raw.rows[start:]], scheme)
+    _report_scheme(report, match)
     missing = set(raw.formulas_without_value)
     rows: list[_Row] = []
     for offset, row in enumerate(raw.rows[start:]):
         number = start + offset + 1
-        parsed = _classify(report, number, row, fields, decimal, index, province, decisions)
+        parsed = _classify(report, number, row, fields, decimal, match, decisions)
         if parsed is not None:
             _formula_errors(report, number, missing)
+            parsed.period = _row_period(report, number, row, year_periods)
             rows.append(parsed)
+    _report_below(report)
+    _report_years(report)
     _check_values(report, rows, context)
+
+
+def _report_scheme(report: Report, match: region_rows.RowMatcher) -> None:
+    choice = match.choice
+    evidence = choice.evidence
+    report.level = match.level
+    report.code_scheme = {"scheme": choice.scheme, "reason": choice.reason,
+                          "agree": evidence.agree if evidence else {},
+                          "disagree": evidence.disagree if evidence else {}}
+    if choice.scheme is None:
+        report.errors.append(Issue("code_scheme_unknown"))
+    elif choice.scheme != code_schemes.KEMENDAGRI:
+        report.warnings.append(Issue(f"code_scheme_{choice.scheme}"))
+    if match.level == "province":
+        report.warnings.append(Issue("province_table"))
+
+
+def _year(value: Cell) -> int | None:
+    text = str(value).strip() if value is not None else ""
+    if re.fullmatch(r"\d{4}(\.0+)?", text) and 1900 < int(float(text)) < 2200:
+        return int(float(text))
+    return None
+
+
+def _row_period(report: Report, number: int, row: Sequence[Cell],
+                year_periods: dict[int, str]) -> str | None:
+    """The row's period: its year's date in a file with a year column, else the file's."""
+    column = cols.column_of(report.mapping, "period.year")
+    if column is None:
+        return report.period
+    year = _year(_cell(row, column))
+    if year is None:
+        report.errors.append(Issue("year_invalid", number, {"value": _cell(row, column)}))
+        return None
+    chosen = year_periods.get(year)
+    period = _iso(*chosen.split("-")) if chosen and re.fullmatch(
+        r"\d{4}-\d{2}-\d{2}", chosen) else None
+    if chosen and period is None:
+        report.errors.append(Issue("period_invalid", params={"period": chosen}))
+    report.years[year] = period or f"{year}-12-31"
+    return report.years[year]
+
+
+def _report_years(report: Report) -> None:
+    """Say which date each bare year stands for; the latest period is the file's."""
+    if not report.years:
+        report.periods = [report.period] if report.period else []
+        return
+    report.years = dict(sorted(report.years.items()))
+    report.periods = sorted(set(report.years.values()))
+    report.period, report.period_source = report.periods[-1], "year"
+    report.warnings.append(Issue("year_periods", params={"years": ", ".join(
+        f"{y} → {p}" for y, p in report.years.items())}))
+
+
+def _report_below(report: Report) -> None:
+    below = [s for s in report.skipped if s["reason"] == "below_regency"]
+    if below:
+        report.warnings.append(Issue("below_regency", params={"count": len(below)}))
 
 
 def _row_text(report: Report, row: Sequence[Cell]) -> tuple[str, Cell]:
     name = _cell(row, cols.column_of(report.mapping, "region.name"))
     code = _cell(row, cols.column_of(report.mapping, "region.code"))
-    return ("" if name is None else str(name)), code
+    return ("" if name is None else str(name).strip()), code
 
 
 def _classify(report: Report, number: int, row: Sequence[Cell], fields: dict[str, int],
-              decimal: dict[str, str | None], index: RegionIndex, province: str | None,
+              decimal: dict[str, str | None], match: region_rows.RowMatcher,
               decisions: dict[int, str]) -> _Row | None:
     if not any(c is not None for c in row):
         return None
@@ -413,13 +559,19 @@ def _classify(report: Report, number: int, row: Sequence[Cell], fields: dict[str
     written = {k: _cell(row, i) for k, i in fields.items()}
     label = text or ("" if code is None else str(code))
     has_values = any(v is not None for v in values.values())
-    if has_values and _is_total(text, code, index) and number not in decisions:
-        report.rows += 1
-        report.totals.append({"row": number, "text": label, "province": _total_province(
-            text, code, index), "values": values, "written": written, "checks": {}})
+    if number not in decisions and region_rows.is_below_regency(text, code):
+        report.skipped.append({"row": number, "text": label, "reason": "below_regency"})
         return None
-    if _is_note(row, values, problems) and number not in decisions and not _matches(
-            index, text, code, province):
+    if has_values and match.is_total(text, code) and number not in decisions:
+        report.rows += 1
+        provinces = match.total_provinces(text, code)
+        report.totals.append({"row": number, "text": label,
+                              "province": provinces[0] if provinces else None,
+                              "provinces": None if provinces is None else list(provinces),
+                              "values": values, "written": written, "checks": {}})
+        return None
+    if _is_note(row, values, problems) and number not in decisions and not isinstance(
+            match.match(text, code), Match):
         report.skipped.append({"row": number, "text": _note_text(row), "reason": "note"})
         return None
     report.rows += 1
@@ -427,68 +579,45 @@ def _classify(report: Report, number: int, row: Sequence[Cell], fields: dict[str
         report.skipped.append({"row": number, "text": label, "reason": "user"})
         return None
     report.errors.extend(problems)
-    match = _match_row(report, number, text, code, index, province, decisions)
-    if match is None:
+    found = _match_row(report, number, text, code, match, decisions)
+    if found is None:
         return None
-    return _Row(number, label, values, written, match)
+    return _Row(number, label, values, written, found)
 
 
 def _note_text(row: Sequence[Cell]) -> str:
     return " ".join(dict.fromkeys(str(c) for c in row if c is not None))
 
 
-def _is_total(text: str, code: Cell, index: RegionIndex) -> bool:
-    code_text = read_code(code)
-    if code_text and len(code_text) == 2:
-        return True
-    return bool(text) and (is_total(text) or index.province(text) is not None)
+def _chosen(match: region_rows.RowMatcher, code: str) -> Match | None:
+    names = match.index.province_names if match.level == "province" else match.index.names
+    return Match(code, names[code], "alias") if code in names else None
 
 
-def _total_province(text: str, code: Cell, index: RegionIndex) -> str | None:
-    code_text = read_code(code)
-    if code_text and len(code_text) == 2:
-        return code_text
-    return index.province(text)
-
-
-def _matches(index: RegionIndex, text: str, code: Cell, province: str | None) -> bool:
-    return index.by_code(code) is not None or isinstance(index.match(text, province), Match)
-
-
-def _match_row(report: Report, number: int, text: str, code: Cell, index: RegionIndex,
-               province: str | None, decisions: dict[int, str]) -> Match | None:
-    chosen = decisions.get(number)
-    if chosen and chosen in index.names:
-        match: Match | list[Suggestion] = Match(chosen, index.names[chosen], "alias")
-    else:
-        match = _match_cells(report, number, text, code, index, province)
-    if isinstance(match, Match):
-        entry = {"row": number, "code": match.code, "name": match.name, "by": match.by,
+def _match_row(report: Report, number: int, text: str, code: Cell,
+               match: region_rows.RowMatcher, decisions: dict[int, str]) -> Match | None:
+    chosen = _chosen(match, decisions.get(number) or "")
+    found = chosen or match.match(text, code)
+    if isinstance(found, Match):
+        entry = {"row": number, "code": found.code, "name": found.name, "by": found.by,
                  "text": text or str(code)}
-        if match.by == "fuzzy":
-            entry["score"] = match.score
+        if found.by == "fuzzy":
+            entry["score"] = found.score
+        if code is not None and found.by == "code" and match.choice.scheme not in (
+                None, code_schemes.KEMENDAGRI):
+            entry["written_code"] = str(code)
+        if code is not None and found.by != "code" and chosen is None:
+            report.warnings.append(Issue("code_unknown", number, {"code": str(code)}))
         report.matched.append(entry)
-        return match
-    report.unmatched.append({
-        "row": number, "text": text or ("" if code is None else str(code)),
-        "suggestions": [{"code": s.code, "name": s.name, "score": s.score} for s in match],
-    })
+        return found
+    entry = {"row": number, "text": text or ("" if code is None else str(code)),
+             "suggestions": [{"code": s.code, "name": s.name, "score": s.score}
+                             for s in found.suggestions]}
+    if found.reason:
+        entry["reason"] = found.reason
+        report.errors.append(Issue(found.reason, number, {"text": entry["text"], **found.params}))
+    report.unmatched.append(entry)
     return None
-
-
-def _match_cells(report: Report, number: int, text: str, code: Cell, index: RegionIndex,
-                 province: str | None) -> Match | list[Suggestion]:
-    by_code = index.by_code(code)
-    by_name = index.match(text, province) if text else []
-    if by_code is not None:
-        if isinstance(by_name, Match) and by_name.code != by_code.code:
-            report.warnings.append(Issue("code_name_conflict", number, {
-                "code": by_code.code, "code_name": by_code.name, "text": text,
-                "name_code": by_name.code}))
-        return by_code
-    if code is not None:
-        report.warnings.append(Issue("code_unknown", number, {"code": str(code)}))
-    return by_name
 
 
 # --- values -------------------------------------------------------------------------------
@@ -496,39 +625,75 @@ def _match_cells(report: Report, number: int, text: str, code: Cell, index: Regi
 
 def _check_values(report: Report, rows: list[_Row], context: Context) -> None:
     _duplicates(report, rows)
-    indicators = [i for i in complete_indicators(report.mapping) if i in context.indicators]
-    scales = {i: _percent_scale(report, rows, i) for i in indicators}
+    shapes = {i: s for i, s in indicator_shapes(
+        report.mapping, _shared(report.mapping, context)).items() if i in context.indicators}
+    scales = {i: _percent_scale(report, rows, i, s) for i, s in shapes.items()}
     records = []
     for row in rows:
-        for indicator in indicators:
-            record = _check_value(report, row, indicator, scales[indicator])
+        for indicator, shape in shapes.items():
+            record = _check_value(report, row, indicator, shape, scales[indicator])
             if record is not None:
                 records.append(record)
     bad = {e.row for e in report.errors if e.row is not None}
-    table = pd.DataFrame.from_records(records, columns=[*coverage.COLUMNS, "row"])
-    table = table[~table["row"].isin(bad)].drop(columns="row").reset_index(drop=True)
+    table = pd.DataFrame.from_records(
+        records, columns=[*coverage.COLUMNS, *coverage.OPTIONAL, "row"])
+    table = table[~table["row"].isin(bad)]
+    _shape_notes(report, table)
+    table = table.drop(columns="row").reset_index(drop=True)
     table["is_demo"] = table["is_demo"].astype(bool)
+    for column in ("numerator", "denominator", "percent_given", "derived_margin"):
+        table[column] = table[column].astype(float)
+    table["derived"] = table["derived"].astype(str)
     report.table = table
-    _check_totals(report, rows, indicators, scales)
-    report.aggregates = aggregates(report.table)
+    _check_totals(report, rows, shapes, scales)
+    _aggregate(report, context)
     _check_published(report, context)
 
 
+def _aggregate(report: Report, context: Context) -> None:
+    """Province figures of the file's (latest) period, and of each period when it has several."""
+    table = report.table
+    latest = table[table["period"] == report.period] if len(report.periods) > 1 else table
+    report.aggregates = aggregates(latest, context.regions)
+    report.completeness = completeness(latest, context.regions)
+    report.uncounted = uncounted(latest, context.regions)
+    if len(report.periods) > 1:
+        report.aggregates_by_period = {
+            str(p): aggregates(rows, context.regions) for p, rows in table.groupby("period")}
+
+
+def _shape_notes(report: Report, table: pd.DataFrame) -> None:
+    """One warning per indicator naming the rows whose figures were not all in the file."""
+    no_counts = ~coverage.has_counts(table)
+    kinds = (("derived_percent", table["derived"] == coverage.DERIVED_PERCENT),
+             ("derived_remaining", table["derived"] == coverage.DERIVED_REMAINING),
+             ("percent_only", no_counts))
+    for kind, chosen in kinds:
+        for indicator, rows in table[chosen].groupby("indicator", sort=True):
+            numbers = [str(n) for n in rows["row"]]
+            listed = ", ".join(numbers[:10]) + (" …" if len(numbers) > 10 else "")
+            params = {"indicator": str(indicator), "count": len(numbers), "rows": listed}
+            if kind == "derived_percent":
+                params["margin"] = float(rows["derived_margin"].max())
+            report.warnings.append(Issue(kind, params=params))
+
+
 def _duplicates(report: Report, rows: list[_Row]) -> None:
-    first: dict[str, int] = {}
+    first: dict[tuple[str, str | None], int] = {}
     for row in rows:
-        code = row.match.code
-        if code in first:
+        key = (row.match.code, row.period)
+        if key in first:
             report.errors.append(Issue("duplicate", row.number, {
-                "code": code, "name": row.match.name, "first": first[code]}))
+                "code": row.match.code, "name": row.match.name, "first": first[key]}))
         else:
-            first[code] = row.number
+            first[key] = row.number
 
 
-def _percent_scale(report: Report, rows: list[_Row], indicator: str) -> float:
+def _percent_scale(report: Report, rows: list[_Row], indicator: str,
+                   shape: Shape | None = None) -> float:
     """100 when the percent column holds percentages, 1 when it holds ratios."""
     key = f"{indicator}.percent"
-    given = [(r.values.get(key), _ratio(r, indicator)) for r in rows]
+    given = [(r.values.get(key), _ratio(r, indicator, shape)) for r in rows]
     pairs = [(p, q) for p, q in given if p is not None]
     if not pairs:
         return 100.0
@@ -548,20 +713,46 @@ def _percent_scale(report: Report, rows: list[_Row], indicator: str) -> float:
     return 100.0
 
 
-def _ratio(row: _Row, indicator: str) -> float | None:
+def _ratio(row: _Row, indicator: str, shape: Shape | None = None) -> float | None:
     num = row.values.get(f"{indicator}.numerator")
-    den = row.values.get(f"{indicator}.denominator")
+    den = _written_denominator(row, indicator, shape or Shape("counts", f"{indicator}.denominator"))
     return num / den if num is not None and den else None
 
 
-def _check_value(report: Report, row: _Row, indicator: str, scale: float) -> dict | None:
-    num = row.values[f"{indicator}.numerator"]
-    den = row.values[f"{indicator}.denominator"]
+def _written_denominator(row: _Row, indicator: str, shape: Shape) -> float | None:
+    """The denominator the file gives as counts: its column, or sudah + belum."""
+    if shape.kind == "remaining":
+        num = row.values.get(f"{indicator}.numerator")
+        rest = row.values.get(f"{indicator}.remaining")
+        return None if num is None or rest is None else num + rest
+    return row.values.get(shape.denominator) if shape.denominator else None
+
+
+def _check_value(report: Report, row: _Row, indicator: str, shape: Shape,
+                 scale: float) -> dict | None:
     params = {"indicator": indicator, "name": row.match.name}
+    written = row.values.get(f"{indicator}.percent")
+    given = None if written is None else written * 100.0 / scale
+    num = row.values.get(f"{indicator}.numerator")
+    if shape.kind == "percent_only" or (shape.kind == "percent" and num == 0 and given == 0):
+        return _percent_only(report, row, indicator, given, shape)
+    derived, margin = "", 0.0
+    if shape.kind == "percent":
+        found = None if num is None or given is None else coverage.derive_denominator(
+            num, given, _tolerance(row.written.get(f"{indicator}.percent"), scale))
+        den, margin = found if found else (None, 0.0)
+        derived = coverage.DERIVED_PERCENT
+        if found is None and num is not None and given is not None:
+            report.errors.append(Issue("cannot_derive", row.number, {**params, "percent": given}))
+            return None
+    else:
+        den = _written_denominator(row, indicator, shape)
+        derived = coverage.DERIVED_REMAINING if shape.kind == "remaining" else ""
+    rest = row.values.get(f"{indicator}.remaining") if shape.kind == "remaining" else 0.0
     if num is None or den is None:
         report.errors.append(Issue("missing", row.number, params))
         return None
-    if num < 0 or den < 0:
+    if num < 0 or den < 0 or (rest or 0) < 0:
         report.errors.append(Issue("negative", row.number, params))
         return None
     if den == 0:
@@ -574,9 +765,38 @@ def _check_value(report: Report, row: _Row, indicator: str, scale: float) -> dic
     if pct > 100:
         report.marked.append({"row": row.number, "code": row.match.code, "indicator": indicator,
                               "percent": round(pct, 2)})
-    _check_percent(report, row, indicator, scale, pct)
-    return {"period": report.period or "", "code": row.match.code, "indicator": indicator,
-            "numerator": num, "denominator": den, "is_demo": False, "row": row.number}
+    if derived != coverage.DERIVED_PERCENT:
+        _check_percent(report, row, indicator, scale, pct)
+    return {"period": row.period or report.period or "", "code": row.match.code,
+            "indicator": indicator,
+            "numerator": num, "denominator": den, "is_demo": False,
+            "percent_given": given if derived == coverage.DERIVED_PERCENT else float("nan"),
+            "derived": derived, "derived_margin": margin, "row": row.number}
+
+
+def _percent_only(report: Report, row: _Row, indicator: str, given: float | None,
+                  shape: Shape) -> dict | None:
+    """A row that keeps only its published percent (no counts are invented)."""
+    params = {"indicator": indicator, "name": row.match.name}
+    if given is None:
+        report.errors.append(Issue("missing", row.number, params))
+        return None
+    if given < 0:
+        report.errors.append(Issue("negative", row.number, params))
+        return None
+    if given > 100 * MAX_RATIO:
+        report.errors.append(Issue("too_high", row.number, {**params, "percent": round(given, 2)}))
+        return None
+    if given > 100:
+        report.marked.append({"row": row.number, "code": row.match.code, "indicator": indicator,
+                              "percent": round(given, 2)})
+    if shape.kind == "percent":
+        report.warnings.append(Issue("cannot_derive", row.number, {**params, "percent": given}))
+    return {"period": row.period or report.period or "", "code": row.match.code,
+            "indicator": indicator,
+            "numerator": float("nan"), "denominator": float("nan"), "is_demo": False,
+            "percent_given": given, "derived": "", "derived_margin": float("nan"),
+            "row": row.number}
 
 
 def _tolerance(written: Cell, scale: float) -> float:
@@ -598,146 +818,138 @@ def _check_percent(report: Report, row: _Row, indicator: str, scale: float, pct:
             "computed": round(pct, 2)}))
 
 
-def _check_totals(report: Report, rows: list[_Row], indicators: list[str],
+def _check_totals(report: Report, rows: list[_Row], shapes: dict[str, Shape],
                   scales: dict[str, float]) -> None:
-    valid = {r["code"] for r in report.table.to_dict("records")}
+    """Compare each total row with its rows; a difference beyond rounding is an error
+    (a decision: skip the total row, or fix the file)."""
+    table = report.table
     for total in report.totals:
-        members = [r for r in rows if r.match.code in valid
-                   and (total["province"] is None or r.match.code[:2] == total["province"])]
-        for indicator in indicators:
-            total["checks"].update(_total_checks(report, total, members, indicator,
-                                                 scales[indicator]))
+        provinces = total.get("provinces")
+        if provinces is None and total.get("province"):
+            provinces = [total["province"]]
+        inside = table if not provinces else table[table["code"].str[:2].isin(provinces)]
+        codes = set(inside["code"])
+        members = [r for r in rows if r.match.code in codes]
+        for indicator, shape in shapes.items():
+            total["checks"].update(_total_checks(
+                report, total, inside[inside["indicator"] == indicator], members, indicator,
+                shape, scales[indicator]))
         written = total.pop("written")
         total.pop("values")
         total["written"] = {k: v for k, v in written.items() if v is not None}
 
 
-def _total_checks(report: Report, total: dict, members: list[_Row], indicator: str,
-                  scale: float) -> dict:
+def _total_checks(report: Report, total: dict, inside: pd.DataFrame, members: list[_Row],
+                  indicator: str, shape: Shape, scale: float) -> dict:
+    keys = {"numerator": f"{indicator}.numerator", "remaining": f"{indicator}.remaining"}
+    if shape.kind == "counts":
+        keys["denominator"] = f"{indicator}.denominator"
+    if not any(total["values"].get(k) is not None
+               for k in [*keys.values(), f"{indicator}.percent"]):
+        return {}
+    counted = inside[coverage.has_counts(inside)]
+    if len(counted) < len(inside):
+        report.warnings.append(Issue("total_not_checked", total["row"], {
+            "indicator": indicator, "count": len(inside) - len(counted)}))
+        return {}
+    margin = float(counted["derived_margin"].fillna(0).sum())
+    sums = {"numerator": float(counted["numerator"].sum()),
+            "denominator": float(counted["denominator"].sum()),
+            "remaining": float(sum(r.values.get(keys["remaining"]) or 0 for r in members))}
     checks = {}
-    sums = {}
-    for role in ("numerator", "denominator"):
-        key = f"{indicator}.{role}"
-        sums[role] = sum(r.values[key] or 0 for r in members)
+    for role, key in keys.items():
         given = total["values"].get(key)
         if given is None:
             continue
         ok = abs(given - sums[role]) <= SUM_TOLERANCE
         checks[key] = {"file": given, "sum": sums[role], "ok": ok}
         if not ok:
-            report.warnings.append(Issue("total_mismatch", total["row"], {
+            report.errors.append(Issue("total_mismatch", total["row"], {
                 "column": key, "given": given, "sum": sums[role]}))
     given = total["values"].get(f"{indicator}.percent")
-    if given is not None and sums.get("denominator"):
+    if given is not None and sums["denominator"]:
         computed = 100.0 * sums["numerator"] / sums["denominator"]
         given = given * 100.0 / scale
-        ok = abs(given - computed) <= _tolerance(total["written"].get(f"{indicator}.percent"),
-                                                 scale)
+        spread = computed * margin / max(sums["denominator"] - margin, 1.0)
+        ok = abs(given - computed) <= _tolerance(
+            total["written"].get(f"{indicator}.percent"), scale) + spread
         checks[f"{indicator}.percent"] = {"file": round(given, 4), "computed": round(computed, 2),
                                           "ok": ok}
         if not ok:
-            report.warnings.append(Issue("total_percent_mismatch", total["row"], {
+            report.errors.append(Issue("total_percent_mismatch", total["row"], {
                 "indicator": indicator, "given": round(given, 2), "computed": round(computed, 2)}))
     return checks
 
 
-def aggregates(table: pd.DataFrame) -> dict[str, dict[str, float]]:
-    """Per province: sum(numerator) / sum(denominator) in percent, 2 decimals."""
+def _regencies(regions: pd.DataFrame | None) -> pd.Series | None:
+    """Regencies per province code in the reference."""
+    if regions is None:
+        return None
+    return region_ref.regency_rows(regions)["province_code"].value_counts()
+
+
+def aggregates(table: pd.DataFrame,
+               regions: pd.DataFrame | None = None) -> dict[str, dict[str, float]]:
+    """Per province: sum(numerator) / sum(denominator) in percent, 2 decimals.
+
+    A province without regency rows takes its own (province-level) row; the
+    two are never summed. A province whose rows lack counts (percent only)
+    has no figure here: see :func:`uncounted`.
+    """
     if table.empty:
         return {}
-    grouped = coverage.aggregate(table.assign(province=table["code"].str[:2]),
-                                 ["province", "indicator"])
+    grouped = coverage.province_totals(table, _regencies(regions), by=("indicator",))
     out: dict[str, dict[str, float]] = {}
-    rows = zip(grouped["province"], grouped["indicator"], grouped["percent"], strict=True)
+    rows = zip(grouped["province_code"], grouped["indicator"], grouped["percent"], strict=True)
     for province, indicator, pct in rows:
-        out.setdefault(str(province), {})[str(indicator)] = round(float(pct), 2)
+        if not pd.isna(pct):
+            out.setdefault(str(province), {})[str(indicator)] = round(float(pct), 2)
     return out
+
+
+def uncounted(table: pd.DataFrame,
+              regions: pd.DataFrame | None = None) -> dict[str, dict[str, int]]:
+    """Per province and indicator: rows without counts that leave it without a sum."""
+    if table.empty:
+        return {}
+    grouped = coverage.province_totals(table, _regencies(regions), by=("indicator",))
+    lacking = grouped[grouped["percent"].isna() & (grouped["without_counts"] > 0)]
+    out: dict[str, dict[str, int]] = {}
+    for province, indicator, count in zip(lacking["province_code"], lacking["indicator"],
+                                          lacking["without_counts"], strict=True):
+        out.setdefault(str(province), {})[str(indicator)] = int(count)
+    return out
+
+
+def completeness(table: pd.DataFrame, regions: pd.DataFrame | None) -> dict[str, dict[str, int]]:
+    """Per province with regency rows: regencies the file covers and in the reference."""
+    reference = _regencies(regions)
+    if table.empty or reference is None:
+        return {}
+    codes = table["code"].astype(str).drop_duplicates()
+    present = codes[codes.str.fullmatch(r"\d{2}\.\d{2}")].str[:2].value_counts()
+    return {str(p): {"present": int(n), "regencies": int(reference.get(p, 0))}
+            for p, n in sorted(present.items())}
 
 
 def _check_published(report: Report, context: Context) -> None:
     if context.published is None or not report.period:
         return
     for province, values in report.aggregates.items():
+        covered = report.completeness.get(province)
         for indicator, value in values.items():
             figure = province_figure(context.published, report.period, province, indicator)
-            if figure is not None and abs(figure["percent"] - value) > 0.01:
+            if figure is not None and covered and covered["present"] < covered["regencies"]:
+                report.warnings.append(Issue("published_partial", params={
+                    "province": province, "indicator": indicator, **covered,
+                    "source": str(figure["source"])}))
+            elif figure is not None and abs(figure["percent"] - value) > 0.01:
                 report.warnings.append(Issue("published_differs", params={
                     "province": province, "indicator": indicator, "value": value,
                     "published": float(figure["percent"]), "source": str(figure["source"])}))
 
 
-# --- command line -------------------------------------------------------------------------
+if __name__ == "__main__":  # the command line lives in utils/ingest/command.py
+    from utils.ingest.command import main
 
-
-def _regions_path(path: str | None) -> Path:
-    if path:
-        return Path(path)
-    from utils.geo.cache_record import cache_dir
-
-    return cache_dir() / "regions.csv"
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m utils.ingest.importer",
-                                     description="Check a coverage file before import.")
-    parser.add_argument("file", help="CSV or XLSX file")
-    parser.add_argument("--sheet", help="workbook sheet (default: the first)")
-    parser.add_argument("--period", help="period as YYYY-MM-DD (default: read from the title)")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--lang", choices=("id", "en"), default="id", help="message language")
-    parser.add_argument("--regions", help="reference regions.csv (default: the built cache)")
-    parser.add_argument("--store", help="store folder with remembered aliases")
-    return parser
-
-
-def _summary(report: Report, lang: str) -> str:
-    lines = [t("data.cli.summary", lang, file=report.file, rows=report.rows,
-               matched=len(report.matched), unmatched=len(report.unmatched),
-               errors=len(report.errors), warnings=len(report.warnings))]
-    lines += [f"  ! {e.message(lang)}" for e in report.errors]
-    lines += [f"  ~ {w.message(lang)}" for w in report.warnings]
-    lines += [f"  ? {t('data.cli.unmatched', lang, **u)}" for u in report.unmatched]
-    lines += [f"  {p}: {json.dumps(v)}" for p, v in report.aggregates.items()]
-    return "\n".join(lines)
-
-
-def run(args: argparse.Namespace) -> int:
-    """Run the command on parsed arguments; prints the report, returns the exit code."""
-    from utils.ingest.store import Store
-    from utils.metrics.regions import read_regions
-
-    try:
-        data = Path(args.file).read_bytes()
-    except OSError as error:
-        print(t("data.cli.cannot_open", args.lang, file=args.file, error=error.strerror),
-              file=sys.stderr)
-        return EXIT_UNREADABLE
-    regions_csv = _regions_path(args.regions)
-    if not regions_csv.is_file():
-        print(t("data.cli.no_regions", args.lang, path=str(regions_csv)), file=sys.stderr)
-        return EXIT_UNREADABLE
-    store = Store(Path(args.store)) if args.store else Store()
-    report = analyse(data, args.file, Context.load(read_regions(regions_csv)), sheet=args.sheet,
-                     period=args.period, aliases=store.aliases())
-    if report.status == "unreadable" and report.reason is not None:
-        print(report.reason.message(args.lang), file=sys.stderr)
-    if args.json:
-        print(json.dumps(report.to_dict(args.lang), ensure_ascii=False, indent=1, default=str))
-    elif report.status != "unreadable":
-        print(_summary(report, args.lang))
-    return report.exit_code
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point; returns the exit code (0, 1 or 2)."""
-    args = _parser().parse_args(argv)
-    try:
-        return run(args)
-    except Exception as error:
-        print(t("data.cli.failed", args.lang, error=f"{type(error).__name__}: {error}"),
-              file=sys.stderr)
-        return EXIT_UNREADABLE
-
-
-if __name__ == "__main__":
     sys.exit(main())

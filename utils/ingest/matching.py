@@ -10,6 +10,7 @@ ranked suggestions instead.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -43,7 +44,7 @@ SUGGESTIONS = 5
 
 @dataclass(frozen=True)
 class Match:
-    """A row matched to a region; ``by`` is ``code``, ``name``, ``alias`` or ``fuzzy``."""
+    """A row matched to a region; ``by``: ``code``, ``name``, ``alias``, ``former``, ``fuzzy``."""
 
     code: str
     name: str
@@ -142,9 +143,14 @@ class RegionIndex:
         The reference table (:func:`utils.metrics.regions.read_regions`).
     aliases : dict, optional
         Remembered aliases: :attr:`NameKey.alias` → regency code.
+    former : iterable of (str, str), optional
+        Former names of today's regencies (``Kabupaten Toba Samosir``,
+        ``12.12``), from the crosswalk; matched as ``former`` after today's
+        names and before any fuzzy guess.
     """
 
-    def __init__(self, regions: pd.DataFrame, aliases: dict[str, str] | None = None) -> None:
+    def __init__(self, regions: pd.DataFrame, aliases: dict[str, str] | None = None,
+                 former: Iterable[tuple[str, str]] = ()) -> None:
         regs = regions_ref.regency_rows(regions)
         self.names = regions_ref.names(regs)
         self.province_of = dict(zip(regs["code"], regs["province_code"], strict=True))
@@ -157,6 +163,11 @@ class RegionIndex:
         self.province_keys = {" ".join(_respell(w) for w in words(n)).replace(" ", ""): c
                               for c, n in self.province_names.items()}
         self.aliases = {k: v for k, v in (aliases or {}).items() if v in self.names}
+        self.former: dict[str, set[str]] = {}
+        for text, code in former:
+            compact = name_key(text).compact
+            if code in self.names and compact and compact not in self.by_core:
+                self.former.setdefault(compact, set()).add(code)
 
     def province(self, text: object) -> str | None:
         """Province code when ``text`` names a province (``Provinsi Kalimantan Timur``)."""
@@ -199,7 +210,20 @@ class RegionIndex:
             return Match(alias, self.names[alias], "alias")
         if codes:
             return [Suggestion(c, self.names[c], 100.0) for c in codes]
+        former = self._former(key, province)
+        if len(former) == 1:
+            return Match(former[0], self.names[former[0]], "former")
+        if former:
+            return [Suggestion(c, self.names[c], 100.0) for c in former]
         return self._fuzzy(key, province)
+
+    def _former(self, key: NameKey, province: str | None) -> list[str]:
+        """Today's regencies once called ``key`` (``Toba Samosir`` → ``12.12``)."""
+        found = self.former.get(key.compact, set())
+        codes = sorted(c for c in found if key.kind is None or self.kinds[c] == key.kind)
+        if len(codes) > 1 and province:
+            codes = [c for c in codes if self.province_of[c] == province] or codes
+        return codes
 
     def _fuzzy(self, key: NameKey, province: str | None) -> Match | list[Suggestion]:
         pool = {c: k.compact for c, k in self.keys.items()
