@@ -1,6 +1,6 @@
 """What an accepted import stores beside its rows (pure).
 
-The Data page accepts a clean :class:`utils.ingest.importer.Report` with
+The Data page accepts a clean :class:`utils.ingest.report.Report` with
 :meth:`utils.ingest.store.Store.accept`; this module turns the report and
 the user's choices into that call's metadata: the column mapping by header,
 the details of the check, and the aliases the user confirmed.
@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from utils.ingest.importer import Report
 from utils.ingest.matching import name_key
+from utils.ingest.report import Report
 
 
 def header_mapping(report: Report) -> dict[str, str]:

@@ -33,8 +33,9 @@ import pandas as pd
 from utils.i18n import t
 from utils.ingest import acceptance
 from utils.ingest.code_schemes import SCHEMES
-from utils.ingest.importer import EXIT_OK, EXIT_UNREADABLE, Context, Report, analyse
+from utils.ingest.importer import analyse
 from utils.ingest.matching import read_code
+from utils.ingest.report import EXIT_OK, EXIT_UNREADABLE, Context, Report
 from utils.ingest.store import Store, StoreError
 from utils.metrics import regions as region_ref
 
