@@ -10,6 +10,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from utils.metrics.indicators import load_indicators
+
+SLIDES = 2 * len(load_indicators())
+"""One slide per indicator, then one below-target slide per indicator."""
 COUNTER = ".bf-counter"
 TITLE = ".bf-title"
 FIGURE = ".bf-figure"
@@ -25,7 +29,7 @@ def briefing(browser, server: str, width: int, height: int, query: str = "") -> 
     return page
 
 
-def on_slide(page: Page, number: int, total: int = 6) -> None:
+def on_slide(page: Page, number: int, total: int = SLIDES) -> None:
     expect(page.locator(COUNTER)).to_have_text(f"{number} / {total}", timeout=30000)
     expect(page).to_have_url(re.compile(rf"[?&]slide={number}(&|$)"), timeout=30000)
 
@@ -59,7 +63,7 @@ def test_keys_and_clicker_keys_move_through_the_deck(browser, server):
     for key, number in (
         ("PageDown", 3),
         ("PageUp", 2),
-        ("End", 6),
+        ("End", SLIDES),
         ("Home", 1),
         (" ", 2),
         ("ArrowLeft", 1),
@@ -72,13 +76,13 @@ def test_keys_and_clicker_keys_move_through_the_deck(browser, server):
 @pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1280, 720)])
 def test_every_slide_fits_a_16_9_screen_in_large_type(browser, server, width, height):
     page = briefing(browser, server, width, height)
-    for number in range(1, 7):
+    for number in range(1, SLIDES + 1):
         on_slide(page, number)
         page.locator(FIGURE).first.wait_for()
         assert font_px(page, FIGURE) >= height / 10, f"slide {number}"
         assert font_px(page, TITLE) >= height / 20
         assert fits_the_screen(page), f"slide {number} scrolls at {width}×{height}"
-        if number < 6:
+        if number < SLIDES:
             page.get_by_role("button", name="Berikutnya").click()  # a mouse user
     expect(page.get_by_role("button", name="Berikutnya")).to_be_disabled()
     page.close()

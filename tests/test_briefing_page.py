@@ -14,9 +14,13 @@ from utils.formatting import format_percent
 from utils.geo import cache_record as build_record
 from utils.ingest import saved_scenarios
 from utils.metrics import attainment, regions, targets
+from utils.metrics.indicators import load_indicators
+from utils.report import deck as slides
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 PAGE = "pages/briefing.py"
+SLIDES = 2 * len(load_indicators())
+"""One slide per indicator, then one below-target slide per indicator."""
 
 
 @pytest.fixture
@@ -49,6 +53,15 @@ def charts(at: AppTest) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
 
 
+def slide_titled(title: str, lang: str = "id", scope: str | None = None) -> str:
+    """The 1-based number of the one slide with this title in the demo deck (2025-06-30)."""
+    reg = regions.read_regions(build_record.cache_dir() / "regions.csv")
+    deck = slides.deck(demo.read_demo(), reg, targets.load_targets(), load_indicators(),
+                       "2025-06-30", scope, lang)
+    (number,) = [n for n, slide in enumerate(deck, 1) if slide.title == title]
+    return str(number)
+
+
 def national_ktp() -> float:
     reg = regions.read_regions(build_record.cache_dir() / "regions.csv")
     facts, _ = attainment.scope_facts(
@@ -65,7 +78,7 @@ def test_first_slide_is_the_first_indicator_without_app_chrome(built, store):
     assert f'<div class="bf-figure">{format_percent(national_ktp(), "id")}' in body.replace(
         "&nbsp;", " "
     )
-    assert "1 / 6" in counter(at)
+    assert f"1 / {SLIDES}" in counter(at)
     assert "DATA CONTOH — bukan data resmi" in body  # demo data is labelled on the slide
     assert '[data-testid="stSidebar"]' in body and "display: none" in body  # no sidebar
     maps, gauge = charts(at)
@@ -88,18 +101,19 @@ def test_first_slide_is_the_first_indicator_without_app_chrome(built, store):
 def test_next_and_previous_buttons_move_and_the_address_follows(built, store):
     at = open_briefing()
     at.button(key="briefing_next").click().run()
-    assert "2 / 6" in counter(at) and at.query_params["slide"] == "2"
+    assert f"2 / {SLIDES}" in counter(at) and at.query_params["slide"] == "2"
     assert '<div class="bf-title">Kepemilikan KIA</div>' in html(at)
     at.button(key="briefing_next").click().run()
     at.button(key="briefing_prev").click().run()
-    assert "2 / 6" in counter(at)
+    assert f"2 / {SLIDES}" in counter(at)
 
 
 def test_a_link_opens_the_same_slide_of_a_province(built, store):
-    at = open_briefing(slide="4", scope="64")
+    number = slide_titled("Di bawah target: Perekaman KTP-el", scope="64")
+    at = open_briefing(slide=number, scope="64")
     body = html(at)
-    assert "4 / 6" in counter(at)
-    assert "Di bawah target: Perekaman KTP-el" in body
+    assert f"{number} / {SLIDES}" in counter(at)
+    assert '<div class="bf-title">Di bawah target: Perekaman KTP-el</div>' in body
     assert "Provinsi Kalimantan Timur · per 30 Juni 2025" in body
     assert "5 dari 10 kabupaten/kota di bawah target" in body
     (bars,) = at.get("vega_lite_chart")
@@ -115,9 +129,9 @@ def test_a_link_opens_the_same_slide_of_a_province(built, store):
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({"slide": "99"}, "6 / 6"),
-        ({"slide": "nol"}, "1 / 6"),
-        ({"scope": "99"}, "1 / 6"),
+        ({"slide": "99"}, f"{SLIDES} / {SLIDES}"),
+        ({"slide": "nol"}, f"1 / {SLIDES}"),
+        ({"scope": "99"}, f"1 / {SLIDES}"),
     ],
 )
 def test_a_broken_link_still_opens_a_slide(built, store, params, expected):
@@ -131,14 +145,16 @@ def test_a_new_period_starts_again_from_the_first_slide(built, store):
     at = open_briefing(slide="3")
     at.selectbox(key="briefing_period").set_value("2024-12-31").run()
     assert not at.exception
-    assert at.query_params["period"] == "2024-12-31" and "1 / 6" in counter(at)
+    assert at.query_params["period"] == "2024-12-31" and f"1 / {SLIDES}" in counter(at)
     assert "per 31 Desember 2024" in html(at)
 
 
 def test_english(built, store):
-    at = open_briefing("en", slide="5")
+    number = slide_titled("Below target: KIA ownership", "en")
+    at = open_briefing("en", slide=number)
     body = html(at)
-    assert "Below target: KIA ownership" in body
+    assert f"{number} / {SLIDES}" in counter(at)
+    assert '<div class="bf-title">Below target: KIA ownership</div>' in body
     assert "All provinces with data meet the target" in body
     assert "DEMO DATA — not official figures" in body
     assert [b.label for b in at.button] == ["Previous", "Next"]
@@ -158,15 +174,16 @@ def test_a_saved_scenario_adds_a_last_slide(built, store):
         "test",
         "2025-06-30",
     )
-    at = open_briefing(slide="7", scenario=saved["slug"])
+    last = SLIDES + 1
+    at = open_briefing(slide=str(last), scenario=saved["slug"])
     body = html(at)
-    assert "7 / 7" in counter(at)
+    assert f"{last} / {last}" in counter(at)
     assert "Skenario: Jemput bola" in body and "sampai Desember 2025" in body
     assert "99,50&nbsp;%" in body  # the scenario's target in its table
     at.selectbox(key="briefing_scenario").set_value("").run()
-    assert "1 / 6" in counter(at) and "scenario" not in at.query_params
+    assert f"1 / {SLIDES}" in counter(at) and "scenario" not in at.query_params
 
 
 def test_an_unknown_scenario_is_dropped_from_the_address(built, store):
     at = open_briefing(scenario="tidak-ada-abc")
-    assert "1 / 6" in counter(at) and "scenario" not in at.query_params
+    assert f"1 / {SLIDES}" in counter(at) and "scenario" not in at.query_params

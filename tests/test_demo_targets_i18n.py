@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from utils import i18n
 from utils.demo import PERIODS, build_demo, read_demo
 from utils.metrics.coverage import with_percent
+from utils.metrics.indicators import load_indicators
 from utils.metrics.targets import load_targets, scopes_for, target_for, targets_in_force
 
 
@@ -18,14 +19,17 @@ def demo(built):
 
 def test_demo_covers_every_regency_indicator_and_period(demo):
     assert demo["code"].nunique() == 514
-    assert set(demo["indicator"]) == {"ktp_el", "kia", "akta_lahir"}
+    assert sorted(demo["indicator"].unique()) == sorted(load_indicators())
+    per_cell = demo.groupby(["code", "indicator", "period"]).size()
+    assert (per_cell == 1).all() and len(per_cell) == 514 * len(load_indicators()) * len(PERIODS)
     assert sorted(demo["period"].unique()) == PERIODS and len(PERIODS) >= 4
     assert demo["is_demo"].all()
     assert (demo["numerator"] >= 0).all() and (demo["denominator"] > 0).all()
 
 
 @pytest.mark.parametrize(("indicator", "low", "high"),
-                         [("ktp_el", 93, 103), ("kia", 30, 100), ("akta_lahir", 75, 100)])
+                         [("ktp_el", 93, 103), ("kia", 30, 100), ("akta_lahir", 75, 100),
+                          ("ikd", 5, 35)])
 def test_demo_is_plausible_in_the_latest_period(demo, indicator, low, high):
     last = demo[(demo["indicator"] == indicator) & (demo["period"] == PERIODS[-1])]["percent"]
     assert last.between(low, high).mean() > 0.95

@@ -14,6 +14,7 @@ from browser_support import WAIT, start_app, stop_app, warm
 from playwright.sync_api import Page, expect
 
 from utils import auth
+from utils.metrics.indicators import load_indicators
 
 TEST_PASSWORD = "test-only-password"
 SIZES = {"desktop": (1920, 1080), "laptop": (1280, 720), "phone": (390, 844)}
@@ -83,7 +84,8 @@ def test_public_data_address_shows_no_upload_and_no_sign_in(public, browser):
 def test_public_region_page_at_every_size(public, browser, size, tmp_path):
     page = open_page(browser, public, "/wilayah?kode=64.74", size)
     expect(page.get_by_role("heading", name="Kota Bontang")).to_be_visible(timeout=WAIT)
-    expect(page.locator('[data-testid="stVegaLiteChart"]')).to_have_count(3, timeout=WAIT)
+    trends = len(load_indicators())  # one trend chart per indicator
+    expect(page.locator('[data-testid="stVegaLiteChart"]')).to_have_count(trends, timeout=WAIT)
     download = page.locator('[data-testid="stDownloadButton"]', has_text="Unduh tabel (CSV)")
     expect(download).to_have_count(1, timeout=WAIT)
     assert page.locator('[data-testid="stFileUploader"]').count() == 0

@@ -15,11 +15,14 @@ from pages.support import cached
 from utils import demo
 from utils.ingest import export
 from utils.metrics import coverage, regions
+from utils.metrics.indicators import load_indicators
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "region.py")
 real = export.to_csv
 LATEST = "2025-06-30"
+LABELS = [d.label("id") for d in load_indicators().values()]
+"""One figure, one trend chart and one set of table rows per indicator, in file order."""
 
 
 @pytest.fixture
@@ -76,7 +79,9 @@ def test_a_link_opens_its_regency_with_true_figures(tables):
     rank = int((rows["percent"] > rows.loc[rows["code"] == "32.71", "percent"].item()).sum()) + 1
     lines = at.markdown[0].value.replace("\\", "")
     assert f"Peringkat nasional: {rank} dari {len(rows)} kabupaten/kota" in lines
-    assert len(at.get("vega_lite_chart")) == 3
+    titles = [json.loads(c.proto.spec)["title"] for c in at.get("vega_lite_chart")]
+    assert titles == LABELS  # one trend per indicator, none missing, none twice
+    assert [m.label for m in at.metric] == LABELS
     assert all(s.value.startswith("[DATA CONTOH") for s in at.text)
 
 
@@ -130,7 +135,8 @@ def test_the_table_and_the_csv_hold_what_the_charts_draw(tables, monkeypatch):
     at = page("64.74")
     shown = at.table[0].value
     periods = sorted(table["period"].unique())
-    assert len(shown) == len(periods) * 3
+    assert len(shown) == len(periods) * len(LABELS)
+    assert shown.groupby(list(shown.columns)[:2]).size().eq(1).all()  # no period-indicator twice
     csv = at.get("download_button")[0]
     assert csv.proto.label == "Unduh tabel (CSV)"
     data = pd.read_csv(io.BytesIO(made[-1]), sep=";", decimal=",", encoding="utf-8-sig")
@@ -153,11 +159,11 @@ def test_a_region_without_data_shows_a_gap_not_zero(tables, monkeypatch):
     monkeypatch.setattr(cached, "current_coverage", lambda: missing)
     at = page("64.74")
     assert not at.exception
-    assert [m.value for m in at.metric] == ["–", "–", "–"]
+    assert [(m.label, m.value) for m in at.metric] == [(label, "–") for label in LABELS]
     assert "Tanpa data pada periode ini" in at.markdown[0].value
     assert "Peringkat" not in at.markdown[0].value
     assert "data belum tersedia" in at.text[0].value
-    assert len(at.table[0].value) == 3 * (len(table["period"].unique()) - 1)
+    assert len(at.table[0].value) == len(LABELS) * (len(table["period"].unique()) - 1)
 
 
 def test_region_page_is_public_and_read_only(tables, monkeypatch):

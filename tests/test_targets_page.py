@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
+
+from utils.formatting import format_percent
+from utils.metrics.indicators import load_indicators
+from utils.metrics.targets import ALTERNATIVE, conflicts, load_targets
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "pages" / "targets.py"
+DEFS = load_indicators()
 
 
 @pytest.fixture
@@ -20,12 +27,33 @@ def charts(at: AppTest) -> list:
     return at.get("vega_lite_chart")
 
 
+def gauge_titles(at: AppTest, lang: str = "id") -> list[list[str]]:
+    """For each gauge (an arc chart), the indicator labels drawn on it."""
+    found = []
+    for chart in charts(at):
+        spec = json.loads(chart.proto.spec)
+        mark = spec.get("layer", [{}])[0].get("mark", {})
+        if (mark.get("type") if isinstance(mark, dict) else mark) != "arc":
+            continue
+        drawn = json.dumps(spec, ensure_ascii=False) + "".join(
+            convert_arrow_bytes_to_pandas_df(d.data.data).to_json(force_ascii=False)
+            for d in chart.proto.datasets)
+        found.append([d.label(lang) for d in DEFS.values() if d.label(lang) in drawn])
+    return found
+
+
+def one_gauge_per_indicator(at: AppTest, lang: str = "id") -> None:
+    """One gauge per indicator in file order (none missing, none twice), plus the bullets."""
+    assert gauge_titles(at, lang) == [[d.label(lang)] for d in DEFS.values()]
+    assert len(charts(at)) == len(DEFS) + 1
+
+
 def test_national_view_has_gauges_bullets_and_a_demo_summary(page):
     page.run()
     assert not page.exception
     assert page.title[0].value == "Target dan capaian"
     assert any("Data contoh — bukan data resmi" in w.value for w in page.warning)
-    assert len(charts(page)) == 4  # three gauges and one bullet chart
+    one_gauge_per_indicator(page)  # a gauge per indicator and one bullet chart
     text = page.code[0].value
     assert text.startswith("[DATA CONTOH — bukan angka resmi] Perekaman KTP-el secara nasional")
     assert "dari 38 provinsi telah memenuhi target" in text
@@ -51,11 +79,14 @@ def test_regency_scope_and_every_indicator(page):
     page.run()
     page.selectbox(key="targets_province").set_value("65").run()
     page.selectbox(key="targets_regency_65").set_value("65.71").run()
-    for indicator in ("ktp_el", "kia", "akta_lahir"):
+    assert page.selectbox(key="targets_indicator").options == [d.label("id")
+                                                                for d in DEFS.values()]
+    for indicator in DEFS:
         page.selectbox(key="targets_indicator").set_value(indicator).run()
         assert not page.exception
         assert "Kota Tarakan" in page.code[0].value
-        assert len(charts(page)) == 4
+        assert DEFS[indicator].label("id") in page.code[0].value
+        one_gauge_per_indicator(page)
 
 
 def test_older_period_and_english(page):
@@ -68,3 +99,38 @@ def test_older_period_and_english(page):
     assert "as of 30 June 2023" in text
     assert "Compared with" not in text  # the first period has no previous one
     assert page.code[1].value.startswith("[DATA CONTOH")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_conflicting_sources_are_shown_below_the_charts(page, lang):
+    page.session_state["lang"] = lang
+    page.run()
+    assert not page.exception
+    heading = {"id": "Target yang sumbernya berbeda",
+               "en": "Targets on which published sources disagree"}[lang]
+    titles = [h.value for h in page.subheader]
+    assert heading in titles
+    assert titles.index(heading) > 1  # below the gauges and the bullet chart
+    notes = [m.value.replace("\\", "") for m in page.markdown]
+    # every disputed target: one note naming it, the value in force first, then each
+    # alternative value with its own outlet, never the other way round
+    disputed = conflicts(load_targets())
+    groups = disputed.groupby(["indicator", "year", "scope"])
+    assert len(groups) >= 1
+    for (indicator, year, _), rows in groups:
+        head = f"**{DEFS[indicator].label(lang)} {year}**"
+        (note,) = [n for n in notes if n.startswith(head)]
+        first, *rest = note.split("\n")
+        used = rows[rows["status"] != ALTERNATIVE].iloc[0]
+        assert f"**{format_percent(used['target_percent'], lang)}**" in first
+        assert used["outlet"] in first
+        others = rows[rows["status"] == ALTERNATIVE]
+        assert len(rest) == len(others) >= 1
+        for line, (_, other) in zip(rest, others.iterrows(), strict=True):
+            assert format_percent(other["target_percent"], lang) in line
+            assert other["outlet"] in line
+    ktp = next(n for n in notes if n.startswith(f"**{DEFS['ktp_el'].label(lang)} 2024**"))
+    assert {"id": "99,40 %", "en": "99.40 %"}[lang] in ktp.split("\n")[0]
+    assert "Validnews.id" in ktp.split("\n")[0]
+    assert {"id": "99,04 %", "en": "99.04 %"}[lang] in ktp.split("\n")[1]
+    assert "ANTARA" in ktp.split("\n")[1]

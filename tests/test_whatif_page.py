@@ -10,10 +10,12 @@ from streamlit.testing.v1 import AppTest
 
 from utils import auth, demo
 from utils.metrics import attainment, coverage, targets
+from utils.metrics.indicators import load_indicators
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "pages" / "whatif.py"
 TEST_HASH = auth.hash_password("test-only-password", salt=b"capaian-test-salt", n=2**4)
+DEFS = load_indicators()
 
 
 @pytest.fixture
@@ -30,6 +32,18 @@ def page(built, store):
     at.secrets["access"] = {"password_hash": TEST_HASH}
     at.session_state["access_signed_in"] = auth.fingerprint(TEST_HASH)
     return at
+
+
+def gauge_titles(at: AppTest) -> list[list[str]]:
+    """For each gauge (an arc chart), the indicator labels drawn on it."""
+    found = []
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        mark = spec.get("layer", [{}])[0].get("mark", {})
+        if (mark.get("type") if isinstance(mark, dict) else mark) == "arc":
+            drawn = json.dumps(spec, ensure_ascii=False)
+            found.append([d.label("id") for d in DEFS.values() if d.label("id") in drawn])
+    return found
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -76,6 +90,12 @@ def test_defaults_reproduce_the_baseline(page):
     assert page.slider(key="whatif_target_ktp_el").value == 99.4  # the target in force
     assert page.slider(key="whatif_target_kia").value == 60.0
     assert page.slider(key="whatif_target_akta_lahir").value == 98.0
+    assert page.slider(key="whatif_target_ikd").value == 30.0
+    registry, year = targets.load_targets(), int(coverage.latest_period(demo.read_demo())[:4])
+    for indicator in DEFS:  # every indicator's slider starts at its national target in force
+        in_force = targets.target_for(registry, indicator, year, None)
+        assert in_force is not None
+        assert page.slider(key=f"whatif_target_{indicator}").value == in_force.percent
     assert (
         page.slider(key="whatif_outreach").value,
         page.slider(key="whatif_months").value,
@@ -83,7 +103,9 @@ def test_defaults_reproduce_the_baseline(page):
     ) == (0, 6, 0.0)
     params = dict(page.query_params)
     assert params["t_ktp_el"] == "99.4" and params["m"] == "6" and params["o"] == "0"
-    assert len(page.get("vega_lite_chart")) == 5  # map, three gauges, months chart
+    # the map, one gauge per indicator (none missing, none twice) and the months chart
+    assert gauge_titles(page) == [[d.label("id")] for d in DEFS.values()]
+    assert len(page.get("vega_lite_chart")) == len(DEFS) + 2
     assert "Cara hitung" in page.markdown[0].value
 
 
@@ -127,6 +149,7 @@ def test_a_link_restores_every_slider(page):
             "t_ktp_el": "98.5",
             "t_kia": "65",
             "t_akta_lahir": "97",
+            "t_ikd": "25",
             "o": "300",
             "m": "12",
             "g": "1.5",
@@ -141,6 +164,7 @@ def test_a_link_restores_every_slider(page):
     assert page.slider(key="whatif_target_ktp_el").value == 98.5
     assert page.slider(key="whatif_target_kia").value == 65.0
     assert page.slider(key="whatif_target_akta_lahir").value == 97.0
+    assert page.slider(key="whatif_target_ikd").value == 25.0
     assert page.slider(key="whatif_outreach").value == 300
     assert page.slider(key="whatif_months").value == 12
     assert page.slider(key="whatif_growth").value == 1.5
@@ -154,6 +178,7 @@ def test_a_link_restores_every_slider(page):
     link = page.code[0].value
     for part in (
         "t_ktp_el=98.5",
+        "t_ikd=25",
         "o=300",
         "m=12",
         "g=1.5",
