@@ -158,6 +158,8 @@ def decision_widgets(report: Report, names: dict[str, str], tag: str,
             f"{t('data.row', lang, row=entry['row'])}: {plain(entry['text'])}", options,
             format_func=lambda c: _choice_label(c, names, lang),
             key=f"data_choice_{tag}_{entry['row']}")
+        if why := review.unmatched_reason(report, entry, lang):
+            st.caption(plain(why))
         if choice != NONE:
             decisions[entry["row"]] = "" if choice == SKIP else choice
     return decisions
@@ -212,7 +214,7 @@ def _matched_view(report: Report, lang: str) -> None:
 
 
 def _aggregates_view(report: Report, lang: str) -> None:
-    if not report.aggregates:
+    if not report.aggregates and not report.uncounted:  # percent-only files have no sums
         return
     st.markdown(f"**{t('data.aggregates', lang)}**")
     table(review.aggregate_rows(report, lang),

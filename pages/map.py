@@ -9,8 +9,9 @@ from utils.charts import choropleth as charts
 from utils.charts import tiles
 from utils.formatting import format_date, format_number, format_percent, join_names
 from utils.i18n import t
-from utils.metrics import map_view
+from utils.metrics import attainment, coverage, map_view
 from utils.metrics import regions as region_ref
+from utils.report import completeness
 
 KEYS = {
     "indicator": "map_indicator",
@@ -89,6 +90,12 @@ rows = cached.map_rows(state)
 target = cached.target_in_force(indicator, int(period[:4]), scope or None)
 scope_name = names[scope] if scope else "Indonesia"
 with_data = rows[rows["percent"].notna()]
+# The scope's own figure (partial or without a sum when rows lack counts), and
+# per region how its figure was obtained: for the tooltip, captions and table.
+whole = attainment.scope_total(coverage.select(table, indicator, period), regions, scope or None)
+notes = completeness.row_notes(rows, lang)
+if (notes != "").any():
+    rows = rows.assign(note=notes)
 if target is None:
     target_label = t("map.no_target", lang)
 elif target.scope == "national":
@@ -121,6 +128,8 @@ labels = {
     "gap": t("map.col.gap", lang),
     "rank_national": t("map.col.rank_national", lang),
 }
+if "note" in rows.columns:
+    labels["note"] = t("map.col.note", lang)
 if state.regions_level == "regency":
     labels["rank_province"] = t("map.col.rank_province", lang)
 # The strip's height; the map's legend sits above the map within it. All of
@@ -150,17 +159,21 @@ if scope:  # the breadcrumb leads back
     )
 geometry = cached.geometry_url(f"province/{scope}.topo.json" if scope else "national.topo.json")
 facts, left, right = st.columns([1.1, 4, 1.3])
-num, den = with_data["numerator"].sum(), with_data["denominator"].sum()
 facts.metric(
     t("map.headline", lang, scope=scope_name),
-    format_percent(100 * num / den, lang) if den > 0 else "–",
+    format_percent(whole.percent, lang),
     help=t(
         "map.headline_help",
         lang,
-        numerator=format_number(num, lang),
-        denominator=format_number(den, lang),
-    ),
+        numerator=format_number(whole.numerator, lang),
+        denominator=format_number(whole.denominator, lang),
+    ) if whole.numerator is not None else None,
 )
+whole_note = "; ".join(n for n in (
+    completeness.uncounted(whole.without_counts, lang),
+    completeness.partial(whole.regions_present, whole.regions_total, lang)) if n)
+if whole_note:
+    facts.caption(t("map.headline_partial", lang, scope=scope_name, note=whole_note))
 facts.metric(target_label, format_percent(target.percent, lang) if target else "–")
 facts.metric(
     t("map.meeting", lang),
@@ -202,6 +215,7 @@ with left.container(key="map_chart"):
             cached.tile_layout(), rows, target.percent if target else None, labels, lang,
             layout_url=cached.geometry_url("tilegrid.csv"), province=scope or None,
             max_height=map_height, legend=False,
+            extra_tooltip={"note": labels["note"]} if "note" in labels else None,
         )
     click_key = f"map_click_{scope}_{level}_{view}"
     if view == "peta":
@@ -227,16 +241,19 @@ with right:
         key="map_strip",
     )
 
-missing = rows.loc[rows["percent"].isna(), "name"]
+missing = rows.loc[rows["percent"].isna() & (notes == ""), "name"]
 if len(missing):
     st.caption(t("map.missing", lang, names=join_names(list(missing), lang)))
 above = int((rows["percent"] > 100).sum())
 if above:
     st.caption(t("map.above_100", lang, count=above))
+if (notes != "").any():
+    st.caption(t("map.notes", lang,
+                 items="; ".join(completeness.listed(rows["name"], notes, lang))))
 
 st.subheader(t("map.table", lang))
 st.caption(t("map.table_help", lang))
-shown = map_view.table_frame(rows, state)
+shown = completeness.table_notes(map_view.table_frame(rows, state), rows, lang)
 headers = {c: t(f"map.col.{c}", lang) for c in shown.columns}
 # Up to a province's worth of rows the table is always shown; the 514-row
 # table (~130 KB per change) waits for a click, the downloads are always there.

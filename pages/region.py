@@ -47,16 +47,20 @@ def search(regions: pd.DataFrame, lang: str) -> str | None:
     return code
 
 
-def indicator_card(column, facts: Facts, label: str, rank_row: dict, units: str, lang: str) -> None:
-    """One indicator: value and change, target, gap, ranks."""
+def indicator_card(column, facts: Facts, label: str, rank_row: dict, units: str, lang: str,
+                   derived: str = "") -> None:
+    """One indicator: value and change, target, gap, ranks; how its figure was
+    obtained when not as written (``derived``), and when it is partial."""
     column.metric(
         label,
         format_percent(facts.percent, lang),
         texts.change_text(facts, lang),
-        help=texts.value_help(facts, lang),
+        help=texts.value_help(facts, lang, derived),
         border=True,
     )
     lines = texts.card_lines(facts, rank_row, units, lang)
+    if derived and facts.numerator is not None:  # a row without counts says so in the lines
+        lines.insert(0, derived[:1].upper() + derived[1:])
     column.markdown("  \n".join(plain(line) for line in lines))
 
 
@@ -116,6 +120,7 @@ def profile(code: str, table: pd.DataFrame, regions: pd.DataFrame, lang: str) ->
     rank_rows = region_profile.ranks(table, plain_regions, code, list(defs), period)
     by_indicator = {r["indicator"]: r for r in rank_rows.to_dict("records")}
     units = texts.units(row["level"], lang)
+    marks = None if row["level"] == region_ref.PROVINCE else texts.row_marks(table, code)
     st.subheader(t("region.latest", lang, date=format_date(period, lang)))
     for column, indicator in zip(st.columns(len(defs)), defs, strict=True):
         indicator_card(
@@ -125,6 +130,7 @@ def profile(code: str, table: pd.DataFrame, regions: pd.DataFrame, lang: str) ->
             by_indicator.get(indicator, {}),
             units,
             lang,
+            texts.derived_note(marks, indicator, period, lang) if marks is not None else "",
         )
 
     history = region_profile.trend(table, plain_regions, targets, code)
@@ -134,7 +140,7 @@ def profile(code: str, table: pd.DataFrame, regions: pd.DataFrame, lang: str) ->
     for indicator in defs:
         st.text(summary(facts[indicator], defs[indicator], lang), width="stretch")
 
-    frame = texts.history_table(history, rank_rows, period, code, name, defs, lang)
+    frame = texts.history_table(history, rank_rows, period, code, name, defs, lang, marks)
     table_view(frame, code, name, lang)
     definitions(defs, lang)
 

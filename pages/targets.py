@@ -6,10 +6,12 @@ import streamlit as st
 
 from pages.support import cached, chrome
 from utils.charts import gauges
-from utils.formatting import format_date, format_number, format_percent, join_names
+from utils.formatting import format_date, format_number, format_percent, join_names, plain
 from utils.i18n import t
 from utils.metrics import attainment
 from utils.metrics import regions as region_ref
+from utils.metrics import targets as target_registry
+from utils.report import completeness
 from utils.report.press_release import summary
 
 lang = st.session_state.get("lang", "id")
@@ -41,10 +43,13 @@ facts = {ind: attainment.scope_facts(table, regions, targets, ind, period, code)
          for ind in defs}
 st.subheader(t("targets.gauges", lang, scope=scope_label, date=format_date(period, lang)))
 for column, ind in zip(st.columns(len(defs)), defs, strict=True):
-    texts = gauges.gauge_texts(facts[ind][0], defs[ind], lang)
+    texts = completeness.gauge_marks(facts[ind][0], gauges.gauge_texts(facts[ind][0], defs[ind],
+                                                                       lang), lang)
     target = facts[ind][0].target
     column.altair_chart(gauges.gauge(facts[ind][0].percent, target.percent if target else None,
                                      texts["state"], texts), width="content")
+    if note := completeness.facts_note(facts[ind][0], lang):  # partial, or without sums
+        column.caption(note)
 
 indicator = st.selectbox(t("targets.indicator", lang), list(defs), key="targets_indicator",
                          format_func=lambda i: defs[i].label(lang))
@@ -67,7 +72,9 @@ if regency:  # one regency: where it stands in its province instead of extremes
     cells[0].metric(t("targets.rank_in_province", lang, province=names[province]),
                     t("targets.rank_value", lang, rank="–" if own.isna().all()
                       else int(own.iloc[0]), total=int(per_region["has_data"].sum())))
-    cells[1].metric(t("targets.gap", lang), format_number(chosen.gap, lang))
+    cells[1].metric(t("targets.gap", lang), t("region.figure.cannot", lang)
+                    if chosen.gap is None and chosen.without_counts
+                    else format_number(chosen.gap, lang))
     cells[2].metric(t("targets.province_meeting", lang),
                     t("targets.meeting_value", lang,
                       count=int(per_region["meets"].fillna(False).sum()),
@@ -104,6 +111,41 @@ start = gauges.axis_start(per_region["percent"].min(), per_region["target"].min(
 st.caption(t("targets.bullets_note", lang) + (" " + t("targets.axis_start", lang,
                                                      percent=format_percent(start, lang, 0))
                                                if start else ""))
+
+
+def cited(row: dict) -> str:
+    """A registry row's source sentence, with its address as a link when one is known."""
+    link = t("targets.source_link", lang, url=row["url"]) if row.get("url") else ""
+    return " ".join(part for part in (plain(row["source"]), link) if part)
+
+
+def conflict_note(rows: list[dict]) -> str:
+    """One disputed target as Markdown: the statement in force, then every alternative."""
+    lines, others = [], []
+    for row in rows:
+        percent = format_percent(row["target_percent"], lang)
+        if row["status"] == target_registry.ALTERNATIVE:
+            others.append("- " + t("targets.conflict_alternative", lang, percent=percent,
+                                   source=cited(row)))
+            continue
+        scope = (t("targets.summary.target_national", lang)
+                 if row["scope"] == target_registry.SCOPE_NATIONAL
+                 else names.get(row["scope"], row["scope"]))
+        name = defs[row["indicator"]].label(lang) if row["indicator"] in defs else row["indicator"]
+        lines.append(t("targets.conflict_used", lang, indicator=name, year=row["year"],
+                       scope=scope, percent=percent, source=cited(row),
+                       note=plain(row.get("note") or "")).strip())
+    return "\n".join([*lines, *others])
+
+
+disputed = target_registry.conflicts(targets)  # where published sources disagree
+if not disputed.empty:
+    st.subheader(t("targets.conflicts", lang))
+    st.caption(t("targets.conflicts_intro", lang))
+    order = [*defs, *sorted(set(disputed["indicator"]) - set(defs))]
+    for ind in order:
+        for _, group in disputed[disputed["indicator"] == ind].groupby(["year", "scope"]):
+            st.markdown(conflict_note(group.to_dict("records")))
 
 st.subheader(t("targets.summary_title", lang))
 st.code(summary(chosen, defs[indicator], lang), language=None, wrap_lines=True)

@@ -23,6 +23,7 @@ from utils.ingest.store import Store
 from utils.metrics import regions as region_ref
 from utils.metrics import whatif as model
 from utils.metrics import whatif_state as choices
+from utils.report import completeness
 from utils.report import whatif as report
 
 KEY = {p.field: p.widget for p in choices.PARAMS}
@@ -179,7 +180,7 @@ def gauge_row(results, scen, defs, year, code, scope_name, period, lang) -> None
         facts = model.scope_facts(results[i], scen, i, cached.target_in_force(i, year, code),
                                   code, scope_name, period)
         goal = facts.target.percent if facts.target else None
-        texts = gauges.gauge_texts(facts, defs[i], lang)
+        texts = completeness.gauge_marks(facts, gauges.gauge_texts(facts, defs[i], lang), lang)
         texts["target"] = (
             t("whatif.gauge_target", lang, percent=format_percent(goal, lang))
             if goal is not None
@@ -343,6 +344,8 @@ def main() -> None:
         st.subheader(t("whatif.results", lang, indicator=defs[indicator].label(lang),
                        date=deadline, base=format_date(period, lang)))
         metrics(tots[indicator], deadline, lang)
+        if excluded := report.excluded_text(tots[indicator], lang):  # percent-only rows
+            st.caption(excluded)
         change_map(results[indicator], lang)
         st.subheader(t("whatif.gauges", lang, scope=scope_name, date=deadline))
         gauge_row(results, scen, defs, year, scen.scope, scope_name, period, lang)

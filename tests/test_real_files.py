@@ -262,3 +262,63 @@ def test_paired_years_accepted_from_the_command_line(regions: pd.DataFrame,
     assert round(100 * latest["numerator"].sum() / latest["denominator"].sum(), 2) == 100.89
     assert main([*argv[:-3], "--year-period", "2022"]) == 2
     assert "--year-period" in capsys.readouterr().err
+
+
+# --- the JSON report of every kind: what the command line prints for it -----------------------
+
+KINDS = {
+    # kind: (file lines, header, expected status, level, scheme, aggregates of 64 or None)
+    "kemendagri names": ([f";{r[1]};{r[2]};{r[3]}" for r in KALTIM_BPS],
+                         "KODE;KABUPATEN/KOTA;WAJIB KTP-EL;SUDAH REKAM", "ok", "regency",
+                         "kemendagri", 100.89),
+    "bps codes": (rows(KALTIM_BPS), "KODE;KABUPATEN/KOTA;WAJIB KTP-EL;SUDAH REKAM", "ok",
+                  "regency", "bps", 100.89),
+    "count and percent": ([f";{r[1]};{r[3]};{100 * r[3] / r[2]:.2f}".replace(".", ",")
+                           for r in KALTIM_BPS],
+                          "KODE;KABUPATEN/KOTA;SUDAH REKAM;% REKAM", "ok", "regency",
+                          "kemendagri", 100.89),
+    "percent only": ([f";{r[1]};{100 * r[3] / r[2]:.2f}".replace(".", ",") for r in KALTIM_BPS],
+                     "KODE;KABUPATEN/KOTA;% REKAM", "ok", "regency", "kemendagri", None),
+    "sudah and belum": ([f";{r[1]};{r[3]};{max(r[2] - r[3], 0)}" for r in KALTIM_BPS[:1]],
+                        "KODE;KABUPATEN/KOTA;SUDAH REKAM;BELUM REKAM", "ok", "regency",
+                        "kemendagri", 100.0),
+    "province table": ([f"{p[0]};{p[1]};{p[2]};{p[3]}" for p in PROVINCES],
+                       "KODE;PROVINSI;WAJIB KTP-EL;SUDAH REKAM", "ok", "province",
+                       "kemendagri", 100.89),
+    "kecamatan only": (["64.02.01;Kecamatan Semboja;1000;990"],
+                       "KODE;KABUPATEN/KOTA;WAJIB KTP-EL;SUDAH REKAM", "needs_decisions",
+                       "regency", "kemendagri", None),
+    "header only": ([], "KODE;KABUPATEN/KOTA;WAJIB KTP-EL;SUDAH REKAM", "needs_decisions",
+                    "regency", "kemendagri", None),
+}
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_the_json_report_of_each_kind(context: Context, kind: str) -> None:
+    import json
+
+    lines, header, status, level, scheme, figure = KINDS[kind]
+    report = analyse(csv(lines, header), f"{kind}.csv", context)
+    out = json.loads(json.dumps(report.to_dict("id"), default=str))
+    assert (out["status"], out["level"], out["code_scheme"]["scheme"]) == (
+        status, level, scheme), out
+    assert {"matched", "unmatched", "errors", "warnings", "aggregates", "completeness"} <= set(out)
+    assert out["aggregates"].get("64", {}).get("ktp_el") == figure
+    if status != "ok":  # refused with its reason, never "ok" with nothing to store
+        assert out["errors"] and report.table.empty
+
+
+def test_a_province_from_before_the_split_is_never_stored_as_one_of_todays(
+        context: Context) -> None:
+    lines = ["11;ACEH;3700000;3650000", "64;KALIMANTAN TIMUR;2906930;2932802",
+             "65;KALIMANTAN UTARA;458853;467701", "91;PAPUA BARAT;800000;700000"]
+    report = analyse(csv(lines, "KODE;PROVINSI;WAJIB KTP-EL;SUDAH REKAM"), "bps_prov.csv",
+                     context, scheme="bps")
+    assert report.level == "province" and report.status == "needs_decisions"
+    (split,) = report.unmatched
+    assert split["reason"] == "province_split"
+    assert sorted(s["code"] for s in split["suggestions"]) == ["92", "96"]
+    assert set(report.table["code"]) == {"11", "64", "65"}
+    skipped = analyse(csv(lines, "KODE;PROVINSI;WAJIB KTP-EL;SUDAH REKAM"), "bps_prov.csv",
+                      context, scheme="bps", decisions={split["row"]: ""})
+    assert skipped.status == "ok"

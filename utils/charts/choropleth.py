@@ -88,6 +88,10 @@ TOOLTIP_NUMBERS = {
     "percent": ",.2f", "numerator": ",d", "denominator": ",d", "target": ",.2f", "gap": ",d",
 }
 RANKS = ("rank_province", "rank_national")
+NOTE = "note"
+"""Text field saying how a region's figure was obtained or how complete it is
+(``dihitung dari persentase (± 31 jiwa)``, ``sebagian: 2 dari 10 kabupaten/kota``);
+shown in the tooltip when ``labels`` has a title for it."""
 # Frames are sent under these names (see :func:`spec`).
 REGIONS, STRIP, TARGET = "regions", "strip", "target"
 
@@ -143,7 +147,7 @@ def lookup_frame(values: pd.DataFrame, target: float | None,
     values : pandas.DataFrame
         ``code`` and ``percent``, and any of ``province_name``,
         ``province_code``, ``name``, the :data:`TOOLTIP_NUMBERS` and the
-        :data:`RANKS` (with ``of_province`` / ``of_national``).
+        :data:`RANKS` (with ``of_province`` / ``of_national``) and :data:`NOTE`.
     target : float or None
         Target in percent, for the ``slot`` column (:func:`slots`).
     fields : tuple of str, optional
@@ -154,7 +158,7 @@ def lookup_frame(values: pd.DataFrame, target: float | None,
         "slot": slots(values["percent"], target).to_numpy()}
     for col in [c for c in values.columns if fields is None or c in fields]:
         column = values[col].reset_index(drop=True)
-        if col in ("province_name", "province_code", "name"):
+        if col in ("province_name", "province_code", "name", NOTE):
             out[col] = column.astype("category")
         elif col in ("percent", "target"):
             out[col] = pd.to_numeric(column).astype("float32")
@@ -191,6 +195,8 @@ def tooltips(labels: dict[str, str], name_field: str = "properties.name") -> lis
         if col in labels:
             tips.append(alt.Tooltip(f"{col}:Q", title=labels[col], format=fmt))
     tips += [alt.Tooltip(f"{c}_text:N", title=labels[c]) for c in RANKS if c in labels]
+    if NOTE in labels:
+        tips.append(alt.Tooltip(f"{NOTE}:N", title=labels[NOTE]))
     return tips
 
 
@@ -336,7 +342,8 @@ def choropleth(
     altair.LayerChart or dict
         Regions without data are grey and named in the legend, never zero.
     """
-    keep = ("province_name", *TOOLTIP_NUMBERS, *RANKS, *(("province_code",) if select else ()))
+    keep = ("province_name", *TOOLTIP_NUMBERS, *RANKS, NOTE,
+            *(("province_code",) if select else ()))
     table = lookup_frame(values, target, keep)
     texts = {k: v for k, v in labels.items() if legend or k != "legend"}
     look: _MapLook = (

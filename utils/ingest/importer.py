@@ -115,8 +115,17 @@ def analyse(
     _formula_issues(report, raw, header.stop)
     _check_rows(report, raw, header.stop, context, decisions or {}, aliases or {}, scheme,
                 year_periods or {})
+    _nothing_to_import(report)
     report.status = "ok" if not report.errors and not report.unmatched else "needs_decisions"
     return report
+
+
+def _nothing_to_import(report: Report) -> None:
+    """A file with no value to store is never "ok": say why (only kecamatan rows …)."""
+    if not report.table.empty or report.errors or report.unmatched:
+        return
+    below = any(s["reason"] == "below_regency" for s in report.skipped)
+    report.errors.append(Issue("only_below_regency" if below else "nothing_to_import"))
 
 
 def _unreadable(report: Report, reason: Issue) -> Report:

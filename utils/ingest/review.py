@@ -12,7 +12,7 @@ from typing import Any
 
 from utils.formatting import format_percent
 from utils.i18n import t
-from utils.ingest.importer import Issue, Report
+from utils.ingest.report import Issue, Report
 
 
 def issue_rows(issues: Iterable[Issue], lang: str) -> list[dict[str, Any]]:
@@ -23,6 +23,13 @@ def issue_rows(issues: Iterable[Issue], lang: str) -> list[dict[str, Any]]:
 def matched_rows(report: Report, lang: str) -> list[dict[str, Any]]:
     """Matched rows with how each was matched, in ``lang`` (``kode``, ``nama mirip`` …)."""
     return [{**m, "by": t(f"data.by.{m['by']}", lang)} for m in report.matched]
+
+
+def unmatched_reason(report: Report, entry: Mapping[str, Any], lang: str) -> str | None:
+    """Why an unmatched row needs a choice (a code that names another region …), or ``None``."""
+    reason = entry.get("reason")
+    found = [e for e in report.errors if e.kind == reason and e.row == entry["row"]]
+    return found[0].message(lang) if found else None
 
 
 def skipped_rows(report: Report, lang: str) -> list[dict[str, Any]]:
@@ -50,7 +57,8 @@ def aggregate_rows(report: Report, lang: str) -> list[dict[str, Any]]:
     """Province aggregates: ``province``, ``indicator`` and ``percent`` written in
     ``lang``; the percent of a province the file covers only in part says so
     (``95,12 % (sebagian: 9 dari 10 kabupaten/kota)``), and a province whose rows
-    hold only percents says its aggregate cannot be computed."""
+    hold only percents says its aggregate cannot be computed (and how much of the
+    province the file covers, when only part of it)."""
     out = []
     for province, values in report.aggregates.items():
         seen = report.completeness.get(province)
@@ -61,8 +69,11 @@ def aggregate_rows(report: Report, lang: str) -> list[dict[str, Any]]:
             out.append({"province": province, "indicator": indicator,
                         "percent": f"{shown} ({note})" if note else shown})
     for province, counts in report.uncounted.items():
+        part = report.completeness.get(province)
         for indicator, count in counts.items():
             note = t("data.aggregate.uncounted", lang, count=count)
+            if part is not None and part["present"] < part["regencies"]:
+                note += f" ({t('data.aggregate.partial', lang, **part)})"
             out.append({"province": province, "indicator": indicator, "percent": note})
     return out
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from utils.charts.gauges import gauge_texts
+from utils.charts.gauges import gauge_texts, upper_first
 from utils.formatting import format_number, format_percent
 from utils.i18n import t
 from utils.metrics import attainment, coverage
@@ -29,6 +29,7 @@ from utils.metrics.indicators import Indicator
 from utils.metrics.regions import names as region_names
 from utils.metrics.regions import regency_rows
 from utils.metrics.targets import target_for
+from utils.report import completeness
 from utils.report import press_release as prose
 from utils.report.whatif import month_label
 
@@ -164,14 +165,16 @@ def slide_summary(facts: Facts, indicator: Indicator, lang: str) -> str:
 
 
 def slide_note(facts: Facts, indicator: Indicator, lang: str) -> str:
-    """Footnote: why coverage can pass 100 %, and which regions have no data."""
-    parts = [prose.above_100_sentence(facts, indicator, lang), prose.missing_sentence(facts, lang)]
+    """Footnote: a partial figure or one without sums (first: it qualifies the
+    headline), why coverage can pass 100 %, and which regions have no data."""
+    parts = [completeness.sentences(facts, lang), prose.above_100_sentence(facts, indicator, lang),
+             prose.missing_sentence(facts, lang)]
     return " ".join(p for p in parts if p)
 
 
 def indicator_slide(facts: Facts, indicator: Indicator, lang: str) -> Slide:
     """Map, gauge, headline figure and summary of one indicator."""
-    texts = gauge_texts(facts, indicator, lang)
+    texts = completeness.gauge_marks(facts, gauge_texts(facts, indicator, lang), lang)
     lines = tuple(line for line in (texts["status"], texts["target"]) if line)
     return Slide(
         kind="indicator",
@@ -235,10 +238,15 @@ def below_slide(facts: Facts, indicator: Indicator, lang: str, limit: int = MAX_
             )
         return replace(base, headline=f"{facts.meeting} / {facts.with_data}", lines=tuple(lines))
     gaps = [r.gap for r in rows if r.gap is not None]
+    # a sum of the gaps that can be computed says it is not everyone's (percent-only rows)
+    unknown = completeness.gap_unknown_sentence(facts.below, lang)
     rest = len(rows) - limit
     lines = [t("briefing.below_count", lang, count=len(rows), total=facts.with_data, units=units)]
-    if gaps:
+    if gaps and (unknown or facts.without_counts):
+        lines.insert(0, t("briefing.below_people_partial", lang, known=len(gaps), units=units))
+    elif gaps:
         lines.insert(0, t("briefing.below_people", lang, units=units))
+    lines += [upper_first(note) for note in (unknown, completeness.facts_note(facts, lang)) if note]
     if shared_target(rows) is not None:
         lines.append(t("briefing.target", lang, percent=format_percent(rows[0].target, lang)))
     return replace(

@@ -4,7 +4,9 @@ Templates live in ``data/i18n/{id,en}/targets.json`` (keys
 ``targets.summary.*``); this module only decides which sentences apply and
 fills them. It never says "melampaui"/"exceeding" for a value below the
 target, says so when no target is in force, and explains coverage above
-100 % once whenever such a value appears.
+100 % once whenever such a value appears. A figure from part of the scope's
+regencies says so, and a sum or gap the rows' missing counts make impossible
+says it cannot be computed (:mod:`utils.report.completeness`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from utils.i18n import t
 from utils.metrics.attainment import SCOPE_NATIONAL, SCOPE_PROVINCE, Extreme, Facts, percent_meets
 from utils.metrics.indicators import Indicator
 from utils.metrics.targets import scope_level
+from utils.report import completeness
 
 MAX_LISTED = 10
 """Regions named one by one before the rest are counted ("and 12 more")."""
@@ -98,7 +101,9 @@ def is_met(facts: Facts) -> bool | None:
 def headline(facts: Facts, indicator: Indicator, lang: str) -> str:
     """First sentence: value, and where it stands against the target."""
     if facts.percent is None:
-        return t("targets.summary.no_data", lang, indicator=label(indicator, lang),
+        key = ("region.figure.headline_uncounted" if facts.without_counts
+               else "targets.summary.no_data")
+        return t(key, lang, indicator=label(indicator, lang),
                  scope=scope_phrase(facts, lang), when=when(facts.period, lang))
     target, met = facts.target, is_met(facts)
     value = (below_percent(facts.percent, target.percent, lang)
@@ -169,7 +174,10 @@ def below_sentence(facts: Facts, lang: str) -> str | None:
             "targets.summary.more", lang, count=rest, units=units(facts, lang))
     text = t("targets.summary.below_list", lang, units=units(facts, lang), items=listed)
     gaps = [row.gap for row in facts.below if row.gap is not None]
-    if gaps:
+    unknown = completeness.gap_unknown_sentence(facts.below, lang)
+    if unknown:  # a total of the known gaps would read as everyone's
+        text += " " + unknown
+    elif gaps and not facts.without_counts:
         text += " " + t("targets.summary.below_total", lang, gap=format_number(sum(gaps), lang))
     return text
 
@@ -234,6 +242,7 @@ def summary(facts: Facts, indicator: Indicator, lang: str = "id") -> str:
     """
     parts = [
         headline(facts, indicator, lang),
+        completeness.sentences(facts, lang),
         extremes_sentence(facts, lang),
         count_sentence(facts, lang),
         below_sentence(facts, lang),

@@ -16,9 +16,12 @@ import pandas as pd
 from utils.charts.gauges import upper_first
 from utils.formatting import format_date, format_number, format_percent
 from utils.i18n import t
+from utils.metrics import coverage
 from utils.metrics.attainment import Facts
 from utils.metrics.indicators import Indicator
+from utils.metrics.map_view import derived_marks
 from utils.metrics.regions import PROVINCE
+from utils.report import completeness
 from utils.report.press_release import target_scope
 
 COLUMNS = [
@@ -34,7 +37,9 @@ COLUMNS = [
     "rank_province",
     "rank_national",
 ]
-"""Columns of :func:`history_table` (the page's table and its CSV)."""
+"""Columns of :func:`history_table` (the page's table and its CSV); a ``note``
+column follows when a figure is derived, partial or without counts."""
+NOTE = "note"
 
 
 def option_label(row: Mapping[str, Any] | pd.Series, lang: str) -> str:
@@ -113,16 +118,36 @@ def change_text(facts: Facts, lang: str) -> str | None:
     )
 
 
-def value_help(facts: Facts, lang: str) -> str | None:
-    """The counts behind the percentage (a metric's help), or ``None`` without data."""
+def value_help(facts: Facts, lang: str, derived: str = "") -> str | None:
+    """The counts behind the percentage (a metric's help), or ``None`` without data;
+    ``derived`` (:func:`derived_note`) says how the denominator was obtained."""
     if facts.numerator is None:
         return None
-    return t(
+    counts = t(
         "region.value_help",
         lang,
         numerator=format_number(facts.numerator, lang),
         denominator=format_number(facts.denominator, lang),
     )
+    return f"{counts}; {derived}" if derived else counts
+
+
+def row_marks(table: pd.DataFrame, code: str) -> pd.DataFrame:
+    """The region's own rows: ``period``, ``indicator``, ``derived`` (how the
+    figures were obtained, :func:`utils.metrics.map_view.derived_marks`) and
+    ``derived_margin``; empty for a province (its figures are sums)."""
+    rows = coverage.with_percent(coverage.with_optional(table[table["code"] == code]))
+    rows["derived"] = derived_marks(rows)
+    return rows[["period", "indicator", "derived", "derived_margin"]].reset_index(drop=True)
+
+
+def derived_note(marks: pd.DataFrame, indicator: str, period: str, lang: str) -> str:
+    """``dihitung dari persentase (± 31 jiwa)`` for the region's row of
+    ``indicator`` in ``period`` (``""`` when its figures are as written)."""
+    found = marks[(marks["indicator"] == indicator) & (marks["period"] == period)]
+    if found.empty:
+        return ""
+    return completeness.derived(found["derived"].iloc[0], found["derived_margin"].iloc[0], lang)
 
 
 def _known(value: Any) -> bool:
@@ -150,8 +175,9 @@ def card_lines(facts: Facts, rank_row: Mapping[str, Any], units: str, lang: str)
         Plain text lines (no Markdown).
     """
     lines = []
-    if facts.percent is None:
+    if facts.percent is None and not facts.without_counts:
         lines.append(t("region.no_value", lang))
+    lines += [upper_first(note) for note in completeness.facts_notes(facts, lang)]
     if facts.target:
         lines.append(
             upper_first(
@@ -217,6 +243,7 @@ def history_table(
     name: str,
     defs: Mapping[str, Indicator],
     lang: str,
+    marks: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The table and CSV: one row per period and indicator, latest first.
 
@@ -234,12 +261,15 @@ def history_table(
         Indicator id → definition, in the order of the rows within a period.
     lang : str
         ``"id"`` or ``"en"`` (indicator labels and rank texts).
+    marks : pandas.DataFrame, optional
+        :func:`row_marks` of a regency: how its figures were obtained.
 
     Returns
     -------
     pandas.DataFrame
         :data:`COLUMNS`; numbers stay numbers (percent rounded to two
-        decimals), ranks are texts (``3 dari 10``).
+        decimals), ranks are texts (``3 dari 10``). A :data:`NOTE` column
+        follows when a figure is derived, partial or cannot be summed.
     """
     out = history.merge(rank_rows.assign(period=period), on=["period", "indicator"], how="left")
     out["rank_province"] = [
@@ -253,14 +283,32 @@ def history_table(
     out["code"], out["region"] = code, name
     out["percent"] = out["percent"].round(2)
     out["order"] = out["indicator"].map({k: i for i, k in enumerate(defs)})
+    out["indicator_id"] = out["indicator"]
     out["indicator"] = [defs[i].label(lang) for i in out["indicator"]]
     out = out.sort_values(["period", "order"], ascending=[False, True])
-    return out[COLUMNS].reset_index(drop=True)
+    notes = _notes(out, marks, lang)
+    if not any(notes):
+        return out[COLUMNS].reset_index(drop=True)
+    return out.assign(**{NOTE: notes})[[*COLUMNS, NOTE]].reset_index(drop=True)
+
+
+def _notes(out: pd.DataFrame, marks: pd.DataFrame | None, lang: str) -> list[str]:
+    """Per row of :func:`history_table`: derived, without counts, partial."""
+    notes = []
+    for row in out.to_dict("records"):
+        parts = [derived_note(marks, row["indicator_id"], row["period"], lang)
+                 if marks is not None else ""]
+        if marks is None:  # a province: its figure is a sum of its regencies
+            parts += [completeness.uncounted(row.get("without_counts"), lang),
+                      completeness.partial(row.get("regions_present"), row.get("regions_total"),
+                                           lang)]
+        notes.append("; ".join(p for p in parts if p))
+    return notes
 
 
 def headers(lang: str) -> dict[str, str]:
     """Column → header in ``lang`` (the table's and the CSV's)."""
-    return {c: t(f"region.col.{c}", lang) for c in COLUMNS}
+    return {c: t(f"region.col.{c}", lang) for c in [*COLUMNS, NOTE]}
 
 
 def display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

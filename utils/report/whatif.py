@@ -185,8 +185,9 @@ def region_table(result: pd.DataFrame, period: str, lang: str) -> pd.DataFrame:
 
 def overview(results: Mapping[str, pd.DataFrame], tots: Mapping[str, Totals], scen: Scenario,
              defs: Mapping[str, Indicator], lang: str) -> pd.DataFrame:
-    """One row per indicator: target, meeting now and at the deadline, gap."""
-    return pd.DataFrame(
+    """One row per indicator: target, meeting now and at the deadline, gap; and the
+    regencies left out for lack of counts, when any are."""
+    frame = pd.DataFrame(
         {
             t("whatif.ov.indicator", lang): [defs[i].label(lang) for i in results],
             t("whatif.ov.target", lang): [
@@ -204,6 +205,14 @@ def overview(results: Mapping[str, pd.DataFrame], tots: Mapping[str, Totals], sc
             t("whatif.ov.gap", lang): [format_number(tots[i].gap_end, lang) for i in results],
         }
     )
+    if any(tots[i].without_counts for i in results):
+        frame[t("whatif.ov.excluded", lang)] = [tots[i].without_counts for i in results]
+    return frame
+
+
+def excluded_text(tot: Totals, lang: str) -> str | None:
+    """How many regencies the model leaves out because their rows hold only a percent."""
+    return t("whatif.excluded", lang, count=tot.without_counts) if tot.without_counts else None
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
@@ -273,6 +282,8 @@ def summary_page(results: Mapping[str, pd.DataFrame], scen: Scenario,
             )
         )
     notes = [t("whatif.summary_period", lang, date=format_date(period, lang))]
+    notes += [t("whatif.excluded_summary", lang, indicator=defs[i].label(lang),
+                count=tots[i].without_counts) for i in results if tots[i].without_counts]
     if is_demo:
         notes.insert(0, t("demo.banner", lang))
     return summary_html(
