@@ -139,3 +139,18 @@ def test_versions_diff_and_rollback(store_dir: Path) -> None:
     at = at.button(key="data_rollback").click().run()
     assert any("v0001" in s for s in texts(at, "success"))
     assert store.current()["numerator"].item() == 90
+
+
+def test_a_sub_population_column_is_taken_only_once_the_user_confirms_it(store_dir: Path) -> None:
+    data = (b"DATA PER 15 MEI 2022\n\nKABUPATEN/KOTA;DP4 PEMULA;SUDAH REKAM PEMULA\n"
+            b"KAB. PASER;5000;4500\n")
+    at = upload(page(), "pemula.csv", data)
+    assert not at.exception
+    assert accept_button(at).proto.disabled is True  # not acceptable yet
+    assert any(w.startswith("Berkas belum dapat diterima") for w in texts(at, "warning"))
+    (tick,) = [c for c in at.checkbox if c.key and c.key.startswith("data_confirm_")]
+    assert "DP4 PEMULA" in tick.label and "Wajib KTP-el" in tick.label
+    tick.check().run()
+    assert not at.exception
+    assert accept_button(at).proto.disabled is False
+    assert "Berkas dapat diterima." in texts(at, "success")

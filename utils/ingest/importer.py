@@ -176,7 +176,7 @@ def _check_confirmations(report: Report, header: cols.Header,
         key = report.mapping.get(index)
         if key is not None and key == header.mapping.get(index):
             report.errors.append(Issue("confirm_column", params={
-                "column": report.headers[index], "field": key,
+                "column": report.headers[index], "field": key, "column_index": index,
                 "indicator": key.rpartition(".")[0]}))
 
 
