@@ -408,7 +408,7 @@ def test_a_sub_population_denominator_needs_the_user(regions: pd.DataFrame) -> N
     asked = analyse(data, "pemula.csv", context)
     errors = [e for e in asked.errors if e.kind == "confirm_column"]
     assert [e.params for e in errors] == [{"column": "DP4 PEMULA", "field": "ktp_el.denominator",
-                                           "indicator": "ktp_el"}]
+                                           "column_index": 2, "indicator": "ktp_el"}]
     assert asked.status == "needs_decisions" and "DP4 PEMULA" in errors[0].message("id")
     assert "data.issue" not in errors[0].message("en")
     confirmed = analyse(data, "pemula.csv", context, mapping={2: "ktp_el.denominator"})
