@@ -1007,6 +1007,200 @@ def page_status() -> dict:
 # --------------------------------------------------------------------------- main
 
 
+# --------------------------------------------------------------------------- bad files
+# Issue #19 item 2: files the uploader accepts (≤ MAX_BYTES) built to cost time or
+# memory. Each is checked by ``python -m utils.ingest.importer FILE --json`` in its own
+# process (as on the command line): wall seconds and peak RSS (the child's ``VmHWM``);
+# budget ≤ 10 s and ≤ 500 MB each, killed after 300 s.
+BAD_FILE_BUDGET = {"seconds": 10.0, "peak_mb": 500.0}
+
+
+def _xlsx_bytes(rows: list[list], sheet_xml=None, parts: dict | None = None) -> bytes:
+    """A workbook of ``rows``; ``sheet_xml`` rewrites the first sheet's XML and ``parts``
+    replaces whole parts (so no writer has to build the huge thing in memory)."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    plain = io.BytesIO()
+    book.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml" and sheet_xml:
+                content = sheet_xml(content)
+            if parts and "xl/sharedStrings.xml" in parts:  # declare it, as Excel does
+                content = _declare_strings(info.filename, content)
+            if parts and info.filename in parts:
+                continue
+            dst.writestr(info.filename, content)
+        for name, chunks in (parts or {}).items():
+            with dst.open(name, "w", force_zip64=True) as part:
+                for chunk in chunks():
+                    part.write(chunk)
+    return out.getvalue()
+
+
+def _declare_strings(name: str, content: bytes) -> bytes:
+    main = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+    if name == "[Content_Types].xml":
+        return content.replace(b"</Types>", (
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{main}.sharedStrings+xml"/>'
+            "</Types>").encode())
+    if name == "xl/_rels/workbook.xml.rels":
+        return content.replace(b"</Relationships>", (
+            f'<Relationship Id="rIdStrings" Type="{rel}" Target="sharedStrings.xml"/>'
+            "</Relationships>").encode())
+    if name == "xl/worksheets/sheet1.xml":  # the first cell shows the first string
+        return content.replace(b'<c r="A1" t="inlineStr"><is><t>NO</t></is></c>',
+                               b'<c r="A1" t="s"><v>0</v></c>')
+    return content
+
+
+def _styled_blank(size: int):
+    """Rows of formatted, empty cells below the table (Excel's borders), ``size`` bytes."""
+    def patch(xml: bytes) -> bytes:
+        cells = "".join(f'<c r="{chr(65 + c)}{{r}}" s="0"/>' for c in range(20))
+        rows, total, r = [], 0, 40
+        while total < size:
+            row = f'<row r="{r}">' + cells.replace("{r}", str(r)) + "</row>"
+            rows.append(row)
+            total += len(row)
+            r += 1
+        return xml.replace(b"</sheetData>", "".join(rows).encode() + b"</sheetData>")
+    return patch
+
+
+def _merge(ref: str):
+    def patch(xml: bytes) -> bytes:
+        merge = f'<mergeCells count="1"><mergeCell ref="{ref}"/></mergeCells>'.encode()
+        return xml.replace(b"</sheetData>", b"</sheetData>" + merge)
+    return patch
+
+
+def _rekap(n: int) -> list[list]:
+    rows: list[list] = [["NO", "KABUPATEN/KOTA", "WAJIB KTP-EL", "SUDAH REKAM"]]
+    rows += [[i, f"KAB. CONTOH {i}", 1000 + i, 900 + i] for i in range(1, n + 1)]
+    return rows
+
+
+def _shared_strings(total: int):
+    def chunks():
+        head = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+        yield head.encode()
+        filler = "Kabupaten Contoh " * 12
+        written, i = 0, 0
+        while written < total:
+            block = "".join(f"<si><t>{filler}{k}</t></si>" for k in range(i, i + 10000))
+            i += 10000
+            written += len(block)
+            yield block.encode()
+        yield b"</sst>"
+    return chunks
+
+
+def bad_files(folder: Path) -> dict[str, Path]:
+    """Build the issue's bad files (and the largest ordinary ones) in ``folder``."""
+    from utils.ingest.spreadsheet import MAX_BYTES
+
+    header = "NO;KABUPATEN/KOTA;WAJIB KTP-EL;SUDAH REKAM\n"
+    table = header + "".join(f"{i};KAB. CONTOH {i};{1000 + i};{900 + i}\n" for i in range(1, 31))
+    blank = MAX_BYTES - 2**20  # "19 MB" of blank lines, under the upload limit
+    rekap = [*_rekap(18), ["Catatan: angka sementara"]]
+    files = {
+        "merged_A20_CV19000.xlsx": _xlsx_bytes(rekap, _merge("A20:CV19000")),
+        "merged_whole_columns.xlsx": _xlsx_bytes(_rekap(5), _merge("A1:C1048576")),
+        "shared_strings_190MB.xlsx": _xlsx_bytes(
+            _rekap(5), parts={"xl/sharedStrings.xml": _shared_strings(190 * 2**20)}),
+        "blank_lines_after_19MB.csv": (table + "\n" * blank).encode(),
+        "blank_lines_before_19MB.csv": ("\r\n" * (blank // 2) + table).encode(),
+        "single_line_19MB.csv": ("1;" * (blank // 2)).encode(),
+        "single_cell_19MB.csv": (header + "1;" + "x" * blank + "\n").encode(),
+        "cell_1MB.csv": (table + "31;" + "x" * 2**20 + ";1;1\n").encode(),
+        "columns_10000.xlsx": _xlsx_bytes([list(range(10000)), list(range(10000))]),
+        "columns_10000.csv": ("\n".join([";".join(map(str, range(10000)))] * 3)).encode(),
+        "styled_blank_cells_9MB.xlsx": _xlsx_bytes(_rekap(30), _styled_blank(9 * 2**20)),
+        # the most cells a file may hold (MAX_CELLS), every header a measure
+        "largest_ordinary_5000x50.csv": (
+            ";".join(["KABUPATEN/KOTA", *[f"WAJIB KTP-EL {c}" for c in range(49)]]) + "\n"
+            + "".join(f"KAB. CONTOH {r};" + ";".join(str(r * 7 + c) for c in range(49)) + "\n"
+                      for r in range(4999))).encode(),
+        "largest_ordinary_5000x50.xlsx": _xlsx_bytes(
+            [["KABUPATEN/KOTA", *[f"WAJIB KTP-EL {c}" for c in range(49)]]]
+            + [[f"KAB. CONTOH {r}", *range(r * 7, r * 7 + 49)] for r in range(4999)]),
+    }
+    paths = {}
+    for name, content in files.items():
+        if len(content) > MAX_BYTES:
+            raise ValueError(f"{name}: {len(content)} bytes, more than the upload limit")
+        (folder / name).write_bytes(content)
+        paths[name] = folder / name
+    return paths
+
+
+def _watch_peak(proc: subprocess.Popen, peak: list[float]) -> None:
+    """``VmHWM`` (peak RSS of this process image, MB) every 10 ms until it exits.
+
+    Not ``ru_maxrss``: Linux carries the parent's high-water mark across fork and
+    exec, so a child of this (large) process would report at least the parent's.
+    """
+    while proc.poll() is None:
+        with contextlib.suppress(OSError, ValueError):
+            for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak[0] = max(peak[0], int(line.split()[1]) / 1024)
+        time.sleep(0.01)
+
+
+def check_file(path: Path, store: Path, timeout_s: float = 300) -> dict:
+    """Wall seconds, peak RSS (MB, sampled) and outcome of the command-line check of a file."""
+    env = {**os.environ, "CAPAIAN_STORE_DIR": str(store)}
+    out_path, err_path = path.with_suffix(".out"), path.with_suffix(".err")
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen([PY, "-m", "utils.ingest.importer", str(path), "--json"],
+                                cwd=ROOT, env=env, stdout=out, stderr=err)
+        timer = threading.Timer(timeout_s, proc.kill)
+        timer.start()
+        peak = [0.0]
+        watcher = threading.Thread(target=_watch_peak, args=(proc, peak), daemon=True)
+        watcher.start()
+        proc.wait()
+        seconds = round(time.perf_counter() - start, 2)
+        timer.cancel()
+        watcher.join()
+    lines = err_path.read_text(errors="replace").strip().splitlines()
+    outcome: list = lines[-1:] or [""]
+    with contextlib.suppress(ValueError):
+        document = json.loads(out_path.read_bytes())
+        outcome = [document.get("status"), (document.get("reason") or "")[:90]]
+    return {"bytes": path.stat().st_size, "seconds": seconds,
+            "peak_mb": round(peak[0], 1), "exit": proc.returncode,
+            "outcome": outcome}
+
+
+def bad_files_phase(tmp: Path) -> dict:
+    """Every bad file, checked once; ``over_budget`` lists those above the budget."""
+    folder = tmp / "bad_files"
+    folder.mkdir(parents=True, exist_ok=True)
+    results = {}
+    for name, path in bad_files(folder).items():
+        log(f"bad file {name}")
+        results[name] = check_file(path, tmp / "store")
+        log(f"  {results[name]}")
+    over = [n for n, r in results.items()
+            if r["seconds"] > BAD_FILE_BUDGET["seconds"]
+            or (r["peak_mb"] or 0) > BAD_FILE_BUDGET["peak_mb"]]
+    return {"budget": BAD_FILE_BUDGET, "files": results, "over_budget": over}
+
+
 def run(args) -> dict:
     source = (
         args.source
@@ -1026,6 +1220,9 @@ def run(args) -> dict:
     try:
         log("app caches")
         ensure_app_caches(source)
+        details["bad_files"] = bad_files_phase(tmp)
+        if args.bad_files:
+            return details["bad_files"]
         if not args.skip_build:
             log("cold boundary build (--force, empty cache folder)")
             try:
@@ -1108,6 +1305,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         "--source", help="upstream folder (default CAPAIAN_GEO_SOURCE or ../shared/upstream)"
     )
     parser.add_argument("--skip-build", action="store_true", help="skip the cold build")
+    parser.add_argument("--bad-files", action="store_true",
+                        help="only the bad-file case (issue #19): seconds and MB per file")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.add_argument("--apptest-worker", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -1121,7 +1320,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     QUIET = args.quiet
     document = run(args)
-    if args.json:
+    if args.json or args.bad_files:
         print(json.dumps(document, indent=1, ensure_ascii=False))
     else:
         print(report.table(document))
