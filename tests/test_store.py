@@ -189,3 +189,56 @@ def test_busy_store_gives_up_cleanly(tmp_path: Path, monkeypatch: pytest.MonkeyP
             accept(store, rows("2022-05-15", {"64.74": (1, 2)}))
     assert caught.value.key == "data.store.busy"
     assert store.versions() == []
+
+
+def _with(**columns: object) -> pd.DataFrame:
+    return rows("2022-05-15", {"64.74": (1, 2)}).assign(**columns)
+
+
+@pytest.mark.parametrize(("table", "detail"), [
+    (_with(numerator=float("inf")), "implausible"),
+    (_with(denominator=float("inf")), "implausible"),
+    (_with(numerator=float("-inf")), "numerator/denominator"),
+    (_with(denominator=1e308), "implausible"),
+    (_with(denominator=20_000_001.0), "implausible"),  # more than any regency holds
+    (_with(code="64", denominator=100_000_001.0), "implausible"),  # … or any province
+    (_with(numerator=0.5), "not_whole"),
+    (_with(numerator=0.0, denominator=0.0), "zero_denominator"),
+    (_with(numerator=float("nan"), denominator=float("nan"), percent_given=float("inf")),
+     "percent"),
+    (_with(numerator=float("nan"), denominator=float("nan"), percent_given=250.0), "percent"),
+    (_with(numerator=float("nan"), denominator=float("nan"), percent_given=float("nan")),
+     "numerator/denominator"),
+    (_with(derived="percent", derived_margin=float("inf"), percent_given=50.0), "margin"),
+    (_with(numerator="1e400"), "implausible"),
+])
+def test_the_store_refuses_values_no_page_could_show(
+        tmp_path: Path, table: pd.DataFrame, detail: str) -> None:
+    store = Store(tmp_path)
+    with pytest.raises(StoreError) as caught:
+        accept(store, table)
+    assert caught.value.key == "data.store.invalid" and caught.value.params["detail"] == detail
+    assert store.versions() == [] and not (tmp_path / "versions").exists()
+
+
+@pytest.mark.parametrize("table", [
+    _with(code="64", numerator=49_000_000.0, denominator=50_300_000.0),  # Jawa Barat's size
+    _with(numerator=-0.0, denominator=2.0),
+    _with(numerator=float("nan"), denominator=float("nan"), percent_given=101.5),  # percent only
+    _with(numerator=95.0, denominator=100.0, derived="percent", derived_margin=0.0,
+          percent_given=95.0),
+])
+def test_the_store_keeps_sound_values(tmp_path: Path, table: pd.DataFrame) -> None:
+    accept(Store(tmp_path), table)
+    assert len(Store(tmp_path).current()) == 1
+
+
+def test_values_stored_before_the_checks_are_left_out_when_read(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    accept(store, rows("2022-05-15", {"64.74": (1, 2), "64.01": (3, 4), "64.02": (5, 6)}))
+    data = tmp_path / "versions" / "v0001" / "data.csv"
+    frame = pd.read_csv(data, dtype=str).set_index("code")
+    frame.loc["64.01", ["numerator", "denominator"]] = ["inf", "1" + "0" * 400]
+    frame.loc["64.02", "denominator"] = "0"
+    data.write_text(frame.reset_index().to_csv(index=False))
+    assert list(Store(tmp_path).current()["code"]) == ["64.74"]

@@ -5,6 +5,10 @@ marks decimals); exports from English software write ``2,948,162`` and
 ``100.89``. A lone separator followed by exactly three digits (``2.948``) is
 ambiguous; :func:`infer_decimal` settles it from the other values of the same
 column, and count columns (integers) read it as a thousands separator.
+
+A number is read only when it is finite: a text too long for a float (400
+digits) is not a number, never infinity. What a count of people may be is
+bounded here too (:func:`count_problem`), once for the importer and the store.
 """
 
 from __future__ import annotations
@@ -18,8 +22,54 @@ GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
 SPACES = re.compile(r"[\s\u00a0\u202f']+")
 
 
+MAX_REGENCY_COUNT = 20_000_000
+"""Most people a regency/city count may hold. The largest regency, Kabupaten
+Bogor, has about 5,6 million residents (BPS 2024); 20 million leaves room for
+growth yet refuses a column read wrong (a total, a code, an amount in rupiah).
+It also keeps a province summed from its regencies (at most 38 of them, Jawa
+Timur) under 760 million, well inside the 32-bit integers the map sends."""
+MAX_PROVINCE_COUNT = 100_000_000
+"""Most people a province count may hold: Jawa Barat, the largest, has about
+50 million residents (BPS 2024); twice that is not a province."""
+MAX_PERCENT = 200.0
+"""Highest coverage percentage the store keeps: the importer refuses any above
+150 % (:data:`utils.ingest.value_checks.MAX_RATIO`); 200 leaves room for rounding."""
+
+
 class NumberError(ValueError):
     """A cell that should hold a number holds something else."""
+
+
+def count_limit(code: str) -> int:
+    """Most people a count of region ``code`` may hold (a regency code has a dot).
+
+    Examples
+    --------
+    >>> count_limit("64.74"), count_limit("64")
+    (20000000, 100000000)
+    """
+    return MAX_REGENCY_COUNT if "." in str(code) else MAX_PROVINCE_COUNT
+
+
+def count_problem(value: float, code: str = "") -> str | None:
+    """Why ``value`` cannot be a count of people of region ``code``, or ``None``.
+
+    Returns
+    -------
+    str or None
+        ``"implausible"`` (not finite, or above :func:`count_limit`),
+        ``"negative"`` or ``"not_whole"`` (people come in whole numbers).
+
+    Examples
+    --------
+    >>> count_problem(2948162.0, "64"), count_problem(float("inf")), count_problem(1.5)
+    (None, 'implausible', 'not_whole')
+    """
+    if not math.isfinite(value) or abs(value) > count_limit(code):
+        return "implausible"
+    if value < 0:
+        return "negative"
+    return None if float(value).is_integer() else "not_whole"
 
 
 def _clean(text: str) -> tuple[str, bool]:
@@ -93,12 +143,13 @@ def parse_number(value: object, decimal: str | None = None, integer: bool = Fals
     Returns
     -------
     float or None
-        ``None`` for an empty cell or a dash.
+        ``None`` for an empty cell or a dash; otherwise finite (``-0`` reads 0).
 
     Raises
     ------
     NumberError
-        The cell holds text that is not a number.
+        The cell holds text that is not a number, or a number no float can
+        hold (infinity, or hundreds of digits).
 
     Examples
     --------
@@ -110,12 +161,22 @@ def parse_number(value: object, decimal: str | None = None, integer: bool = Fals
             raise NumberError(str(value))
         return None
     if isinstance(value, int | float):
-        number = float(value)
-        return None if math.isnan(number) else number
+        try:
+            number = float(value)
+        except OverflowError:  # an int of hundreds of digits
+            raise NumberError(str(value)[:20]) from None
+        return None if math.isnan(number) else _finite(number, str(value))
     text = str(value)
     if text.strip().lower() in BLANKS:
         return None
-    return _parse_text(text, decimal, integer)
+    return _finite(_parse_text(text, decimal, integer), text)
+
+
+def _finite(number: float, text: str) -> float:
+    """``number`` when finite (``-0`` as 0), else :class:`NumberError`."""
+    if not math.isfinite(number):
+        raise NumberError(text[:20])
+    return number + 0.0
 
 
 def _evidence(text: str) -> str | None:

@@ -4,10 +4,11 @@ Layout::
 
     store/
       state.json          committed versions, the active set, the event log
-      aliases.json        confirmed name → regency code aliases
+      aliases.json        confirmed name → regency code aliases (all of them)
       versions/v0001/     one immutable folder per accepted import
         meta.json         source name, sha256, period, who/when, counts, mapping
         data.csv          the import in the long format (utils.metrics.coverage)
+        aliases.json      the aliases confirmed with this import, if any
         source.csv|xlsx   the file as uploaded
         companion.*       a second file paired with it (one measure per file), if any
       .lock               serialises writers (fcntl.flock)
@@ -23,6 +24,24 @@ Rolling back to version *v* restores the active set as it stood right after
 A version folder is written under a temporary name and renamed into place;
 ``state.json`` is replaced atomically afterwards and is the commit point, so a
 failed or cancelled import leaves the store exactly as it was.
+
+Aliases confirmed with an import are part of the same commit point: they are
+written into the version folder before it is renamed, and :meth:`Store.aliases`
+merges those of every committed version with ``aliases.json`` (per name the
+latest confirmation wins). ``aliases.json`` is then updated as a copy of them
+all; a process killed before that loses nothing, and the next accept or
+:meth:`Store.remember` brings the copy up to date.
+
+Opening a store removes what killed writers left behind: temporary files and
+folders (``.tmp*``, ``.*.tmp``) and version folders no ``state.json`` names,
+once they are older than :data:`LEFTOVER_AGE` and only when no writer holds
+the lock (a live write is never touched).
+
+Every value is checked before it is stored (:func:`_validated`): counts are
+whole, finite and plausible (:func:`utils.ingest.numbers_id.count_problem`),
+percentages finite and at most :data:`~utils.ingest.numbers_id.MAX_PERCENT`,
+so a table that bypasses the importer cannot be stored either; rows of older
+versions that would now be refused are left out when read (never shown).
 """
 
 from __future__ import annotations
@@ -34,18 +53,23 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pandas as pd
 
 from utils.atomic import folder_lock, write_bytes, write_text
+from utils.ingest.numbers_id import MAX_PERCENT, MAX_PROVINCE_COUNT, MAX_REGENCY_COUNT
 from utils.metrics import coverage
 from utils.paths import ROOT
 
 LOCK_TIMEOUT = 30.0
 VERSION = re.compile(r"^v(\d{4,})$")
 KEYS = ["period", "code", "indicator"]
+LEFTOVER_AGE = 60.0
+"""Seconds after which a temporary file or an uncommitted version folder is a
+leftover of a killed write (a live write holds the lock and is younger)."""
 
 
 class StoreError(Exception):
@@ -89,6 +113,32 @@ class Store:
 
     def __init__(self, root: Path | None = None) -> None:
         self.root = Path(root) if root is not None else default_root()
+        self._tidy()
+
+    # --- leftovers of killed writes ------------------------------------------------------
+
+    def _tidy(self) -> None:
+        """Remove the leftovers of killed writes, when no writer holds the lock;
+        never fails (a read-only or busy store is left as it is)."""
+        try:
+            if not self._leftovers():
+                return
+            with folder_lock(self.root, lambda: StoreError("data.store.busy"), 0.0):
+                for path in self._leftovers():
+                    _remove(path)
+        except (StoreError, OSError):
+            return
+
+    def _leftovers(self) -> list[Path]:
+        """Temporary files and folders, and version folders no state names, older
+        than :data:`LEFTOVER_AGE`, in the store's root and its versions folder."""
+        found = [p for folder in (self.root, self._versions_dir) if folder.is_dir()
+                 for p in folder.iterdir() if _is_temporary(p.name)]
+        if self._versions_dir.is_dir():
+            committed = set(self.state()["versions"])
+            found += [p for p in self._versions_dir.iterdir()
+                      if VERSION.match(p.name) and p.name not in committed]
+        return [p for p in found if _age(p) > LEFTOVER_AGE]
 
     # --- paths and low-level reads -------------------------------------------------------
 
@@ -137,28 +187,36 @@ class Store:
     def data(self, version_id: str) -> pd.DataFrame:
         """The rows of one version in the long format (``is_demo`` False), with the
         :data:`coverage.OPTIONAL` columns when the version was stored with them
-        (versions stored without them read exactly as before)."""
+        (versions stored without them read exactly as before); rows the store
+        would now refuse are left out (:func:`_safe`)."""
+        return _safe(self._data(version_id))
+
+    def _data(self, version_id: str) -> pd.DataFrame:
         self.meta(version_id)
         frame = pd.read_csv(self._versions_dir / version_id / "data.csv",
                             dtype={"period": str, "code": str, "indicator": str, "derived": str},
                             keep_default_na=False, na_values={
                                 c: [""] for c in ("numerator", "denominator", "percent_given",
                                                   "derived_margin")})
-        frame["numerator"] = frame["numerator"].astype(float)
-        frame["denominator"] = frame["denominator"].astype(float)
+        for column in {"numerator", "denominator", "percent_given",
+                       "derived_margin"} & set(frame.columns):
+            values = frame[column] if frame[column].dtype.kind == "f" else frame[column].astype(str)
+            frame[column] = pd.to_numeric(values, errors="coerce").astype(float)
         frame["is_demo"] = False
         if not set(coverage.OPTIONAL) & set(frame.columns):
             return frame[coverage.COLUMNS]
         return coverage.with_optional(frame)[[*coverage.COLUMNS, *coverage.OPTIONAL]]
 
     def current(self) -> pd.DataFrame | None:
-        """Accepted data of the active set (later versions win), or ``None`` if empty."""
+        """Accepted data of the active set (later versions win), or ``None`` if empty.
+        A value the store would now refuse shows as no value, not as the one it
+        replaced (:func:`_safe`)."""
         active = self.state()["active"]
         if not active:
             return None
-        frames = [self.data(v) for v in active]
+        frames = [self._data(v) for v in active]
         merged = pd.concat(frames, ignore_index=True)
-        merged = merged.drop_duplicates(KEYS, keep="last")
+        merged = _safe(merged.drop_duplicates(KEYS, keep="last"))
         return merged.sort_values(KEYS).reset_index(drop=True)
 
     def find_source(self, sha256: str, period: str | None = None) -> list[str]:
@@ -168,8 +226,19 @@ class Store:
 
     def aliases(self) -> dict[str, str]:
         """Confirmed aliases: name key → regency code."""
-        stored = self._read_json(self._aliases_path, {})
+        stored = self._alias_entries()
         return {key: entry["code"] for key, entry in stored.items() if "code" in entry}
+
+    def _alias_entries(self) -> dict[str, dict]:
+        """Every confirmed alias: those kept with each committed version, then
+        ``aliases.json``; per key the latest ``at`` wins (a tie: the later source)."""
+        sources = [self._versions_dir / v / "aliases.json" for v in self.state()["versions"]]
+        merged: dict[str, dict] = {}
+        for path in [*sources, self._aliases_path]:
+            for key, entry in self._read_json(path, {}).items():
+                if key not in merged or str(entry.get("at", "")) >= str(merged[key].get("at", "")):
+                    merged[key] = entry
+        return merged
 
     def events(self) -> list[dict]:
         """What happened to the store, oldest first (accepts and rollbacks)."""
@@ -229,6 +298,7 @@ class Store:
         with self._locked():
             state = self.state()
             self._clean_orphans(state)
+            self._repair_aliases()
             version_id = self._next_id(state)
             meta = {
                 "id": version_id, "created": _now(), "user": user or current_user(),
@@ -273,10 +343,17 @@ class Store:
         with self._locked():
             write_text(self._aliases_path, _json(self._merged_aliases(aliases, user)))
 
-    def _merged_aliases(self, aliases: dict[str, dict], user: str | None) -> dict:
-        stored = self._read_json(self._aliases_path, {})
-        stamp = {"at": _now(), "user": user or current_user()}
-        return {**stored, **{k: {**v, **stamp} for k, v in aliases.items()}}
+    def _merged_aliases(self, aliases: dict[str, dict], user: str | None,
+                        at: str | None = None) -> dict:
+        stamp = {"at": at or _now(), "user": user or current_user()}
+        return {**self._alias_entries(), **_stamped(aliases, stamp)}
+
+    def _repair_aliases(self) -> None:
+        """Bring ``aliases.json`` up to date with the aliases of every committed
+        version (a writer may have died between its commit and this copy)."""
+        entries = self._alias_entries()
+        if entries != self._read_json(self._aliases_path, {}):
+            write_text(self._aliases_path, _json(entries))
 
     def _next_id(self, state: dict) -> str:
         taken = set(state["versions"])
@@ -297,6 +374,9 @@ class Store:
             for name, content in sources:
                 write_bytes(tmp / name, content)
             write_text(tmp / "meta.json", _json(meta))
+            if aliases:
+                write_text(tmp / "aliases.json", _json(_stamped(
+                    aliases, {"at": meta["created"], "user": meta["user"]})))
             os.rename(tmp, target)
             event = {"at": meta["created"], "user": meta["user"], "action": "accept",
                      "version": version_id}
@@ -305,7 +385,8 @@ class Store:
                 "active": [*state["active"], version_id],
                 "events": [*state.get("events", []), event]}))
             if aliases:
-                write_text(self._aliases_path, _json(self._merged_aliases(aliases, meta["user"])))
+                write_text(self._aliases_path, _json(
+                    self._merged_aliases(aliases, meta["user"], meta["created"])))
         except BaseException:
             self._undo(state, tmp, target, old_aliases)
             raise
@@ -353,6 +434,29 @@ class Store:
         return out[columns].sort_values(KEYS).reset_index(drop=True)
 
 
+def _stamped(aliases: dict[str, dict], stamp: dict) -> dict[str, dict]:
+    return {k: {**v, **stamp} for k, v in aliases.items()}
+
+
+def _is_temporary(name: str) -> bool:
+    """A temporary name of :func:`tempfile.mkdtemp` here or of :mod:`utils.atomic`."""
+    return name.startswith(".tmp") or (name.startswith(".") and name.endswith(".tmp"))
+
+
+def _age(path: Path) -> float:
+    try:
+        return time.time() - path.lstat().st_mtime
+    except FileNotFoundError:
+        return 0.0
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
 def _sha256(data: bytes) -> str:
     import hashlib
 
@@ -371,10 +475,51 @@ def _is_date(text: str) -> bool:
         return False
 
 
+def _refused(rows: pd.DataFrame) -> dict[str, pd.Series]:
+    """Per reason (the ``detail`` of the error), which rows the store refuses.
+
+    A row needs both counts or a given percent; a count is a whole number of
+    people, finite and at most :func:`~utils.ingest.numbers_id.count_limit` of
+    its region; a denominator with a numerator is not zero; a given percent is
+    within 0 … :data:`~utils.ingest.numbers_id.MAX_PERCENT`; a derived margin
+    is finite and not negative.
+    """
+    counts = rows[["numerator", "denominator"]].apply(pd.to_numeric, errors="coerce")
+    given = _numbers(rows, "percent_given")
+    margin = _numbers(rows, "derived_margin")
+    regency = rows["code"].astype(str).str.contains(".", regex=False)
+    limit = regency.map({True: MAX_REGENCY_COUNT, False: MAX_PROVINCE_COUNT}).astype(float)
+    present = counts.notna()
+    return {
+        "numerator/denominator": (counts < 0).any(axis=1) | (given < 0) | (
+            counts.isna().any(axis=1) & given.isna()),
+        "implausible": (present & ~counts.abs().le(limit, axis=0)).any(axis=1),
+        "not_whole": (present & (counts.fillna(0) % 1 != 0)).any(axis=1),
+        "zero_denominator": present.all(axis=1) & (counts["denominator"] == 0),
+        "percent": given.notna() & ~given.between(0, MAX_PERCENT),
+        "margin": margin.notna() & ~margin.between(0, limit),
+    }
+
+
+def _numbers(rows: pd.DataFrame, column: str) -> pd.Series:
+    if column not in rows.columns:
+        return pd.Series(float("nan"), index=rows.index)
+    return pd.to_numeric(rows[column], errors="coerce").astype(float)
+
+
+def _safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without the rows :func:`_refused` names (a fraction of a person
+    stays: it cannot break a page), for versions stored before the checks."""
+    checks = _refused(frame)
+    checks.pop("not_whole")
+    bad = pd.concat(checks.values(), axis=1).any(axis=1)
+    return frame[~bad].reset_index(drop=True) if bad.any() else frame
+
+
 def _validated(table: pd.DataFrame, period: str) -> pd.DataFrame:
     """The rows to store: :data:`coverage.COLUMNS` (without ``is_demo``), and the
-    :data:`coverage.OPTIONAL` ones when ``table`` has any of them. A row needs
-    both counts or a given percent."""
+    :data:`coverage.OPTIONAL` ones when ``table`` has any of them; every value
+    as :func:`_refused` allows."""
     missing = [c for c in coverage.COLUMNS if c not in table.columns]
     if missing or table.empty:
         raise StoreError("data.store.invalid", detail=", ".join(missing) or "0")
@@ -383,13 +528,13 @@ def _validated(table: pd.DataFrame, period: str) -> pd.DataFrame:
     rows = rows[[c for c in coverage.COLUMNS if c != "is_demo"] + optional]
     for column in ("numerator", "denominator"):
         rows[column] = pd.to_numeric(rows[column], errors="coerce")
-    counts = rows[["numerator", "denominator"]]
     given = pd.to_numeric(coverage.with_optional(table)["percent_given"], errors="coerce")
     if optional:
         rows["percent_given"] = given
-    if (counts < 0).any().any() or (given < 0).any() or (
-            counts.isna().any(axis=1) & given.isna()).any():
-        raise StoreError("data.store.invalid", detail="numerator/denominator")
+    checks = _refused(rows.assign(percent_given=given))
+    for detail, bad in checks.items():
+        if bad.any():
+            raise StoreError("data.store.invalid", detail=detail)
     periods = {str(p) for p in rows["period"]}
     if period != max(periods) or not all(_is_date(p) for p in periods):
         raise StoreError("data.store.invalid", detail="period")

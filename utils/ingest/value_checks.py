@@ -4,7 +4,9 @@ Each row gives, per indicator, a numerator and a denominator as its
 :class:`~utils.ingest.count_shapes.Shape` says (written, sudah + belum, or
 derived from the percent), or only its published percent; no count is ever
 invented. A value that cannot be right (missing, negative, a zero
-denominator, far above 100 %) is an error of its row; a percent column is
+denominator, far above 100 %, a count of people that is not whole or larger
+than any region's population, :func:`~utils.ingest.numbers_id.count_problem`)
+is an error of its row; a percent column is
 read as percentages or as ratios (1,0089), and a written percent or total
 row that disagrees with the counts beyond rounding is a warning or an error.
 The rows that pass make the report's table, summed per province by
@@ -21,7 +23,7 @@ from utils.ingest import aggregates
 from utils.ingest import columns as cols
 from utils.ingest.count_shapes import Shape, indicator_shapes, shared_fields
 from utils.ingest.matching import Match
-from utils.ingest.numbers_id import decimals_written
+from utils.ingest.numbers_id import count_limit, count_problem, decimals_written
 from utils.ingest.report import Context, Issue, Report
 from utils.ingest.spreadsheet import Cell
 from utils.metrics import coverage
@@ -167,6 +169,8 @@ def _check_value(report: Report, row: Row, indicator: str, shape: Shape,
     if shape.kind == "percent_only" or (shape.kind == "percent" and num == 0 and given == 0):
         return _percent_only(report, row, indicator, given, shape)
     derived, margin = "", 0.0
+    if _bad_count(report, row, params, num, given if shape.kind == "percent" else None):
+        return None
     if shape.kind == "percent":
         found = None if num is None or given is None else coverage.derive_denominator(
             num, given, _tolerance(row.written.get(f"{indicator}.percent"), scale))
@@ -184,6 +188,8 @@ def _check_value(report: Report, row: Row, indicator: str, shape: Shape,
         return None
     if num < 0 or den < 0 or (rest or 0) < 0:
         report.errors.append(Issue("negative", row.number, params))
+        return None
+    if any(_bad_count(report, row, params, v) for v in (den, rest)):
         return None
     if den == 0:
         report.errors.append(Issue("zero_denominator", row.number, params))
@@ -227,6 +233,24 @@ def _percent_only(report: Report, row: Row, indicator: str, given: float | None,
             "numerator": float("nan"), "denominator": float("nan"), "is_demo": False,
             "percent_given": given, "derived": "", "derived_margin": float("nan"),
             "row": row.number}
+
+
+def _bad_count(report: Report, row: Row, params: dict, value: float | None,
+               percent: float | None = None) -> bool:
+    """Add the error of a count that cannot be people (not whole, or more than the
+    region can hold; negative ones are told apart later); with ``percent``, also
+    of the denominator that count and percent would give."""
+    if value is None or value < 0:
+        return False
+    limit = count_limit(row.match.code)
+    if percent is not None and percent > 0 and 100.0 * value > limit * percent:
+        value = float("inf")  # the derived denominator would be implausible
+    problem = count_problem(value, row.match.code)
+    if problem == "implausible":
+        report.errors.append(Issue("implausible", row.number, {**params, "limit": limit}))
+    elif problem == "not_whole":
+        report.errors.append(Issue("not_whole", row.number, {**params, "value": value}))
+    return problem is not None
 
 
 def _tolerance(written: Cell, scale: float) -> float:
