@@ -32,6 +32,15 @@ def navigation(lang: str) -> list:
     ]
 
 
+def find_region_first(lang: str) -> None:
+    """On the public landing page a citizen's question comes first: where is my
+    region? (on a phone the map's controls would otherwise fill the first screen)."""
+    st.space(28)  # clear of the app's header bar, which overlays the page's top
+    with st.container(border=True):
+        st.page_link("pages/region.py", label=t("nav.find_region", lang),
+                     icon=":material/search:", width="stretch")
+
+
 def main() -> None:
     """Set up the page, make sure the caches exist, and route to the pages."""
     started = time.perf_counter()
@@ -41,7 +50,11 @@ def main() -> None:
     if not chrome.ensure_caches(lang):
         st.stop()
     cached.start_rerun()
-    st.navigation(navigation(lang)).run()
+    pages = navigation(lang)
+    page = st.navigation(pages)
+    if page is pages[0] and access.is_public():
+        find_region_first(lang)
+    page.run()
     # Server time of this rerun, read by the benchmark (tests/benchmarks/run.py) through AppTest.
     st.session_state["rerun_ms"] = (time.perf_counter() - started) * 1000
 

@@ -1,4 +1,5 @@
-"""About page: method, published figures and targets with their sources, region-data licences."""
+"""About page: method, the data in use, published figures and targets with their sources,
+region-data licences."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pages.support import cached
 from utils.formatting import format_date, format_percent, join_names, plain
 from utils.geo import sources
 from utils.i18n import t
+from utils.ingest import provenance
 from utils.metrics import targets as target_registry
 from utils.metrics.published import load_published, sources_in_use
 
@@ -33,6 +35,18 @@ def cite(row: dict) -> str:
     return plain(row["source"]) + (" " + t("about.link", lang, url=url) if url else "")
 
 
+st.subheader(t("provenance.about", lang))  # the imported versions in use, or demo data
+in_use = cached.data_in_use()
+if in_use.demo:
+    st.warning(t("provenance.about_demo", lang), icon="⚠️")
+else:
+    st.caption(t("provenance.about_intro", lang))
+for version in in_use.versions:
+    st.markdown(t("provenance.about_line", lang, id=version.id,
+                  file=plain(version.file + (f" + {version.companion}" if version.companion
+                                             else "")),
+                  per=provenance.period_text(version, lang),
+                  accepted=plain(provenance.accepted_text(version, lang))))
 st.subheader(t("about.published", lang))  # the published figures in use, with their sources
 st.caption(t("about.published_intro", lang))
 for item in sources_in_use(load_published()).to_dict("records"):

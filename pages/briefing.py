@@ -19,6 +19,7 @@ from utils.formatting import format_date
 from utils.i18n import t
 from utils.ingest import saved_scenarios
 from utils.ingest.store import Store
+from utils.metrics import attainment
 from utils.metrics import regions as region_ref
 from utils.report import deck as slides
 from utils.report import deck_html as markup
@@ -31,6 +32,8 @@ KEYS, VIEWPORT, TOTAL, EXIT = (
     "briefing_exit",
 )
 DEFAULT_VIEWPORT = (1920, 1080)
+TILES = ("tampil", "petak")
+"""``?tampil=petak``: indicator slides show the tile grid (as on the map page)."""
 CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"], header[data-testid="stHeader"],
@@ -64,6 +67,17 @@ CSS = """<style>
   background: #ffffff; padding: 1vh 2.5vw 1.2vh 2.5vw; border-top: 2px solid #111111; }
 .st-key-briefing_footer button p, .st-key-briefing_footer a p { font-size: 2.3vh; }
 .st-key-briefing_footer button, .st-key-briefing_footer a { min-height: 5vh; }
+.bf-figure { max-width: 100%; font-size: min(15vh, 17vw); }
+@media (max-width: 640px) {  /* a phone: the footer is three short rows, not seven tall ones */
+  .st-key-briefing_footer { padding: 6px 8px; }
+  .st-key-briefing_footer [data-testid="stHorizontalBlock"] { flex-flow: row wrap; gap: 6px; }
+  .st-key-briefing_footer [data-testid="stColumn"] { flex: 1 1 30% !important;
+    min-width: 0 !important; width: auto !important; }
+  .st-key-briefing_footer button, .st-key-briefing_footer a { min-height: 40px; }
+  .st-key-briefing_footer button p, .st-key-briefing_footer a p { font-size: 15px; }
+  .bf-counter { font-size: 18px; }
+  .bf-demo { font-size: 13px; }
+}
 </style>"""
 
 
@@ -103,6 +117,11 @@ def on_setting(param: str, key: str) -> None:
     st.query_params["slide"] = "1"
 
 
+def on_shape() -> None:
+    """Map or equal tiles: the address follows, the deck stays on its slide."""
+    st.query_params[TILES[0]] = st.session_state["briefing_tiles"]
+
+
 def indicator_slide(
     slide: slides.Slide, table, code: str | None, period: str, lang: str
 ) -> list[Chart]:
@@ -111,17 +130,24 @@ def indicator_slide(
     indicator = defs[slide.indicator]
     name = f"province/{code}.topo.json" if code else "national.topo.json"
     topology = cached.topology(name)
-    sizes = projector.layout(*viewport(), projector.map_aspect(topology["bbox"]))
+    tiled = st.query_params.get(TILES[0]) == TILES[1]  # every city one equal cell
+    aspect = (projector.tile_aspect(cached.tile_layout(), code) if tiled
+              else projector.map_aspect(topology["bbox"]))
+    sizes = projector.layout(*viewport(), aspect)
     values = slides.map_values(table, regions, slide.indicator, period, code)
     labels = slides.map_labels(indicator, lang)
     html(markup.head(slide))
     left, right = st.columns([sizes.split, 1 - sizes.split], gap="large")
     url = cached.geometry_url(name)
-    spec = projector.for_slide(
-        projector.slide_map(slide, values, labels, lang, url, sizes.map_height, True),
-        sizes.font,
-        sizes.map_width,
-    )
+    if tiled:
+        spec = projector.slide_tiles(slide, cached.tile_layout(), values, labels, lang,
+                                     cached.geometry_url("tilegrid.csv"), sizes, code)
+    else:
+        spec = projector.for_slide(
+            projector.slide_map(slide, values, labels, lang, url, sizes.map_height, True),
+            sizes.font,
+            sizes.map_width,
+        )
     left.vega_lite_chart(spec=spec, width="content", theme=None, alt=slide.text)
     top = (
         right.container()
@@ -133,7 +159,8 @@ def indicator_slide(
         html(markup.figure(slide))
     texts = slides.slide_gauge_texts(slide.facts, indicator, lang)
     top[1].vega_lite_chart(
-        spec=projector.slide_gauge(slide, texts, sizes.gauge_width, sizes.gauge_height),
+        spec=projector.slide_gauge(slide, texts, sizes.gauge_width, sizes.gauge_height,
+                                   sizes.font),
         width="content",
         theme=None,
         alt=" ".join(slide.lines),
@@ -264,6 +291,11 @@ def settings(scope: dict, lang: str) -> None:
         args=("period", "briefing_period"),
         format_func=lambda p: format_date(p, lang),
     )
+    shape = st.query_params.get(TILES[0], "peta")
+    st.session_state["briefing_tiles"] = shape if shape in ("peta", TILES[1]) else "peta"
+    st.radio(t("briefing.shape", lang), ["peta", TILES[1]], key="briefing_tiles",
+             on_change=on_shape, horizontal=True,
+             format_func=lambda v: t(f"map.view.{v}", lang), help=t("map.view_help", lang))
     saved = scope["scenarios"]
     if saved:
         st.session_state["briefing_scenario"] = scope["scenario"] or ""
@@ -292,6 +324,8 @@ def main() -> None:
     provinces = region_ref.province_codes(regions)
     periods = sorted(table["period"].unique(), reverse=True)
     code = slides.scope_code(st.query_params.get("scope"), provinces)
+    if "scope" not in st.query_params:  # one province's data opens on that province
+        code = attainment.data_province(table, regions)
     period = slides.pick_period(st.query_params.get("period"), periods)
     deck = list(cached.briefing_deck(table, period, code, lang))
     saved = {r["slug"]: r for r in saved_scenarios.list_saved(Store().root)[0]}

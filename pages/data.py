@@ -16,7 +16,7 @@ from pages.support import access, cached, chrome
 from pages.support import import_choices as choices
 from utils.formatting import plain
 from utils.i18n import t
-from utils.ingest import acceptance, export, review
+from utils.ingest import acceptance, export, provenance, review
 from utils.ingest.importer import Context, Report
 from utils.ingest.store import Store, StoreError
 from utils.metrics import regions as region_ref
@@ -29,9 +29,15 @@ def table(rows: list[dict], columns: dict[str, str]) -> None:
                  )
 
 
+def names() -> review.Names:
+    """Indicator labels and province names for the report's keys (``kia``, ``64``)."""
+    provinces = region_ref.names(region_ref.province_rows(cached.region_table()))
+    return review.Names(cached.indicator_defs(), provinces)
+
+
 def issues_table(issues: list, lang: str) -> None:
     """Errors or warnings as a table (messages may quote cells: never rendered)."""
-    table(review.issue_rows(issues, lang),
+    table(review.issue_rows(issues, lang, names()),
           {"row": t("data.col.row", lang), "message": t("data.message", lang)})
 
 
@@ -65,7 +71,7 @@ def _matched_view(report: Report, lang: str) -> None:
         table(rows, col)
     if report.totals:
         with st.expander(f"{t('data.totals', lang)} ({len(report.totals)})"):
-            table(review.total_rows(report),
+            table(review.total_rows(report, lang, names()),
                   {"row": col["row"], "text": col["text"], "checks": t("data.col.checks", lang)})
     if report.skipped:
         with st.expander(f"{t('data.skipped', lang)} ({len(report.skipped)})"):
@@ -73,16 +79,17 @@ def _matched_view(report: Report, lang: str) -> None:
               {"row": col["row"], "text": col["text"], "reason": t("data.col.reason", lang)})
     if report.marked:
         with st.expander(f"{t('data.marked', lang)} ({len(report.marked)})"):
-            table(report.marked, {"row": col["row"], "code": col["code"],
-                                  "indicator": t("data.col.indicator", lang),
-                                  "percent": t("data.col.percent", lang)})
+            table(review.marked_rows(report, lang, names(), cached.region_names()),
+                  {"row": col["row"], "code": col["code"],
+                   "indicator": t("data.col.indicator", lang),
+                   "percent": t("data.col.percent", lang)})
 
 
 def _aggregates_view(report: Report, lang: str) -> None:
     if not report.aggregates and not report.uncounted:  # percent-only files have no sums
         return
     st.markdown(f"**{t('data.aggregates', lang)}**")
-    table(review.aggregate_rows(report, lang),
+    table(review.aggregate_rows(report, lang, names()),
           {"province": t("data.col.province", lang),
            "indicator": t("data.col.indicator", lang),
            "percent": t("data.col.percent", lang)})
@@ -220,8 +227,11 @@ def download_tab(context: Context, store: Store, lang: str) -> None:
     if current is None or current.empty:
         st.info(t("data.download.none", lang))
         return
+    origin = provenance.row_sources(cached.data_in_use(), current, lang)  # version per row
     chrome.table_downloads(
-        lambda: export.current_frame(current, context.regions, lang), "capaian_data",
+        lambda: export.labelled(export.current_frame(current, context.regions, lang,
+                                                     context.indicators), origin, lang),
+        "capaian_data",
         (t("data.download.current_csv", lang), t("data.download.current_xlsx", lang)),
         "data_dl_current",
     )

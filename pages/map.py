@@ -7,11 +7,19 @@ import streamlit as st
 from pages.support import cached, chrome
 from utils.charts import choropleth as charts
 from utils.charts import tiles
-from utils.formatting import format_date, format_number, format_percent, join_names
+from utils.formatting import (
+    format_date,
+    format_number,
+    format_percent,
+    format_percent_against,
+    join_names,
+    plain,
+)
 from utils.i18n import t
+from utils.ingest import export, provenance
 from utils.metrics import attainment, coverage, map_view
 from utils.metrics import regions as region_ref
-from utils.report import completeness
+from utils.report import completeness, scope_words
 
 KEYS = {
     "indicator": "map_indicator",
@@ -21,6 +29,7 @@ KEYS = {
     "view": "map_view",
 }
 SELECT = "pilih"
+SCREEN_FONT = 24  # px: legend and ranking in the presentation layout, read from the back
 
 lang = st.session_state.get("lang", "id")
 table = chrome.page_data("map.title", "map.intro", "home.no_data", lang)
@@ -33,6 +42,11 @@ periods = sorted(table["period"].unique(), reverse=True)
 
 # First visit: the widgets start from the link; afterwards the widgets lead.
 linked = map_view.parse_state(st.query_params, list(defs), periods, provinces)
+# One province's data opens on that province unless the link names a scope
+# ("wil=ID": Indonesia), since its figure is not Indonesia's.
+home = attainment.data_province(table, regions) or ""
+if home and map_view.PARAMS["scope"] not in st.query_params:
+    linked = map_view.MapState(linked.indicator, linked.period, home, linked.level, linked.view)
 for field, key in KEYS.items():
     st.session_state.setdefault(key, getattr(linked, field))
 
@@ -81,11 +95,18 @@ view = row[4].radio(
     format_func=lambda v: t(f"map.view.{v}", lang),
     help=t("map.view_help", lang),
 )
+# Presentation layout (?layar=penuh): the map across the screen in large type.
+st.session_state.setdefault("map_screen", map_view.screen_layout(st.query_params))
+screen = st.checkbox(t("map.screen", lang), key="map_screen", help=t("map.screen_help", lang))
+if screen:
+    st.set_page_config(initial_sidebar_state="collapsed")
 state = map_view.MapState(indicator, period, scope, level, view)
 st.query_params.from_dict(
-    {**map_view.state_params(state), **({"lang": lang} if lang != "id" else {})}
+    {**map_view.state_params(state), **({"lang": lang} if lang != "id" else {}),
+     **({map_view.PARAMS["scope"]: "ID"} if home and not scope else {})}
 )
 
+st.query_params.update(map_view.layout_params(screen))
 rows = cached.map_rows(state)
 target = cached.target_in_force(indicator, int(period[:4]), scope or None)
 scope_name = names[scope] if scope else "Indonesia"
@@ -140,6 +161,8 @@ LEGEND_HEIGHT = 64
 # ~150 px tall: a projector-sized box would leave bands of white around it.
 PHONE = "Mobi" in (st.context.headers.get("User-Agent") or "")
 map_height = (360 if scope else 180) if PHONE else height - LEGEND_HEIGHT
+if screen:  # as wide as the screen, below the controls: Indonesia ~1550 × 580 px,
+    map_height = 700 if scope else (800 if view == "petak" else 580)  # tiles ~25 px
 heading, back = st.columns([6, 1], vertical_alignment="center")
 title = t(
     "map.title_map",
@@ -158,10 +181,17 @@ if scope:  # the breadcrumb leads back
         width="stretch",
     )
 geometry = cached.geometry_url(f"province/{scope}.topo.json" if scope else "national.topo.json")
-facts, left, right = st.columns([1.1, 4, 1.3])
+if screen:  # the map across the screen, then the figures in a row, then the ranking
+    left, facts, right = st.container(), st.container(horizontal=True), st.container()
+else:
+    facts, left, right = st.columns([1.1, 4, 1.3])
+covers = scope_words.scope_label(attainment.total_coverage(
+    whole, scope or None, scope_name, regions, coverage.select(table, indicator, period)), lang)
 facts.metric(
-    t("map.headline", lang, scope=scope_name),
-    format_percent(whole.percent, lang),
+    t("map.headline", lang, scope=covers),
+    format_percent_against(whole.percent, target.percent if target else None, lang,
+                           attainment.meets_target(whole.numerator, whole.denominator,
+                                                   target.percent if target else None)),
     help=t(
         "map.headline_help",
         lang,
@@ -177,12 +207,7 @@ if whole_note:
 facts.metric(target_label, format_percent(target.percent, lang) if target else "–")
 facts.metric(
     t("map.meeting", lang),
-    t(
-        "map.meeting_value",
-        lang,
-        count=int(rows["meets"].fillna(False).sum()),
-        total=len(with_data),
-    ),
+    scope_words.among(int(rows["meets"].fillna(False).sum()), len(with_data), len(rows), lang),
 )
 facts.metric(
     t("map.with_data", lang), t("map.meeting_value", lang, count=len(with_data), total=len(rows))
@@ -193,7 +218,8 @@ with left.container(key="map_chart"):
     # spec then stays the same across indicators and periods, and the browser
     # only swaps its values, never fetching the geometry again.
     st.container(key="map_legend").html(
-        charts.legend_html(target.percent if target else None, labels, lang)
+        charts.legend_html(target.percent if target else None, labels, lang,
+                           size=SCREEN_FONT if screen else 15)
     )
     if view == "peta":
         chart = charts.choropleth(
@@ -215,6 +241,7 @@ with left.container(key="map_chart"):
             cached.tile_layout(), rows, target.percent if target else None, labels, lang,
             layout_url=cached.geometry_url("tilegrid.csv"), province=scope or None,
             max_height=map_height, legend=False,
+            letters=(8, SCREEN_FONT) if screen else tiles.LETTERS,
             extra_tooltip={"note": labels["note"]} if "note" in labels else None,
         )
     click_key = f"map_click_{scope}_{level}_{view}"
@@ -234,8 +261,10 @@ with right:
             target.percent if target else None,
             labels,
             lang,
-            height=height,
+            height=max(height, 34 * len(with_data)) if screen and len(with_data) <= 45
+            else height,
             named=True,
+            font=SCREEN_FONT - 2 if screen else 13,
         ),
         width="stretch",
         key="map_strip",
@@ -250,6 +279,9 @@ if above:
 if (notes != "").any():
     st.caption(t("map.notes", lang,
                  items="; ".join(completeness.listed(rows["name"], notes, lang))))
+in_use = cached.data_in_use()  # which version the map shows, named here and in the downloads
+st.caption(plain(provenance.caption(in_use, lang, period, indicator, scope or None)))
+source = provenance.source_text(in_use, lang, period, indicator, scope or None)
 
 st.subheader(t("map.table", lang))
 st.caption(t("map.table_help", lang))
@@ -259,13 +291,15 @@ headers = {c: t(f"map.col.{c}", lang) for c in shown.columns}
 # table (~130 KB per change) waits for a click, the downloads are always there.
 many = len(shown) > map_view.TABLE_ROWS_SHOWN
 if st.toggle(t("map.table_show", lang, count=len(shown)), value=not many, key=f"map_table_{many}"):
-    st.dataframe(
-        map_view.styled(shown, lang).relabel_index(list(headers.values()), axis=1),
+    st.dataframe(  # headers by column_config: st.dataframe ignores a Styler's relabel_index
+        map_view.styled(shown, lang),
+        column_config={c: st.column_config.Column(label) for c, label in headers.items()},
         hide_index=True,
         width="stretch",
     )
 stem = f"capaian_{indicator}_{period}_{scope or 'indonesia'}_{state.regions_level}"
 chrome.table_downloads(
-    lambda: shown.rename(columns=headers), stem,
+    lambda: export.labelled(export.coded(shown.rename(columns=headers), rows["code"], lang),
+                            source, lang), stem,
     (t("map.download_csv", lang), t("map.download_xlsx", lang)), "map_download", [1, 1, 4],
 )

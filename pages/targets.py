@@ -6,12 +6,19 @@ import streamlit as st
 
 from pages.support import cached, chrome
 from utils.charts import gauges
-from utils.formatting import format_date, format_number, format_percent, join_names, plain
+from utils.formatting import (
+    format_date,
+    format_number,
+    format_percent,
+    format_percent_against,
+    join_names,
+    plain,
+)
 from utils.i18n import t
 from utils.metrics import attainment
 from utils.metrics import regions as region_ref
 from utils.metrics import targets as target_registry
-from utils.report import completeness
+from utils.report import completeness, scope_words
 from utils.report.press_release import summary
 
 lang = st.session_state.get("lang", "id")
@@ -22,6 +29,8 @@ if table is None:
 defs, regions, targets = cached.indicator_defs(), cached.region_table(), cached.target_table()
 names = cached.region_names()
 provinces = region_ref.province_codes(regions)
+# One province's data opens on that province (its figure is not Indonesia's).
+st.session_state.setdefault("targets_province", attainment.data_province(table, regions) or "")
 pick_province, pick_regency, pick_period = st.columns(3)
 province = pick_province.selectbox(
     t("targets.province", lang), ["", *provinces], key="targets_province",
@@ -41,6 +50,10 @@ scope_label = names.get(code, t("targets.indonesia", lang)) if code else t("targ
 
 facts = {ind: attainment.scope_facts(table, regions, targets, ind, period, code)
          for ind in defs}
+# The heading names what the figures cover (a partial Indonesia is not "Indonesia").
+covers = {scope_words.facts_label(f, lang) for f, _ in facts.values() if f.percent is not None}
+if len(covers) == 1:
+    scope_label = covers.pop()
 st.subheader(t("targets.gauges", lang, scope=scope_label, date=format_date(period, lang)))
 for column, ind in zip(st.columns(len(defs)), defs, strict=True):
     texts = completeness.gauge_marks(facts[ind][0], gauges.gauge_texts(facts[ind][0], defs[ind],
@@ -63,7 +76,8 @@ def extreme(item: attainment.Extreme | None) -> tuple[str, str]:
     """Metric value and caption for a highest/lowest entry."""
     if item is None:
         return "–", ""
-    return format_percent(item.percent, lang), join_names(list(item.names), lang)
+    target = chosen.target.percent if chosen.target else None  # a value never reads as its target
+    return format_percent_against(item.percent, target, lang), join_names(list(item.names), lang)
 
 
 cells = st.columns(6 if chosen.rank_of else 4)
@@ -76,17 +90,17 @@ if regency:  # one regency: where it stands in its province instead of extremes
                     if chosen.gap is None and chosen.without_counts
                     else format_number(chosen.gap, lang))
     cells[2].metric(t("targets.province_meeting", lang),
-                    t("targets.meeting_value", lang,
-                      count=int(per_region["meets"].fillna(False).sum()),
-                      total=int(per_region["has_data"].sum())))
+                    scope_words.among(int(per_region["meets"].fillna(False).sum()),
+                                      int(per_region["has_data"].sum()), len(per_region), lang))
 else:
     for cell, key, item in ((cells[0], "targets.highest", chosen.highest),
                             (cells[1], "targets.lowest", chosen.lowest)):
         value, who = extreme(item)
         cell.metric(t(key, lang), value)
         cell.caption(who)
-    cells[2].metric(t("targets.meeting", lang), t("targets.meeting_value", lang,
-                                                  count=chosen.meeting, total=chosen.with_data))
+    among = attainment.scope_coverage(chosen)
+    cells[2].metric(t("targets.meeting", lang), scope_words.among(
+        chosen.meeting or 0, among.members, among.members_total, lang))
 if chosen.previous_period:
     cells[3].metric(t("targets.change", lang, date=format_date(chosen.previous_period, lang)),
                     t("targets.change_value", lang,
@@ -97,8 +111,9 @@ else:
 if chosen.rank_of:
     for cell, key, rank in ((cells[4], "targets.rank_percent", chosen.rank),
                             (cells[5], "targets.rank_meeting", chosen.rank_meeting)):
-        cell.metric(t(key, lang), t("targets.rank_value", lang, rank=rank or "–",
-                                    total=chosen.rank_of), help=t("targets.rank_help", lang))
+        cell.metric(t(key, lang), scope_words.rank_value(rank or "–", chosen.rank_of,
+                                                         chosen.rank_total, lang),
+                    help=t("targets.rank_help", lang))
 if chosen.missing:
     st.caption(t("targets.missing", lang, names=join_names(list(chosen.missing), lang)))
 

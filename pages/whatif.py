@@ -17,8 +17,8 @@ from utils.charts import gauges
 from utils.charts import whatif as scenario_charts
 from utils.formatting import format_date, format_number, format_percent
 from utils.i18n import t
-from utils.ingest import saved_scenarios
-from utils.ingest.export import to_csv
+from utils.ingest import provenance, saved_scenarios
+from utils.ingest.export import labelled, to_csv
 from utils.ingest.store import Store
 from utils.metrics import regions as region_ref
 from utils.metrics import whatif as model
@@ -28,6 +28,11 @@ from utils.report import whatif as report
 
 KEY = {p.field: p.widget for p in choices.PARAMS}
 """Widget key (or key prefix) of each choice, from the one table of choices."""
+
+WRAP_CHOICES = ("<style>.st-key-whatif_indicator [role='radiogroup']"
+                "{flex-wrap: wrap; overflow: visible}</style>")
+"""The indicator buttons wrap onto a second row instead of scrolling out of sight."""
+
 
 # --- state: widgets ⇄ scenario ⇄ query parameters -----------------------------------------
 
@@ -71,12 +76,25 @@ def apply_saved(
 # --- drawing ---------------------------------------------------------------------------------
 
 
+def steps(low: float, high: float, step: float) -> list[float]:
+    """Every value from ``low`` to ``high`` by ``step``, rounded as a link writes them."""
+    return [round(low + i * step, 1) + 0.0 for i in range(round((high - low) / step) + 1)]
+
+
+def number_slider(column, label: str, key: str, options: list, shown, **kwargs) -> object:
+    """A slider written the page language's way ("99,4 %"), also to screen readers:
+    ``st.slider``'s ``format`` is printf ("99.4") or the browser's locale."""
+    if (value := st.session_state.get(key)) is not None and value not in options:
+        st.session_state[key] = min(options, key=lambda o: abs(o - float(value)))  # off-step
+    return column.select_slider(label, options=options, format_func=shown, key=key, **kwargs)
+
+
 def target_slider(column, label: str, key: str, default: float | None, lang: str) -> None:
     """A target slider from a sensible lower end up to 100 %."""
     low = choices.slider_low(default, st.session_state.get(key, default or 100.0))
     help_text = t("whatif.target_help", lang, percent=format_percent(default, lang))
-    column.slider(label, min_value=low, max_value=100.0, step=0.1, format="%.1f %%", key=key,
-                  help=help_text if default else None)
+    number_slider(column, label, key, steps(low, 100.0, 0.1),
+                  lambda v: format_percent(v, lang, 1), help=help_text if default else None)
 
 
 def scope_controls(box, names, provinces, regions, lang) -> str | None:
@@ -139,15 +157,15 @@ def controls(defs, nationals, names, provinces, regions, year, lang) -> choices.
         chosen[i] = float(st.session_state[key])
     scope = scope_controls(box, names, provinces, regions, lang)
     overrides = override_controls(box, defs, scope, chosen, names, year, lang) if scope else {}
-    outreach = box.slider(t("whatif.outreach", lang), 0, choices.OUTREACH_MAX,
-                          step=choices.OUTREACH_STEP, key=KEY["outreach"],
-                          help=t("whatif.outreach_help", lang))
+    outreach = number_slider(box, t("whatif.outreach", lang), KEY["outreach"],
+                             list(range(0, choices.OUTREACH_MAX + 1, choices.OUTREACH_STEP)),
+                             lambda v: format_number(v, lang), help=t("whatif.outreach_help", lang))
     picked = outreach_controls(box, names, provinces, (scope or "")[:2], lang)
     months = box.slider(t("whatif.months", lang), 0, choices.MONTHS_MAX, key=KEY["months"],
                         help=t("whatif.months_help", lang))
-    growth = box.slider(t("whatif.growth", lang), choices.GROWTH_MIN, choices.GROWTH_MAX,
-                        step=0.1, format="%.1f %%", key=KEY["growth"],
-                        help=t("whatif.growth_help", lang))
+    growth = number_slider(box, t("whatif.growth", lang), KEY["growth"],
+                           steps(choices.GROWTH_MIN, choices.GROWTH_MAX, 0.1),
+                           lambda v: format_percent(v, lang, 1), help=t("whatif.growth_help", lang))
     indicator = st.session_state.get(KEY["indicator"])
     return choices.Scenario(
         targets=chosen, scope=scope, overrides=overrides, outreach=float(outreach),
@@ -210,9 +228,12 @@ def share_and_export(results, scen, tots, defs, period, deadline, names, is_demo
     st.markdown(f"**{t('whatif.share', lang)}**")
     st.code(f"{base_url}?{urlencode(query)}", language=None, wrap_lines=True)
     left, right = st.columns(2)
+    source = provenance.source_text(cached.data_in_use(), lang, period)
     left.download_button(
         t("whatif.csv", lang),
-        data=lambda: to_csv(report.export_frame(results, period, lang)),
+        data=lambda: to_csv(labelled(  # indicator labels, the data's source on every row
+            report.export_frame(results, period, lang, {i: d.label(lang) for i, d in defs.items()}),
+            source, lang)),
         file_name=f"simulasi-{period}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -338,6 +359,7 @@ def main() -> None:
     deadline = report.month_label(period, scen.months, lang)
     scope_name = names.get(scen.scope or "", t("whatif.indonesia", lang))
     with right:
+        st.html(WRAP_CHOICES)  # four long names do not fit a phone's row
         indicator = st.segmented_control(
             t("whatif.indicator", lang), list(defs), key=KEY["indicator"],
             format_func=lambda i: defs[i].label(lang), required=True)

@@ -154,3 +154,25 @@ def test_a_sub_population_column_is_taken_only_once_the_user_confirms_it(store_d
     assert not at.exception
     assert accept_button(at).proto.disabled is False
     assert "Berkas dapat diterima." in texts(at, "success")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_report_names_fields_indicators_and_provinces_not_keys(store_dir: Path, lang) -> None:
+    import re
+
+    from utils.metrics.indicators import load_indicators
+
+    key = re.compile(r"\b[a-z_]+\.[a-z_]+\b|\b(?:" + "|".join(load_indicators()) + r")\b")
+    data = (b"KABUPATEN/KOTA;WAJIB KTP-EL;SUDAH REKAM;% REKAM\n"
+            b"KAB. PASER;218.315;220.957;101,21\nKOTA BONTANG;135.227;138.527;102,44\n"
+            b"JUMLAH;353.542;359.000;101,54\n")
+    at = upload(page(lang), "rekap_2022-05-15.csv", data)
+    assert not at.exception
+    shown = [str(v) for e in at.dataframe if not (e.key or "").startswith("data_mapping_")
+             for v in [*e.value.columns, *e.value.to_numpy().ravel()]]
+    shown += [e.value for e in at.markdown] + [e.value for e in at.caption]
+    assert any("64 Kalimantan Timur" in s for s in shown)  # the province, not "64"
+    assert any(s.startswith("Perekaman KTP-el" if lang == "id" else "KTP-el recording")
+               for s in shown)
+    raw = [s for s in shown if key.search(s)]
+    assert not raw, raw

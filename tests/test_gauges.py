@@ -93,7 +93,7 @@ def test_bullet_rows_and_chart():
     assert len(spec["layer"]) == 4  # bars, 100 % rule, target ticks, value labels
     bars = spec["layer"][0]["encoding"]
     assert bars["y"]["sort"] == ["Kota A", "Kota B", "Kota C", "Kota D"]
-    assert bars["x"]["scale"]["domain"] == [80, 110]  # all values high: axis starts near them
+    assert bars["x"]["scale"]["domain"] == [80, 103]  # near the values at both ends
     assert bars["color"]["scale"]["range"] == [gauges.COLOURS[s] for s in
                                                ("below", "met", "above_100", "no_data")]
 
@@ -111,3 +111,30 @@ def test_bullet_without_values_above_100_has_no_hundred_rule():
 ])
 def test_axis_start(values, start):
     assert gauges.axis_start(*values) == start
+
+
+@pytest.mark.parametrize(("values", "top"), [
+    ((100.86, 99.4), 101), ((97.2, 99.4), 100), ((None, 60.0), 100), ((103.0, 99.4), 103),
+    ((100.0, 99.4), 100), ((None, None), 100), ((float("nan"), 101.2), 102),
+])
+def test_bullet_axis_ends_at_the_data_not_ten_past_it(values, top):
+    assert gauges.fit_top(*values) == top
+
+
+@given(st.lists(st.floats(0, 150), min_size=1, max_size=40), st.floats(10, 100))
+def test_bullet_values_sit_right_of_every_bar_tick_and_rule(percents, target):
+    rows = gauges.bullet_rows(pd.DataFrame({
+        "code": [str(i) for i in range(len(percents))],
+        "name": [f"R{i}" for i in range(len(percents))],
+        "percent": percents, "target": target,
+        "meets": pd.array([p >= target for p in percents], dtype="boolean"),
+        "gap": pd.array([0] * len(percents), dtype="Int64")}), "id")
+    spec = gauges.bullet(rows, gauges.bullet_labels("id")).to_dict()
+    top = spec["layer"][0]["encoding"]["x"]["scale"]["domain"][1]
+    texts = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "text")
+    shown = spec["datasets"][texts["data"]["name"]]
+    assert {row["x_text"] for row in shown} == {top}  # one column past the plot's end
+    assert max([*percents, target]) <= top < max([*percents, target, 100]) + 1
+    assert spec["padding"]["right"] >= 70  # room for "99,3995 %" beside the plot
+    assert spec["layer"][0]["encoding"]["y"]["axis"]["labelLimit"] == 0  # whole names
+    assert spec["layer"][0]["encoding"]["color"]["legend"]["labelLimit"] == 0

@@ -107,3 +107,26 @@ def test_english_numbers_and_labels(app):
     shown = metrics(app)
     assert "Coverage, Indonesia" in shown and "." in shown["Coverage, Indonesia"]
     assert shown["Regions with data"] == "38 of 38"
+
+
+@pytest.mark.parametrize(("lang", "region"), [("id", "Wilayah"), ("en", "Region")])
+def test_the_table_headers_are_words_in_the_language(app, lang, region):
+    """st.dataframe shows the frame's own column names unless column_config labels them
+    (a Styler's relabel_index is not read): every column gets its label."""
+    import json
+
+    from utils.i18n import t
+
+    if lang == "en":
+        app.query_params["lang"] = "en"
+    app.query_params.update({"wil": "64"})
+    app.session_state["lang"] = lang
+    app.run()
+    assert not app.exception
+    (table,) = app.dataframe
+    labels = {k.removeprefix("name:"): v.get("label")
+              for k, v in json.loads(table.proto.columns or "{}").items() if k != "_index"}
+    assert set(labels) == set(table.value.columns)
+    assert all(label and label == t(f"map.col.{c}", lang) and label != c
+               for c, label in labels.items())
+    assert labels["region"] == region

@@ -185,3 +185,41 @@ def test_switching_language_keeps_the_region(tables):
     assert at.header[0].value == "Kabupaten Bogor"
     assert at.subheader[0].value == "Attainment as of 30 June 2025"
     assert at.query_params["kode"] == "32.01" and at.query_params["lang"] == "en"
+
+
+@pytest.mark.parametrize(
+    ("typed", "heading", "code"),
+    [
+        ("Kutai Kertanegara", "Kabupaten Kutai Kartanegara", "64.02"),  # issue #15, item 8
+        ("KAB. KUTAI KERTANEGARA", "Kabupaten Kutai Kartanegara", "64.02"),
+        ("Toba Samosir", "Kabupaten Toba", "12.12"),
+        ("6474", "Kota Bontang", "64.74"),
+    ],
+)
+def test_a_name_as_the_importer_reads_it_opens_its_region(tables, typed, heading, code):
+    at = page()
+    at.text_input(key="region_query").input(typed).run()
+    assert not at.exception
+    assert at.header[0].value == heading
+    assert at.query_params["kode"] == code
+    assert at.selectbox(key="region_code").value == code
+    former = [c.value for c in at.caption if "nama lama" in c.value]
+    assert bool(former) == (typed == "Toba Samosir")
+
+
+def test_a_part_of_a_name_lists_regions_to_choose(tables):
+    at = page()
+    at.text_input(key="region_query").input("Bogor").run()
+    assert not at.exception and not at.header  # nothing is opened by guess
+    picks = [b for b in at.button if (b.key or "").startswith("region_pick_")]
+    assert [b.label for b in picks] == ["Kabupaten Bogor — Jawa Barat", "Kota Bogor — Jawa Barat"]
+    picks[1].click().run()
+    assert at.header[0].value == "Kota Bogor" and at.query_params["kode"] == "32.71"
+
+
+@pytest.mark.parametrize(("lang", "words"), [("id", "Tidak ada wilayah"), ("en", "No region")])
+def test_nothing_found_is_said_in_the_language(tables, lang, words):
+    at = page(lang=lang)
+    at.text_input(key="region_query").input("Kab Kukar").run()
+    assert not at.exception and not at.header
+    assert any(c.value.startswith(words) for c in at.caption)

@@ -171,10 +171,10 @@ def test_below_slide_puts_unknown_gaps_last_and_keeps_short_lists_whole():
 @pytest.mark.parametrize(
     ("changes", "headline", "first_line"),
     [
-        (
+        (  # in words, never a giant "38 / 38" (issue #15, item 4)
             {"below": (), "meeting": 38},
-            "38 / 38",
-            "Semua provinsi yang memiliki data memenuhi target",
+            "",
+            "Semua 38 provinsi memenuhi target",
         ),
         ({"target": None, "gap": None}, "", "Belum ada target yang berlaku untuk 2025"),
         ({"with_data": 0, "percent": None}, "", "Belum ada data untuk periode ini"),

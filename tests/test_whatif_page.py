@@ -87,19 +87,19 @@ def test_defaults_reproduce_the_baseline(page):
     assert gap(page) == people
     assert metrics(page)["Berubah status"] == "+0 / −0"
     assert all(not m.delta for m in page.metric)
-    assert page.slider(key="whatif_target_ktp_el").value == 99.4  # the target in force
-    assert page.slider(key="whatif_target_kia").value == 60.0
-    assert page.slider(key="whatif_target_akta_lahir").value == 98.0
-    assert page.slider(key="whatif_target_ikd").value == 30.0
+    assert page.select_slider(key="whatif_target_ktp_el").value == 99.4  # the target in force
+    assert page.select_slider(key="whatif_target_kia").value == 60.0
+    assert page.select_slider(key="whatif_target_akta_lahir").value == 98.0
+    assert page.select_slider(key="whatif_target_ikd").value == 30.0
     registry, year = targets.load_targets(), int(coverage.latest_period(demo.read_demo())[:4])
     for indicator in DEFS:  # every indicator's slider starts at its national target in force
         in_force = targets.target_for(registry, indicator, year, None)
         assert in_force is not None
-        assert page.slider(key=f"whatif_target_{indicator}").value == in_force.percent
+        assert page.select_slider(key=f"whatif_target_{indicator}").value == in_force.percent
     assert (
-        page.slider(key="whatif_outreach").value,
+        page.select_slider(key="whatif_outreach").value,
         page.slider(key="whatif_months").value,
-        page.slider(key="whatif_growth").value,
+        page.select_slider(key="whatif_growth").value,
     ) == (0, 6, 0.0)
     params = dict(page.query_params)
     assert params["t_ktp_el"] == "99.4" and params["m"] == "6" and params["o"] == "0"
@@ -113,7 +113,7 @@ def test_raising_the_target_fails_regions_and_outreach_brings_them_back(page):
     page.run()
     before_now = meeting(page, "Memenuhi sekarang")
     before_gap = gap(page)
-    page.slider(key="whatif_target_ktp_el").set_value(99.9).run()
+    page.select_slider(key="whatif_target_ktp_el").set_value(99.9).run()
     assert not page.exception
     assert meeting(page, "Memenuhi sekarang") < before_now
     assert meeting(page, "Memenuhi pada tenggat") < before_now
@@ -122,7 +122,7 @@ def test_raising_the_target_fails_regions_and_outreach_brings_them_back(page):
     assert failing.startswith("+0 / −") and failing != "+0 / −0"
     assert page.query_params["t_ktp_el"] == "99.9"
     raised_end, raised_gap = meeting(page, "Memenuhi pada tenggat"), gap(page)
-    page.slider(key="whatif_outreach").set_value(2000).run()
+    page.select_slider(key="whatif_outreach").set_value(2000).run()
     assert meeting(page, "Memenuhi pada tenggat") > raised_end
     assert gap(page) < raised_gap
     assert meeting(page, "Memenuhi sekarang") == meeting(page, "Memenuhi sekarang")
@@ -135,7 +135,7 @@ def test_growth_lowers_coverage_only_with_time(page):
     page.run()
     start_gap = gap(page)
     page.slider(key="whatif_months").set_value(0).run()
-    page.slider(key="whatif_growth").set_value(5.0).run()
+    page.select_slider(key="whatif_growth").set_value(5.0).run()
     assert gap(page) == start_gap  # no months: no growth applied
     page.slider(key="whatif_months").set_value(24).run()
     assert not page.exception
@@ -161,17 +161,17 @@ def test_a_link_restores_every_slider(page):
     )
     page.run()
     assert not page.exception
-    assert page.slider(key="whatif_target_ktp_el").value == 98.5
-    assert page.slider(key="whatif_target_kia").value == 65.0
-    assert page.slider(key="whatif_target_akta_lahir").value == 97.0
-    assert page.slider(key="whatif_target_ikd").value == 25.0
-    assert page.slider(key="whatif_outreach").value == 300
+    assert page.select_slider(key="whatif_target_ktp_el").value == 98.5
+    assert page.select_slider(key="whatif_target_kia").value == 65.0
+    assert page.select_slider(key="whatif_target_akta_lahir").value == 97.0
+    assert page.select_slider(key="whatif_target_ikd").value == 25.0
+    assert page.select_slider(key="whatif_outreach").value == 300
     assert page.slider(key="whatif_months").value == 12
-    assert page.slider(key="whatif_growth").value == 1.5
+    assert page.select_slider(key="whatif_growth").value == 1.5
     assert page.segmented_control(key="whatif_indicator").value == "kia"
     assert page.selectbox(key="whatif_province").value == "64"
     assert page.toggle(key="whatif_override_on").value is True
-    assert page.slider(key="whatif_override_kia_64").value == 70.0
+    assert page.select_slider(key="whatif_override_kia_64").value == 70.0
     assert page.multiselect(key="whatif_outreach_regions").value == ["64", "65.01"]
     assert "Kepemilikan KIA" in page.subheader[0].value
     assert "Kalimantan Timur" in page.subheader[1].value  # gauges for the chosen province
@@ -194,7 +194,7 @@ def test_a_broken_link_falls_back_to_the_defaults(page):
     page.query_params.update({"t_ktp_el": "abc", "m": "9999", "i": "nope", "s": "../x"})
     page.run()
     assert not page.exception
-    assert page.slider(key="whatif_target_ktp_el").value == 99.4
+    assert page.select_slider(key="whatif_target_ktp_el").value == 99.4
     assert page.slider(key="whatif_months").value == 36
     assert page.segmented_control(key="whatif_indicator").value == "ktp_el"
     assert page.selectbox(key="whatif_province").value == ""
@@ -212,7 +212,7 @@ def test_switching_the_indicator_changes_map_and_table(page):
 
 def test_save_open_and_compare(page, store):
     page.run()
-    page.slider(key="whatif_target_ktp_el").set_value(99.8).run()
+    page.select_slider(key="whatif_target_ktp_el").set_value(99.8).run()
     page.text_input(key="whatif_save_name").input("Target tinggi <b>2026</b>").run()
     page.button(key="whatif_save").click().run()
     assert not page.exception
@@ -220,9 +220,9 @@ def test_save_open_and_compare(page, store):
     files = list((store / "scenarios").glob("*/v0001.json"))
     assert len(files) == 1
     assert json.loads(files[0].read_text())["scenario"]["targets"]["ktp_el"] == 99.8
-    page.slider(key="whatif_target_ktp_el").set_value(95.0).run()
+    page.select_slider(key="whatif_target_ktp_el").set_value(95.0).run()
     page.button(key="whatif_open_button").click().run()
-    assert page.slider(key="whatif_target_ktp_el").value == 99.8
+    assert page.select_slider(key="whatif_target_ktp_el").value == 99.8
     page.multiselect(key="whatif_compare").select(files[0].parent.name).run()
     assert not page.exception
     table = page.dataframe[-1].value
@@ -271,3 +271,20 @@ def test_english_texts_and_numbers(page):
     assert values["Meeting now"].endswith(" of 514")
     assert "," in values["Shortfall (people)"]
     assert len(page.get("download_button")) == 2
+
+
+@pytest.mark.parametrize(("lang", "written"), [("id", ["99,4 %", "-2,0 %", "5.000"]),
+                                               ("en", ["99.4 %", "-2.0 %", "5,000"])])
+def test_sliders_write_numbers_the_language_way(page, lang, written):
+    """The shown value and the screen reader's value text come from the same labels
+    (issue #15: "99.4 %", "-2.0 %", "5000" on the Indonesian page)."""
+    page.session_state["lang"] = lang
+    page.run()
+    assert not page.exception
+    target = page.select_slider(key="whatif_target_ktp_el")
+    outreach = page.select_slider(key="whatif_outreach")
+    growth = page.select_slider(key="whatif_growth")
+    assert written[0] in list(target.proto.options)  # the target in force, as written
+    assert written[1] == growth.proto.options[0] and written[2] == outreach.proto.options[-1]
+    assert not any("." in o for o in target.proto.options) if lang == "id" else True
+    assert target.value == 99.4 and growth.value == 0.0 and outreach.value == 0

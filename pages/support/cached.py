@@ -10,7 +10,7 @@ import streamlit.components.v1 as components
 
 from utils import demo
 from utils.geo import cache_record as builds
-from utils.ingest import importer
+from utils.ingest import importer, provenance
 from utils.ingest.store import Store
 from utils.metrics import indicators, map_view, regions, targets
 from utils.metrics.whatif_state import Scenario
@@ -99,6 +99,18 @@ def current_coverage() -> pd.DataFrame | None:
     """
     accepted = accepted_coverage()
     return accepted if accepted is not None and not accepted.empty else demo_coverage()
+
+
+@st.cache_data(show_spinner=False)
+def _data_in_use(version: tuple[str, ...]) -> provenance.DataInUse:
+    store, active = Store(Path(version[0])), list(version[1:])
+    return provenance.describe(store.versions(), active, {v: store.data(v) for v in active})
+
+
+def data_in_use() -> provenance.DataInUse:
+    """:func:`utils.ingest.provenance.describe` of what :func:`current_coverage`
+    shows (the active versions and where each figure comes from, or demo data)."""
+    return _data_in_use(data_version())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -214,11 +226,16 @@ def target_in_force(indicator: str, year: int, code: str | None) -> targets.Targ
     return targets.target_for(target_table(), indicator, year, code)
 
 
-@st.cache_data(show_spinner=False)
 def crosswalk_table() -> pd.DataFrame | None:
-    """BPS and older Kemendagri codes → today's (``None`` when the build has none)."""
+    """BPS and older Kemendagri codes → today's (``None`` when the build has none),
+    remembered per file and its modification time (a rebuild is seen at once)."""
     path = builds.cache_dir() / "crosswalk.csv"
-    return regions.read_crosswalk(path) if path.is_file() else None
+    return _crosswalk(str(path), path.stat().st_mtime_ns) if path.is_file() else None
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _crosswalk(path: str, mtime: int) -> pd.DataFrame:
+    return regions.read_crosswalk(Path(path))
 
 
 @st.cache_resource(show_spinner=False)

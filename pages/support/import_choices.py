@@ -16,7 +16,6 @@ from utils.formatting import plain
 from utils.i18n import t
 from utils.ingest import review
 from utils.ingest.code_schemes import SCHEMES
-from utils.ingest.columns import KEY_FIELDS
 from utils.ingest.importer import Report
 from utils.ingest.spreadsheet import MAX_BYTES, ReadError, sheet_names
 
@@ -25,17 +24,7 @@ SKIP, NONE = "__skip__", "__none__"
 
 def field_label(key: str, defs: dict, lang: str) -> str:
     """Human label of a field key (``ktp_el.numerator`` → "Perekaman KTP-el — pembilang …")."""
-    if not key:
-        return t("data.mapping.ignore", lang)
-    if key in KEY_FIELDS:
-        return t(f"data.field.{key}", lang)
-    indicator, _, role = key.rpartition(".")
-    item = defs.get(indicator)
-    if item is None:
-        return key
-    label = {"numerator": item.numerator_en if lang == "en" else item.numerator_id,
-             "denominator": item.denominator_en if lang == "en" else item.denominator_id}
-    return t(f"data.field.{role}", lang, indicator=item.label(lang), label=label.get(role, ""))
+    return review.Names(defs).field(key, lang)
 
 
 def upload_widgets(lang: str) -> tuple[str, bytes] | None:

@@ -186,6 +186,21 @@ def rank_calculations(chart: alt.Chart, labels: dict[str, str]) -> alt.Chart:
     return chart
 
 
+def aria_text(labels: dict[str, str], name_field: str = "datum.properties.name") -> str:
+    """Vega expression of a region's screen-reader text: "Kota Bontang: 102,44 %", or
+    its name and ``labels["no_data"]``. Given as the ``description`` channel, it
+    replaces the text Vega-Lite would make of every encoding ("slot: 5; …").
+
+    Examples
+    --------
+    >>> print(aria_text({"no_data": "–"}, "d.n"))
+    d.n + ': ' + (isValid(datum.percent) ? format(datum.percent, ',.2f') + ' %' : "–")
+    """
+    no_data = json.dumps(labels.get("no_data", "–"), ensure_ascii=False)
+    return (f"{name_field} + ': ' + (isValid(datum.percent) ? "
+            f"format(datum.percent, ',.2f') + ' %' : {no_data})")
+
+
 def tooltips(labels: dict[str, str], name_field: str = "properties.name") -> list[alt.Tooltip]:
     """Tooltip of a region: name, province, then whichever numbers ``labels`` names."""
     tips = [alt.Tooltip(f"{name_field}:N", title=labels["region"])]
@@ -229,24 +244,29 @@ def colour(target: float | None, labels: dict[str, str], lang: str,
 LEGEND_CSS = """<style>
 .cp-legend{display:flex;flex-wrap:wrap;align-items:center;gap:4px 18px;color:#111111;
   font-size:15px;line-height:1.4;margin:0 0 4px 0}
-.cp-legend-title{flex-basis:100%;font-size:16px}
-.cp-key{display:inline-flex;align-items:center;gap:7px;white-space:nowrap}
-.cp-key i{display:inline-block;width:17px;height:17px;border:1px solid #777777}
+.cp-legend-title{flex-basis:100%;font-size:1.07em}
+.cp-legend[data-size=large] .cp-legend-title{flex-basis:auto;font-size:1em;font-weight:600}
+.cp-key{display:inline-flex;align-items:center;gap:0.47em;white-space:nowrap}
+.cp-key i{display:inline-block;width:1.13em;height:1.13em;border:1px solid #777777}
 </style>"""
 
 
-def legend_html(target: float | None, labels: dict[str, str], lang: str = "id") -> str:
+def legend_html(target: float | None, labels: dict[str, str], lang: str = "id",
+                size: int = 15) -> str:
     """The map's legend as HTML: its title (naming the target), a swatch and text per class.
 
     Text rather than a chart: it wraps on a phone, a screen reader reads it,
     and the browser compiles no chart for it. The map beside it, built with
     ``legend=False``, then has one spec for every target (see :data:`PALETTE`).
+    ``size`` is the text size in pixels (15 at a desk; a projector needs more).
     """
     names, colours = band_names(target, labels["no_data"], lang)
     keys = "".join(f'<span class="cp-key" role="listitem"><i style="background:{c}"></i>'
                    f"{escape(n)}</span>" for n, c in zip(names, colours, strict=True))
     title = escape(labels["legend"])
-    return (f'{LEGEND_CSS}<div class="cp-legend" role="list" aria-label="{title}">'
+    # larger type: the title begins the line instead of taking one of its own
+    style = "" if size == 15 else f' style="font-size:{size}px" data-size="large"'
+    return (f'{LEGEND_CSS}<div class="cp-legend" role="list" aria-label="{title}"{style}>'
             f'<span class="cp-legend-title">{title}</span>{keys}</div>')
 
 
@@ -358,7 +378,7 @@ def choropleth(
 # The arguments of :func:`_choropleth_chart` (and :func:`_strip_chart`) before ``source``.
 _MapLook = tuple[str, float | None, tuple[tuple[str, str], ...], str, int, bool, str, str | None,
                  tuple[str, ...], bool]
-_StripLook = tuple[str, tuple[tuple[str, str], ...], str, int, bool]
+_StripLook = tuple[str, tuple[tuple[str, str], ...], str, int, bool, int]
 
 
 @lru_cache(maxsize=64)
@@ -377,11 +397,13 @@ def _choropleth_chart(geometry_url: str, target: float | None,
         base.transform_filter(level_test(level))
         .transform_calculate(key=code_key())
         .transform_lookup(lookup="key", from_=alt.LookupData(source, "code", list(fields)))
-        .transform_calculate(slot=f"isValid(datum.slot) ? datum.slot : {NO_DATA_SLOT}"), labels,
+        .transform_calculate(slot=f"isValid(datum.slot) ? datum.slot : {NO_DATA_SLOT}",
+                             aria=aria_text(labels)), labels,
     ).mark_geoshape(stroke=BORDER if level == "regency" else "#222222",
                     strokeWidth=0.3 if level == "regency" else 0.8,
                     cursor="pointer" if select else "default",
-                    ).encode(color=colour(target, labels, lang, legend), tooltip=tooltips(labels))
+                    ).encode(color=colour(target, labels, lang, legend), tooltip=tooltips(labels),
+                             description="aria:N")
     if select:
         regions = regions.add_params(alt.selection_point(name=select, fields=["province_code"],
                                                          on="click", clear=False))
@@ -390,7 +412,7 @@ def _choropleth_chart(geometry_url: str, target: float | None,
         # Same download; drawn on top but deaf to the mouse, so tooltips and
         # clicks reach the regions.
         layers.append(base.transform_filter(level_test("province")).mark_geoshape(
-            filled=False, fill=None, stroke="#222222", strokeWidth=1.1))
+            filled=False, fill=None, stroke="#222222", strokeWidth=1.1, aria=False))
     return (
         alt.layer(*layers)
         .project(type="mercator")
@@ -403,7 +425,7 @@ def _choropleth_chart(geometry_url: str, target: float | None,
 
 def ranked_strip(names_url: str, values: pd.DataFrame, target: float | None,
                  labels: dict[str, str], lang: str = "id", height: int = 560,
-                 named: bool = False) -> alt.LayerChart | dict:
+                 named: bool = False, font: int = 13) -> alt.LayerChart | dict:
     """Every region as one dot on its own row, highest coverage first, in the map's colours.
 
     The region names come from the built region table (``regions.csv`` at
@@ -415,14 +437,14 @@ def ranked_strip(names_url: str, values: pd.DataFrame, target: float | None,
     lowest value (97 % vs 101 % must be visible), and a bar that does not
     start at zero would mislead. The target is a black rule, so "how many are
     short, and by how much" reads at a glance. Regions without data have no
-    dot (never a zero).
+    dot (never a zero). ``font`` is the text size in pixels (13 at a desk).
     """
     rows = values[values["percent"].notna()]
     table = lookup_frame(rows, target, ("percent",))
     goal = pd.DataFrame({"target": [target]}, dtype="float32")
     look: _StripLook = (names_url,
                         tuple(sorted((k, v) for k, v in labels.items() if k != "legend")),
-                        lang, height, len(table) <= 45)
+                        lang, height, len(table) <= 45, font)
     if named:
         out = _with_frame(_strip_skeleton(*look), STRIP, table)
         out["datasets"][TARGET] = goal
@@ -436,11 +458,11 @@ def _strip_skeleton(*look: *_StripLook) -> dict:
 
 
 def _strip_chart(names_url: str, label_items: tuple[tuple[str, str], ...], lang: str,
-                 height: int, few: bool, source: pd.DataFrame | alt.NamedData,
+                 height: int, few: bool, font: int, source: pd.DataFrame | alt.NamedData,
                  goal: pd.DataFrame | alt.NamedData) -> alt.LayerChart:
     labels = dict(label_items)
     y = alt.Y("name:N", sort=alt.EncodingSortField("percent", order="descending"),
-              title=None, axis=alt.Axis(labelFontSize=13, labelLimit=170, ticks=False,
+              title=None, axis=alt.Axis(labelFontSize=font, labelLimit=font * 13, ticks=False,
                                         labelColor="#111111", domain=False, labelOverlap=False)
               if few else None)
     names = alt.UrlData(names_url, format=alt.DataFormat(
@@ -450,14 +472,16 @@ def _strip_chart(names_url: str, label_items: tuple[tuple[str, str], ...], lang:
         .transform_calculate(key=code_key("datum.code"))
         .transform_lookup(lookup="key", from_=alt.LookupData(source, "code", ["slot", "percent"]))
         .transform_filter("isValid(datum.percent)")
+        .transform_calculate(aria=aria_text(labels, "datum.name"))
         .mark_circle(size=110 if few else 14, opacity=1, stroke="#333333",
                      strokeWidth=0.6 if few else 0)
         .encode(y=y, x=alt.X("percent:Q", title=labels["percent"], scale=alt.Scale(zero=False),
-                             axis=alt.Axis(format=",.0f", labelFontSize=13, titleFontSize=13,
+                             axis=alt.Axis(format=",.0f", labelFontSize=font, titleFontSize=font,
                                            labelColor="#111111", titleColor="#111111")),
                 color=colour(None, labels, lang, legend=False),
                 tooltip=[alt.Tooltip("name:N", title=labels["region"]),
-                         alt.Tooltip("percent:Q", title=labels["percent"], format=",.2f")])
+                         alt.Tooltip("percent:Q", title=labels["percent"], format=",.2f")],
+                description="aria:N")
     )
     rule = alt.Chart(goal).transform_filter("isValid(datum.target)").mark_rule(
         color="#111111", strokeWidth=2).encode(x="target:Q")

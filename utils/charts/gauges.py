@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 
 from utils.charts.choropleth import AT_OR_ABOVE, BELOW, NO_DATA_COLOUR
-from utils.formatting import format_number, format_percent
+from utils.formatting import format_number, format_percent, format_percent_against
 from utils.i18n import t
 from utils.metrics.attainment import Facts
 from utils.metrics.indicators import Indicator
@@ -26,6 +26,8 @@ COLOURS = {"below": BELOW[1], "met": AT_OR_ABOVE[0], "above_100": AT_OR_ABOVE[1]
            "no_target": "#8c8c8c", "no_data": NO_DATA_COLOUR}
 TRACK = "#ececec"
 MARK = "#111111"
+VALUE_COLUMN = 76
+"""Pixels right of a bullet chart's plot for its value labels (``99,3995 %``)."""
 
 
 def scale_max(*values: float | None) -> float:
@@ -167,15 +169,14 @@ def bullet(table: pd.DataFrame, labels: dict[str, str], width: int | str = "cont
     """
     data = table.copy()
     data["status_label"] = [labels[s] for s in data["status"]]
-    data["x_text"] = data["percent"].fillna(0).clip(lower=axis_start(
-        data["percent"].min(), data["target"].min()))
+    top = fit_top(data["percent"].max(), data["target"].max())
+    data["x_text"] = top  # values in a column right of the plot: never on a bar, tick or rule
     data["shown"] = [p if pd.notna(v) else labels["no_data"]
                      for p, v in zip(data["percent_text"], data["percent"], strict=True)]
-    top = scale_max(data["percent"].max(), data["target"].max())
     low = axis_start(data["percent"].min(), data["target"].min())
     order = list(data["name"])
     used = [s for s in STATUSES if s in set(data["status"])]
-    y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=13))
+    y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=0, labelFontSize=13))
     x_scale = alt.Scale(domain=[low, top], nice=False, clamp=True)
     tips = [alt.Tooltip("name:N", title=labels["region"]),
             alt.Tooltip("percent_text:N", title=labels["percent"]),
@@ -189,20 +190,36 @@ def bullet(table: pd.DataFrame, labels: dict[str, str], width: int | str = "cont
         color=alt.Color("status_label:N", title=None,
                         scale=alt.Scale(domain=[labels[s] for s in used],
                                         range=[COLOURS[s] for s in used]),
-                        legend=alt.Legend(orient="top", labelFontSize=13)),
+                        legend=alt.Legend(orient="top", labelFontSize=13, labelLimit=0,
+                                          columns=2)),
         tooltip=tips)
     ticks = alt.Chart(data[data["target"].notna()]).mark_tick(
         color=MARK, thickness=3, size=row_height * 0.9).encode(
         y=y, x=alt.X("target:Q", scale=x_scale), tooltip=tips)
-    values = alt.Chart(data).mark_text(align="left", dx=6, fontSize=12, color="#222222").encode(
+    values = alt.Chart(data).mark_text(align="left", dx=8, fontSize=12, color="#222222").encode(
         y=y, x=alt.X("x_text:Q", scale=x_scale), text="shown:N")
     layers = [bars, ticks, values]
     if top > 100:
         layers.insert(1, alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(
             strokeDash=[4, 3], color="#666666").encode(x=alt.X("x:Q", scale=x_scale)))
     return (alt.layer(*layers)
-            .properties(width=width, height=row_height * max(len(data), 1))
+            .properties(width=width, height=row_height * max(len(data), 1),
+                        padding={"left": 5, "top": 5, "bottom": 5, "right": VALUE_COLUMN})
             .configure_view(stroke=None))
+
+
+def fit_top(*values: float | None) -> float:
+    """Where a bullet chart's axis ends: 100, or the next whole percent past the
+    largest value or target (a scale to 110 for 100,86 % left 45 % of it empty).
+
+    Examples
+    --------
+    >>> fit_top(100.86, 99.4), fit_top(97.2, 99.4), fit_top(None, 60.0), fit_top(103.0, 99.4)
+    (101, 100, 100, 103)
+    """
+    known = [float(v) for v in values if v is not None and not pd.isna(v)]
+    top = max(known, default=0.0)
+    return 100 if top <= 100 else math.ceil(top)
 
 
 def axis_start(*values: float | None) -> float:
@@ -238,7 +255,10 @@ def gauge_texts(facts: Facts, indicator: Indicator, lang: str) -> dict[str, str]
              "no_data": t("targets.gauge_no_data", lang)}
     words["above_100"] = words["met"]
     top = scale_max(facts.percent, target.percent if target else None)
-    texts = {"title": indicator.label(lang), "value": format_percent(facts.percent, lang),
+    shown = format_percent_against(facts.percent, target.percent if target else None, lang,
+                                   meets=None if state in ("no_target", "no_data")
+                                   else state != "below")
+    texts = {"title": indicator.label(lang), "value": shown,
              "status": words[state], "low": "0", "high": format_percent(top, lang, 0),
              "target": upper_first(t("targets.gauge_target", lang,
                                      scope=target_scope(target.scope, lang), year=target.year,
@@ -262,7 +282,9 @@ def bullet_rows(per_region: pd.DataFrame, lang: str) -> pd.DataFrame:
     out["status"] = [status(p, tg, None if pd.isna(m) else bool(m))
                      for p, tg, m in zip(out["percent"], out["target"], out["meets"],
                                          strict=True)]
-    out["percent_text"] = [format_percent(v, lang) for v in out["percent"]]
+    out["percent_text"] = [format_percent_against(v, tg, lang, None if pd.isna(m) else bool(m))
+                           for v, tg, m in zip(out["percent"], out["target"], out["meets"],
+                                               strict=True)]
     out["target_text"] = [format_percent(v, lang) for v in out["target"]]
     out["gap_text"] = [format_number(None if pd.isna(g) else int(g), lang) for g in out["gap"]]
     return out

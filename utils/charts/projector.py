@@ -18,9 +18,9 @@ from typing import Any, Protocol, cast
 import altair as alt
 import pandas as pd
 
-from utils.charts import choropleth, gauges
+from utils.charts import choropleth, gauges, tiles
 from utils.charts.choropleth import BELOW
-from utils.formatting import format_number, format_percent
+from utils.formatting import format_number, format_percent, format_percent_against
 from utils.i18n import t
 from utils.metrics.attainment import SCOPE_NATIONAL, Facts
 from utils.metrics.indicators import Indicator
@@ -78,7 +78,7 @@ def gap_chart(
                     key,
                     lang,
                     gap=format_number(r.gap, lang),
-                    percent=format_percent(r.percent, lang),
+                    percent=format_percent_against(r.percent, r.target, lang, meets=False),
                     target=format_percent(r.target, lang),
                 ),
             }
@@ -210,11 +210,59 @@ def slide_map(
     return made if isinstance(made, dict) else made.to_dict()
 
 
-def slide_gauge(slide: Slide, texts: dict[str, str], width: int, height: int) -> dict:
-    """An indicator slide's gauge (coverage against target) as a Vega-Lite spec."""
-    return gauges.gauge(
+def slide_gauge(slide: Slide, texts: dict[str, str], width: int, height: int,
+                font: int | None = None) -> dict:
+    """An indicator slide's gauge (coverage against target) as a Vega-Lite spec;
+    with ``font``, no text on it is smaller than ``font`` pixels (:func:`at_least`)."""
+    spec = gauges.gauge(
         _facts(slide).percent, slide_target(slide), slide.state, texts, width=width, height=height
     ).to_dict()
+    return at_least(spec, font) if font else spec
+
+
+def at_least(spec: dict, font: int) -> dict:
+    """Copy of ``spec`` in which no text is smaller than ``font`` pixels.
+
+    Raises every ``fontSize`` / ``labelFontSize`` / ``titleFontSize`` below
+    ``font``, and the ``size`` of inline rows that carry a ``text`` (a chart
+    that sizes its words from its data, as the gauge does). A projector needs
+    20 px at 1080 lines to be read from the back of the room.
+    """
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        if not isinstance(node, dict):
+            return node
+        out = {k: walk(v) for k, v in node.items()}
+        for key in ("fontSize", "labelFontSize", "titleFontSize"):
+            if isinstance(out.get(key), int | float) and out[key] < font:
+                out[key] = font
+        if "text" in out and isinstance(out.get("size"), int | float) and out["size"] < font:
+            out["size"] = font
+        return out
+
+    return cast(dict, walk(spec))
+
+
+def slide_tiles(slide: Slide, layout: pd.DataFrame, values: pd.DataFrame,
+                labels: dict[str, str], lang: str, url: str, sizes: Layout,
+                province: str | None = None) -> dict:
+    """An indicator slide's tile grid (one equal cell per regency) as a Vega-Lite spec.
+
+    Every city gets the cell a large regency gets; a label shows only where
+    it can be ``sizes.font`` pixels or more (the national grid on a slide is
+    colours only, a province's grid is labelled), legends in ``sizes.font``.
+    ``province`` is the scope's code (``None``: all Indonesia).
+    """
+    chart = tiles.tile_chart(
+        layout, values, slide_target(slide), labels, lang, layout_url=url, province=province,
+        max_height=sizes.map_height, letters=(sizes.font, sizes.font * 1.5),
+        max_cell=sizes.font * 5,
+    )
+    spec = for_slide(at_least(chart.to_dict(), sizes.font), sizes.font, sizes.map_width)
+    spec["config"]["font"] = FONT
+    return spec
 
 
 def indicator_charts(
@@ -277,6 +325,22 @@ def below_charts(slide: Slide, lang: str) -> list[Chart]:
 
 
 # --- layout ---------------------------------------------------------------------------------
+
+
+def tile_aspect(layout: pd.DataFrame, province: str | None = None) -> float:
+    """Width ÷ height of the tile grid of all Indonesia or of one province.
+
+    Examples
+    --------
+    >>> grid = pd.DataFrame({"code": ["64.01", "64.02"], "col": [0, 3], "row": [0, 1],
+    ...                      "pcol": [0, 1], "prow": [0, 0]})
+    >>> tile_aspect(grid), tile_aspect(grid, "64")
+    (2.0, 2.0)
+    """
+    if province is None:
+        return float((layout["col"].max() + 1) / (layout["row"].max() + 1))
+    own = layout[layout["code"].str[:2] == province]
+    return float((own["pcol"].max() + 1) / (own["prow"].max() + 1))
 
 
 def map_aspect(bbox: list[float] | tuple[float, ...]) -> float:

@@ -17,7 +17,10 @@ from utils.charts import choropleth as charts
 DARK_INK = "#111111"
 LIGHT_INK = "#ffffff"
 SQUARE = 0.86  # share of a cell's side a kabupaten square fills (the rest is the gap)
-LABEL_MIN_CELL = 22  # px: smaller cells show no letters (a phone shows colours only)
+LETTERS = (8.0, 17.0)
+"""Smallest and largest letters (px) at a desk: a smaller label is left out (a phone and
+a small national grid show colours only). A projector asks for larger ones."""
+LETTER_SHARE = (0.4, 0.32)  # letter size ÷ cell for labels of 3 letters, and of 4 or more
 LAYOUT_FIELDS = ["code", "name", "province_name", "kota", "abbr"]
 VALUE_TEXTS = ["percent_text", "numerator_text", "denominator_text"]
 GRID_NUMBERS = ("col", "row", "pcol", "prow", "border_right", "border_below")
@@ -100,11 +103,19 @@ def _tiles(base: alt.Chart, x: alt.X, y: alt.Y, colour: alt.Color, tooltip: list
     )
 
 
-def _letters(base: alt.Chart, x: alt.X, y: alt.Y, dark: list[str], tooltip: list) -> alt.Chart:
+def letter_size(letters: tuple[float, float]) -> str:
+    """Vega expression of a label's size: as large as its cell lets it be, at most
+    ``letters[1]`` px (a 3-letter label fills about the square, :data:`LETTER_SHARE`)."""
+    share = f"(length(datum.abbr) > 3 ? {LETTER_SHARE[1]} : {LETTER_SHARE[0]})"
+    return f"min({letters[1]}, cell * {share})"
+
+
+def _letters(base: alt.Chart, x: alt.X, y: alt.Y, dark: list[str], tooltip: list,
+             letters: tuple[float, float]) -> alt.Chart:
+    size = letter_size(letters)
     return base.mark_text(
-        fontSize=alt.ExprRef("min(17, cell * (length(datum.abbr) > 3 ? 0.3 : 0.38))"),
-        fontWeight="bold",
-        opacity=alt.ExprRef(f"cell >= {LABEL_MIN_CELL} ? 1 : 0"), baseline="middle",
+        fontSize=alt.ExprRef(size), fontWeight="bold",
+        opacity=alt.ExprRef(f"{size} >= {letters[0]} ? 1 : 0"), baseline="middle",
     ).encode(
         x=x, y=y, text="abbr:N", tooltip=tooltip,
         color=alt.condition(alt.FieldOneOfPredicate(field="band", oneOf=dark),
@@ -126,9 +137,10 @@ def _borders(base: alt.Chart, col: str, row: str, scales: dict) -> list[alt.Char
     return [right, below]
 
 
-def _size_params(ncols: int, nrows: int, max_height: int | None) -> list[alt.Parameter]:
+def _size_params(ncols: int, nrows: int, max_height: int | None,
+                 max_cell: int = MAX_CELL) -> list[alt.Parameter]:
     """``cell`` (px per cell, square), ``left`` (offset that centres the grid), its height."""
-    cell = f"min({MAX_CELL}, width / {ncols})"
+    cell = f"min({max_cell}, width / {ncols})"
     if max_height:
         cell = f"min({cell}, {max_height} / {nrows})"
     return [alt.param(name="cell", expr=cell),
@@ -148,6 +160,8 @@ def tile_chart(
     extra_tooltip: dict[str, str] | None = None,
     max_height: int | None = None,
     legend: bool = True,
+    letters: tuple[float, float] = LETTERS,
+    max_cell: int = MAX_CELL,
 ) -> alt.LayerChart:
     """Tile grid of coverage: one equal cell per regency, coloured as the choropleth.
 
@@ -180,13 +194,18 @@ def tile_chart(
     legend : bool
         Draw the colour legend (a page may show :func:`charts.legend_html`
         instead, which never truncates the target's name).
+    letters : tuple of float
+        Smallest and largest label size in pixels; a cell too small for the
+        smallest shows its colour only (a projector asks for 20 px or more).
+    max_cell : int
+        Largest cell in pixels (a few regencies do not blow up to the width).
 
     Returns
     -------
     altair.LayerChart
         Width follows the container and cells stay square (the height is
-        derived from the width); letters show only where a cell is at
-        least ``LABEL_MIN_CELL`` pixels wide.
+        derived from the width); letters show only where they can be at
+        least ``letters[0]`` pixels.
     """
     extra = extra_tooltip or {}
     grid, col, row = _grid(layout, province)
@@ -207,7 +226,8 @@ def tile_chart(
         legend=alt.Legend(title=labels["legend"], orient="top", direction="horizontal",
                           columns=alt.ExprRef(NARROW_COLUMNS),
                           labelFontSize=15, titleFontSize=15, symbolSize=260, labelLimit=300,
-                          titleOrient="left", labelColor="#111111", titleColor="#111111")
+                          titleOrient="left", symbolType="square", labelColor="#111111",
+                          titleColor="#111111")
         if legend else None,
     )
     tooltip = [
@@ -235,10 +255,10 @@ def tile_chart(
     layers = [_tiles(valued, x, y, colour, tooltip, labels)]
     if province is None:
         layers += _borders(base, col, row, scales)
-    layers.append(_letters(valued, x, y, dark, tooltip))
+    layers.append(_letters(valued, x, y, dark, tooltip, letters))
     return (
         alt.layer(*layers)
-        .add_params(*_size_params(ncols, nrows, max_height))
+        .add_params(*_size_params(ncols, nrows, max_height, max_cell))
         .properties(width="container", height=1,
                     padding={"left": 0, "top": 0, "right": 0, "bottom": 40},
                     autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))

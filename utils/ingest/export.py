@@ -8,7 +8,9 @@ use the Indonesian Excel conventions (semicolon, decimal comma, UTF-8 BOM).
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from utils.i18n import t
@@ -51,11 +53,17 @@ def derived_text(table: pd.DataFrame, lang: str = "id") -> pd.Series:
     return marks.map(lambda m: t(f"data.derived.{m}", lang) if m else "")
 
 
-def current_frame(table: pd.DataFrame, regions: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
+def current_frame(table: pd.DataFrame, regions: pd.DataFrame, lang: str = "id",
+                  indicators: Mapping[str, Indicator] | None = None) -> pd.DataFrame:
     """Active data with region names and percent (the published one for rows
-    without counts), how each figure was obtained and its margin; headers in ``lang``."""
+    without counts), how each figure was obtained and its margin; headers in ``lang``,
+    indicators by their label in ``lang`` when ``indicators`` are given. Rows keep
+    ``table``'s order."""
     names = regions.set_index("code")["name"].str.strip()
     out = coverage.with_percent(coverage.with_optional(table))
+    if indicators:
+        out["indicator"] = out["indicator"].map(
+            lambda i: indicators[i].label(lang) if i in indicators else i)
     out["name"] = out["code"].map(names)
     out["province"] = out["code"].str[:2].map(names)
     out["percent"] = out["percent"].round(2)
@@ -64,6 +72,47 @@ def current_frame(table: pd.DataFrame, regions: pd.DataFrame, lang: str = "id") 
         out["derived"] == t("data.derived.percent", lang))
     out = out[EXPORT_COLUMNS]
     return out.rename(columns={c: t(f"data.export.{c}", lang) for c in EXPORT_COLUMNS})
+
+
+def labelled(frame: pd.DataFrame, source: str | pd.Series, lang: str = "id") -> pd.DataFrame:
+    """``frame`` as a download keeps it: a last column naming where every row's
+    figures come from (``source``: one text, e.g. the demo label, or one per row),
+    and true/false written as ``ya``/``tidak``.
+
+    Examples
+    --------
+    >>> labelled(pd.DataFrame({"meets": [True, False]}), "Data contoh").values.tolist()
+    [['ya', 'Data contoh'], ['tidak', 'Data contoh']]
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column].dropna()
+        if len(values) and values.map(lambda v: isinstance(v, bool | np.bool_)).all():
+            out[column] = out[column].map(
+                lambda v: v if pd.isna(v) else t(f"provenance.{'yes' if v else 'no'}", lang))
+    out[t("provenance.column", lang)] = (source.to_numpy() if isinstance(source, pd.Series)
+                                         else source)
+    return out
+
+
+def coded(frame: pd.DataFrame, codes: pd.Series, lang: str = "id") -> pd.DataFrame:
+    """``frame`` with the regions' Kemendagri codes (``codes``, row for row) as its
+    second column, after the region's name."""
+    out = frame.copy()
+    out.insert(1, t("data.export.code", lang), codes.to_numpy())
+    return out
+
+
+def _whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Float columns holding only whole numbers as integers, so a count is written
+    ``189930``, never ``189930,0`` (empty cells stay empty)."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_float_dtype(values) and not values.isna().all() and (
+                values.dropna() % 1 == 0).all() and (values.dropna().abs() < 2**53).all():
+            out[column] = values.astype("Int64")
+    return out
 
 
 def _safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -77,7 +126,8 @@ def _safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv(frame: pd.DataFrame) -> bytes:
     """CSV for Indonesian Excel: ``;``, decimal comma, UTF-8 with BOM, neutralised."""
-    text = _safe(frame).to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
+    text = _safe(_whole_numbers(frame)).to_csv(index=False, sep=";", decimal=",",
+                                               lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
 
@@ -87,6 +137,6 @@ def to_xlsx(frame: pd.DataFrame, sheet: str = "Data") -> bytes:
     options = {"strings_to_formulas": False, "strings_to_urls": False}
     with pd.ExcelWriter(buffer, engine="xlsxwriter",
                         engine_kwargs={"options": options}) as writer:
-        _safe(frame).to_excel(writer, sheet_name=sheet, index=False)
+        _safe(_whole_numbers(frame)).to_excel(writer, sheet_name=sheet, index=False)
         writer.sheets[sheet].set_column(0, len(frame.columns) - 1, 18)
     return buffer.getvalue()

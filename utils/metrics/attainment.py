@@ -55,6 +55,10 @@ class Facts:
     ``without_counts`` rows of the scope hold only a percent (then numerator,
     denominator and gap are empty: they cannot be computed); ``regions_present``
     of ``regions_total`` regencies have a row (fewer: the figure is partial).
+    ``covered`` names the compared regions with data (:func:`scope_coverage`);
+    ``below_gap`` is the people missing in all regions below target
+    (:func:`shortfall_total`); ``rank_total`` the provinces a rank could be
+    among (more than ``rank_of``: some have no data).
     """
 
     indicator: str
@@ -81,6 +85,9 @@ class Facts:
     without_counts: int = 0
     regions_present: int | None = None
     regions_total: int | None = None
+    covered: tuple[str, ...] = ()
+    below_gap: int | None = None
+    rank_total: int | None = None
 
 
 def _known(*values: float | None) -> bool:
@@ -139,6 +146,42 @@ def gap_people(numerator: float | None, denominator: float | None,
         return 0
     needed = _exact(target) * _exact(denominator) / 100 - _exact(numerator)
     return math.ceil(needed)
+
+
+def shortfall_total(table: pd.DataFrame) -> int | None:
+    """People missing in all regions below target, summed before rounding up once.
+
+    Sums ``target % × denominator − numerator`` over the rows of
+    :func:`region_attainment` below their target with counts, and rounds up
+    at the end (as every aggregate: sum first, then round), so when every
+    region of a scope is below one target it is exactly the scope's own gap
+    (:func:`gap_people` of the sums). ``None`` when no such row has counts.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"numerator": [99.2, 50.0, 100.0], "denominator": [100.0] * 3,
+    ...                      "target": [99.3] * 3, "meets": [False, False, True]})
+    >>> shortfall_total(rows), gap_people(149.2, 200.0, 99.3)  # Σ of each rounded up: 51
+    (50, 50)
+    """
+    below = table[(table["meets"].fillna(True) == False)  # noqa: E712
+                  & table["numerator"].notna() & table["denominator"].notna()]
+    if below.empty:
+        return None
+    missing = sum((_exact(tg) * _exact(d) / 100 - _exact(n)
+                   for n, d, tg in zip(below["numerator"], below["denominator"], below["target"],
+                                       strict=True)), Decimal(0))
+    return max(math.ceil(missing), 0)
+
+
+def people_below(facts: Facts) -> int | None:
+    """The people missing in all regions of a scope below target: the one figure
+    every view prints for it (:attr:`Facts.below_gap`, or for facts built by hand
+    the sum of the listed gaps); ``None`` when no gap is known."""
+    if facts.below_gap is not None:
+        return facts.below_gap
+    gaps = [row.gap for row in facts.below if row.gap is not None]
+    return sum(gaps) if gaps else None
 
 
 def rank_min(values: pd.Series, ascending: bool = False) -> pd.Series:
@@ -390,8 +433,84 @@ def scope_facts(table: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFram
         rank=rank, rank_of=rank_of, rank_meeting=rank_meeting, is_demo=bool(rows["is_demo"].any()),
         without_counts=whole.without_counts, regions_present=whole.regions_present,
         regions_total=whole.regions_total,
+        covered=tuple(per_region.loc[per_region["has_data"], "name"]),
+        below_gap=shortfall_total(per_region) if level != SCOPE_REGENCY else None,
+        rank_total=len(region_ref.province_rows(regions)) if rank_of else None,
     )
     return facts, per_region
+
+
+@dataclass(frozen=True)
+class ScopeCoverage:
+    """How much of its scope a figure covers (the one rule of what it may be called).
+
+    ``complete``: every regency of the scope has data (only then is a figure
+    of Indonesia national, or of a province provincial). ``members`` of
+    ``members_total`` compared regions (provinces of Indonesia, regencies of a
+    province) have data; ``only`` names the single one that has, when one does.
+    """
+
+    scope_level: str
+    scope_name: str
+    complete: bool
+    regions_present: int | None
+    regions_total: int | None
+    members: int
+    members_total: int
+    only: str | None
+
+
+def scope_coverage(facts: Facts) -> ScopeCoverage:
+    """What a scope's figure covers, from its :class:`Facts`.
+
+    Examples
+    --------
+    >>> cov = scope_coverage(Facts("kia", "national", "Indonesia", "2025-06-30", 100.89,
+    ...     with_data=1, missing=("Aceh", "Bali"), regions_present=10, regions_total=514,
+    ...     covered=("Kalimantan Timur",)))
+    >>> cov.complete, cov.members, cov.members_total, cov.only
+    (False, 1, 3, 'Kalimantan Timur')
+    """
+    present, total = facts.regions_present, facts.regions_total
+    members = facts.with_data or 0
+    members_total = members + len(facts.missing)
+    complete = (not facts.missing and (present is None or total is None or present >= total))
+    return ScopeCoverage(
+        scope_level=facts.scope_level, scope_name=facts.scope_name, complete=complete,
+        regions_present=present, regions_total=total, members=members,
+        members_total=members_total,
+        only=facts.covered[0] if len(facts.covered) == 1 and not complete
+        and facts.scope_level != SCOPE_REGENCY else None,
+    )
+
+
+def total_coverage(whole: ScopeTotal, code: str | None, name: str,
+                   regions: pd.DataFrame, rows: pd.DataFrame) -> ScopeCoverage:
+    """:func:`scope_coverage` of a :func:`scope_total` (the map's headline), with
+    ``only`` the province all of ``rows`` (one indicator and period) lie in."""
+    present, total = whole.regions_present, whole.regions_total
+    complete = present is None or total is None or present >= total
+    home = data_province(rows, regions) if not complete and scope_level(code) == SCOPE_NATIONAL \
+        else None
+    names = dict(zip(regions["code"], regions["name"], strict=True))
+    return ScopeCoverage(scope_level(code), name, complete, present, total, present or 0,
+                         total or 0, names.get(home) if home else None)
+
+
+def data_province(table: pd.DataFrame | None, regions: pd.DataFrame) -> str | None:
+    """The province all rows of ``table`` lie in, when they lie in one (else ``None``).
+
+    The pages open on this scope by default: one province's data is shown as
+    that province, not as Indonesia.
+    """
+    if table is None or table.empty:
+        return None
+    known = regions.set_index("code")
+    codes = pd.Series(table["code"].astype(str).unique())
+    codes = codes[codes.isin(known.index)]
+    provinces = {c if known.at[c, "level"] == region_ref.PROVINCE
+                 else str(known.at[c, "province_code"]) for c in codes}
+    return provinces.pop() if len(provinces) == 1 else None
 
 
 @dataclass(frozen=True)

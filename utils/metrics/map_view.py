@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from utils.formatting import format_number
+from utils.formatting import format_number, format_percent_against, percent_decimals
 from utils.metrics import attainment, coverage
 from utils.metrics.regions import province_rows, regency_rows
 
@@ -94,6 +94,47 @@ def state_params(state: MapState) -> dict[str, str]:
     return {PARAMS[k]: v for k, v in asdict(state).items() if v != defaults.get(k)}
 
 
+LAYOUT_PARAM, SCREEN = "layar", "penuh"
+"""``?layar=penuh``: the presentation layout (the map across the screen, large type).
+It is how the page is laid out, not what it shows, so it is not part of :class:`MapState`."""
+
+
+def screen_layout(params: Mapping[str, str]) -> bool:
+    """Whether a link asks for the presentation layout; anything else is the desk layout.
+
+    Examples
+    --------
+    >>> screen_layout({"layar": "penuh"}), screen_layout({"layar": "x"}), screen_layout({})
+    (True, False, False)
+    """
+    return str(params.get(LAYOUT_PARAM, "") or "") == SCREEN
+
+
+def layout_params(screen: bool) -> dict[str, str]:
+    """Query parameter of the layout; the desk layout (the default) adds none."""
+    return {LAYOUT_PARAM: SCREEN} if screen else {}
+
+
+def usable(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` without those no figure can come from: a count or percent that is
+    infinite or negative, or counts over a denominator of zero (the store refuses
+    them; a store written before it did may still hold them). Such a region shows
+    no data rather than taking the page down.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"numerator": [1.0, float("inf"), 1.0, None],
+    ...                      "denominator": [2.0, 2.0, 0.0, None], "percent": [50, 1, 1, 9]})
+    >>> usable(rows).index.tolist()
+    [0, 3]
+    """
+    numbers = rows[[c for c in ("numerator", "denominator", "percent", "percent_given")
+                    if c in rows.columns]].apply(pd.to_numeric).astype(float)
+    bad = (numbers.abs() == float("inf")).any(axis=1) | (numbers < 0).any(axis=1)
+    bad |= coverage.has_counts(rows) & (pd.to_numeric(rows["denominator"]) == 0)
+    return rows[~bad]
+
+
 def regency_table(table: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFrame,
                   indicator: str, period: str) -> pd.DataFrame:
     """Every regency's coverage, its target, gap and ranks in province and nation.
@@ -106,7 +147,7 @@ def regency_table(table: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFr
         of_national``. Regions without data keep missing values and no rank.
     """
     regs = regency_rows(regions)
-    rows = coverage.select(table, indicator, period)
+    rows = usable(coverage.select(table, indicator, period))
     year = int(period[:4])
     out = attainment.region_attainment(
         rows, regs[["code", "name"]],
@@ -129,7 +170,7 @@ def province_table(table: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataF
     and its province rank is empty.
     """
     provs = province_rows(regions)[["code", "name"]]
-    rows = coverage.select(table, indicator, period)
+    rows = usable(coverage.select(table, indicator, period))
     year = int(period[:4])
     out = attainment.region_attainment(
         attainment.province_values(rows, regions), provs,
@@ -184,7 +225,7 @@ def table_frame(rows: pd.DataFrame, state: MapState) -> pd.DataFrame:
     """
     out = pd.DataFrame({
         "region": rows["name"], "province": rows["province_name"],
-        "percent": rows["percent"].round(2), "numerator": rows["numerator"],
+        "percent": rows["percent"].round(6), "numerator": rows["numerator"],
         "denominator": rows["denominator"], "target": rows["target"], "gap": rows["gap"],
         "rank_province": rows["rank_province"], "rank_national": rows["rank_national"],
     })
@@ -211,4 +252,18 @@ def styled(frame: pd.DataFrame, lang: str) -> Styler:
         else (lambda v: format_number(v, lang))
         for c in frame.columns if c not in TEXT_COLUMNS
     }
-    return frame.style.format(formats, na_rep="–")
+    style = frame.style.format(formats, na_rep="–")
+    if {"percent", "target"} <= set(frame.columns):  # never "99,40" below a 99,40 % target
+        for index, value, target in zip(frame.index, frame["percent"], frame["target"],
+                                        strict=True):
+            if percent_decimals(value, target) != 2:
+                style = style.format(_against(target, lang),
+                                     subset=pd.IndexSlice[[index], ["percent"]])
+    return style
+
+
+def _against(target: float, lang: str) -> Callable[[Any], str]:
+    """A cell formatter showing a percent with the decimals its target needs."""
+    def shown(value: Any) -> str:
+        return format_percent_against(value, target, lang).removesuffix(" %")
+    return shown

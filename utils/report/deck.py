@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from utils.charts.gauges import gauge_texts, upper_first
-from utils.formatting import format_number, format_percent
+from utils.formatting import format_number, format_percent, format_percent_against
 from utils.i18n import t
 from utils.metrics import attainment, coverage
 from utils.metrics import whatif as scenario
@@ -219,8 +219,10 @@ def below_slide(facts: Facts, indicator: Indicator, lang: str, limit: int = MAX_
         return replace(base, lines=(t("briefing.below_no_target", lang, year=facts.period[:4]),))
     if not facts.with_data:
         return replace(base, lines=(t("briefing.below_no_data", lang),))
-    if not rows:
-        lines = [t("briefing.below_none", lang, units=units)]
+    if not rows:  # said in words, never a giant "38 / 38"
+        cov = attainment.scope_coverage(facts)
+        key = "scope.below_all" if cov.members >= cov.members_total else "scope.below_all_with_data"
+        lines = [t(key, lang, count=facts.with_data, units=units)]
         if facts.lowest is not None:
             lines.append(
                 t(
@@ -233,11 +235,13 @@ def below_slide(facts: Facts, indicator: Indicator, lang: str, limit: int = MAX_
                         ],
                         lang,
                     ),
-                    percent=format_percent(facts.lowest.percent, lang),
+                    percent=format_percent_against(facts.lowest.percent, facts.target.percent,
+                                                   lang),
                 )
             )
-        return replace(base, headline=f"{facts.meeting} / {facts.with_data}", lines=tuple(lines))
+        return replace(base, lines=tuple(lines), state="met")
     gaps = [r.gap for r in rows if r.gap is not None]
+    total = attainment.people_below(facts)
     # a sum of the gaps that can be computed says it is not everyone's (percent-only rows)
     unknown = completeness.gap_unknown_sentence(facts.below, lang)
     rest = len(rows) - limit
@@ -251,7 +255,7 @@ def below_slide(facts: Facts, indicator: Indicator, lang: str, limit: int = MAX_
         lines.append(t("briefing.target", lang, percent=format_percent(rows[0].target, lang)))
     return replace(
         base,
-        headline=format_number(sum(gaps), lang) if gaps else str(len(rows)),
+        headline=format_number(total, lang) if gaps and total is not None else str(len(rows)),
         lines=tuple(lines),
         rows=rows[:limit],
         more=t("briefing.more", lang, count=rest, units=units) if rest > 0 else "",

@@ -11,12 +11,20 @@ says it cannot be computed (:mod:`utils.report.completeness`).
 
 from __future__ import annotations
 
-from utils.formatting import format_date, format_number, join_names
+from utils.formatting import format_date, format_number, join_names, percent_decimals
 from utils.i18n import t
-from utils.metrics.attainment import SCOPE_NATIONAL, SCOPE_PROVINCE, Extreme, Facts, percent_meets
+from utils.metrics.attainment import (
+    SCOPE_NATIONAL,
+    SCOPE_PROVINCE,
+    Extreme,
+    Facts,
+    people_below,
+    percent_meets,
+    scope_coverage,
+)
 from utils.metrics.indicators import Indicator
 from utils.metrics.targets import scope_level
-from utils.report import completeness
+from utils.report import completeness, scope_words
 
 MAX_LISTED = 10
 """Regions named one by one before the rest are counted ("and 12 more")."""
@@ -39,11 +47,9 @@ def target_percent(value: float, lang: str) -> str:
 
 
 def below_percent(value: float, target: float, lang: str) -> str:
-    """A value below target, with enough decimals not to read as the target."""
-    for decimals in range(2, 7):
-        if round(value, decimals) < target:
-            return prose_percent(value, lang, decimals)
-    return prose_percent(value, lang, 6)
+    """A value below target, with enough decimals not to read as the target
+    (:func:`utils.formatting.percent_decimals`, the rule of every view)."""
+    return prose_percent(value, lang, percent_decimals(value, target, False))
 
 
 def region_name(name: str, level: str, lang: str) -> str:
@@ -55,9 +61,16 @@ def region_name(name: str, level: str, lang: str) -> str:
 
 
 def scope_phrase(facts: Facts, lang: str) -> str:
-    """``Provinsi Kalimantan Timur`` / ``secara nasional`` / ``di Kota Bontang``."""
-    if facts.scope_level == SCOPE_NATIONAL:
+    """``Provinsi Kalimantan Timur`` / ``secara nasional`` / ``di Kota Bontang``;
+    "national" only when every regency has data, else what the figure covers
+    (:func:`utils.report.scope_words.scope_label`)."""
+    cov = scope_coverage(facts)
+    if facts.scope_level == SCOPE_NATIONAL and cov.complete:
         return t("targets.summary.scope_national", lang)
+    if facts.scope_level == SCOPE_NATIONAL:
+        name = (region_name(cov.only, SCOPE_PROVINCE, lang) if cov.only
+                else scope_words.scope_label(cov, lang))
+        return t("targets.summary.scope_region", lang, name=name)
     return t("targets.summary.scope_region", lang,
              name=region_name(facts.scope_name, facts.scope_level, lang))
 
@@ -106,8 +119,8 @@ def headline(facts: Facts, indicator: Indicator, lang: str) -> str:
         return t(key, lang, indicator=label(indicator, lang),
                  scope=scope_phrase(facts, lang), when=when(facts.period, lang))
     target, met = facts.target, is_met(facts)
-    value = (below_percent(facts.percent, target.percent, lang)
-             if met is False and target is not None else prose_percent(facts.percent, lang))
+    value = prose_percent(facts.percent, lang, percent_decimals(
+        facts.percent, target.percent if target else None, met))
     if facts.numerator is not None:
         value = t("targets.summary.value_count", lang, value=value,
                   count=format_number(facts.numerator, lang))
@@ -153,7 +166,10 @@ def count_sentence(facts: Facts, lang: str) -> str | None:
     key = ("targets.summary.all_met" if facts.meeting == facts.with_data
            else "targets.summary.none_met" if facts.meeting == 0
            else "targets.summary.count_met")
-    return t(key, lang, count=facts.meeting, total=facts.with_data, units=units(facts, lang))
+    cov = scope_coverage(facts)
+    return t(key, lang, count=facts.meeting, total=facts.with_data,
+             units=scope_words.units_among(units(facts, lang), cov.members, cov.members_total,
+                                           lang))
 
 
 def below_sentence(facts: Facts, lang: str) -> str | None:
@@ -173,12 +189,12 @@ def below_sentence(facts: Facts, lang: str) -> str | None:
         listed += "; " + t("targets.summary.and", lang) + " " + t(
             "targets.summary.more", lang, count=rest, units=units(facts, lang))
     text = t("targets.summary.below_list", lang, units=units(facts, lang), items=listed)
-    gaps = [row.gap for row in facts.below if row.gap is not None]
+    total = people_below(facts)
     unknown = completeness.gap_unknown_sentence(facts.below, lang)
     if unknown:  # a total of the known gaps would read as everyone's
         text += " " + unknown
-    elif gaps and not facts.without_counts:
-        text += " " + t("targets.summary.below_total", lang, gap=format_number(sum(gaps), lang))
+    elif total is not None and not facts.without_counts:
+        text += " " + t("targets.summary.below_total", lang, gap=format_number(total, lang))
     return text
 
 
@@ -206,6 +222,10 @@ def rank_sentence(facts: Facts, lang: str) -> str | None:
     """The province's rank among the provinces with data."""
     if facts.rank is None or not facts.rank_of:
         return None
+    if facts.rank_total and facts.rank_of < facts.rank_total:
+        return t("scope.rank_sentence_among", lang, rank=facts.rank, total=facts.rank_of,
+                 all=facts.rank_total,
+                 name=region_name(facts.scope_name, facts.scope_level, lang))
     return t("targets.summary.rank", lang, rank=facts.rank, total=facts.rank_of,
              name=region_name(facts.scope_name, facts.scope_level, lang))
 

@@ -21,7 +21,7 @@ from utils.metrics.attainment import Facts
 from utils.metrics.indicators import Indicator
 from utils.metrics.map_view import derived_marks
 from utils.metrics.regions import PROVINCE
-from utils.report import completeness
+from utils.report import completeness, scope_words
 from utils.report.press_release import target_scope
 
 COLUMNS = [
@@ -154,7 +154,8 @@ def _known(value: Any) -> bool:
     return value is not None and not pd.isna(value)
 
 
-def card_lines(facts: Facts, rank_row: Mapping[str, Any], units: str, lang: str) -> list[str]:
+def card_lines(facts: Facts, rank_row: Mapping[str, Any], units: str, lang: str,
+               peers: int | None = None) -> list[str]:
     """The lines under an indicator's figure: target, gap, ranks.
 
     Parameters
@@ -168,6 +169,9 @@ def card_lines(facts: Facts, rank_row: Mapping[str, Any], units: str, lang: str)
         What the national rank counts (:func:`units`).
     lang : str
         ``"id"`` or ``"en"``.
+    peers : int, optional
+        Regions of the region's level in Indonesia: a rank among fewer (the
+        rest have no data) says so (:func:`utils.report.scope_words.rank_line`).
 
     Returns
     -------
@@ -206,15 +210,9 @@ def card_lines(facts: Facts, rank_row: Mapping[str, Any], units: str, lang: str)
             )
         )
     if _known(rank_row.get("rank_national")):
-        lines.append(
-            t(
-                "region.rank_national_line",
-                lang,
-                rank=int(rank_row["rank_national"]),
-                total=int(rank_row["of_national"]),
-                units=units,
-            )
-        )
+        ranked = int(rank_row["of_national"])
+        lines.append(scope_words.rank_line(int(rank_row["rank_national"]), ranked,
+                                           ranked if peers is None else peers, units, lang))
     return lines
 
 

@@ -13,7 +13,13 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from utils.formatting import MONTHS, format_date, format_number, format_percent
+from utils.formatting import (
+    MONTHS,
+    format_date,
+    format_number,
+    format_percent,
+    format_percent_against,
+)
 from utils.i18n import t
 from utils.metrics.indicators import Indicator
 from utils.metrics.whatif import CATEGORIES, Totals, add_months
@@ -60,18 +66,27 @@ EXPORT_COLUMNS = [
 ]
 
 
-def export_frame(results: Mapping[str, pd.DataFrame], period: str, lang: str) -> pd.DataFrame:
-    """Every regency's result for every indicator, headers in ``lang`` (for the CSV)."""
+def export_frame(results: Mapping[str, pd.DataFrame], period: str, lang: str,
+                 labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Every regency's result for every indicator, headers in ``lang`` (for the CSV);
+    indicators by ``labels`` (id → label) when given. A regency whose row holds only
+    a percent is marked in a last ``Keterangan`` column (it is not simulated)."""
     frames = []
     for indicator, result in results.items():
-        out = result.assign(indicator=indicator)
+        out = result.assign(indicator=(labels or {}).get(indicator, indicator))
         out["reach"] = [reach_text(m, period, lang) for m in result["reach_month"]]
         out["category"] = [t(f"whatif.cat.{c}", lang) for c in result["category"]]
         for column in ("percent_now", "percent_end", "denominator_end"):
             out[column] = out[column].round(4)
-        frames.append(out[EXPORT_COLUMNS])
+        only = (out["without_counts"].fillna(False).astype(bool) if "without_counts" in out
+                else pd.Series(False, index=out.index))
+        out["note"] = only.map({True: t("provenance.whatif_note", lang), False: ""})
+        frames.append(out[[*EXPORT_COLUMNS, "note"]])
     table = pd.concat(frames, ignore_index=True)
-    return table.rename(columns={c: t(f"whatif.csv.{c}", lang) for c in EXPORT_COLUMNS})
+    if not (table["note"] != "").any():
+        table = table.drop(columns="note")
+    headers = {c: t(f"whatif.csv.{c}", lang) for c in EXPORT_COLUMNS}
+    return table.rename(columns={**headers, "note": t("data.export.derived", lang)})
 
 
 def compare_rows(
@@ -169,8 +184,10 @@ def region_table(result: pd.DataFrame, period: str, lang: str) -> pd.DataFrame:
         {
             t("col.region", lang): rows["name"],
             t("col.province", lang): rows["province_name"],
-            t("whatif.col.now", lang): [format_percent(v, lang) for v in rows["percent_now"]],
-            t("whatif.col.end", lang): [format_percent(v, lang) for v in rows["percent_end"]],
+            t("whatif.col.now", lang): [format_percent_against(v, g, lang) for v, g in zip(
+                rows["percent_now"], rows["scenario_target"], strict=True)],
+            t("whatif.col.end", lang): [format_percent_against(v, g, lang) for v, g in zip(
+                rows["percent_end"], rows["scenario_target"], strict=True)],
             t("whatif.col.target", lang): [
                 format_percent(v, lang) for v in rows["scenario_target"]
             ],
