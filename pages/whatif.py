@@ -267,16 +267,16 @@ def save_box(scen: choices.Scenario, period: str, lang: str) -> None:
             record = saved_scenarios.save(Store().root, name, choices.to_dict(scen),
                                           baseline_period=period)
         except saved_scenarios.ScenarioError as error:
-            st.error(t(error.key, lang, **error.params))
+            st.error(chrome.quoting(error.key, lang, **error.params))
             return
-        st.success(t("whatif.saved_ok", lang, name=record["name"], version=record["version"]))
+        st.success(chrome.quoting("whatif.saved_ok", lang, **record))
 
 
 def saved_box(results, scen, tots, base, defs, year, known, lang) -> None:
     """Open a saved scenario, or compare saved ones with the baseline and the current one."""
     records, broken = saved_scenarios.list_saved(Store().root)
     for item in broken:
-        st.warning(t("whatif.saved.skipped", lang, file=item))
+        st.warning(chrome.quoting("whatif.saved.skipped", lang, file=item))
     if not records:
         st.caption(t("whatif.saved_none", lang))
         return

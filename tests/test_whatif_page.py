@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from utils import auth, demo
+from utils.formatting import plain
 from utils.metrics import attainment, coverage, targets
 from utils.metrics.indicators import load_indicators
 
@@ -213,10 +214,14 @@ def test_switching_the_indicator_changes_map_and_table(page):
 def test_save_open_and_compare(page, store):
     page.run()
     page.select_slider(key="whatif_target_ktp_el").set_value(99.8).run()
-    page.text_input(key="whatif_save_name").input("Target tinggi <b>2026</b>").run()
+    name = "Target **tinggi** ![x](http://e.invalid/x.png) <b>2026</b>"
+    page.text_input(key="whatif_save_name").input(name).run()
     page.button(key="whatif_save").click().run()
     assert not page.exception
-    assert any("Tersimpan: Target tinggi <b>2026</b> (versi 1)" in s.value for s in page.success)
+    # the name is shown as typed: every Markdown sign escaped (no bold, no image loaded)
+    (saved,) = [s.value for s in page.success if s.value.startswith("Tersimpan: ")]
+    assert saved == f"Tersimpan: {plain(name)} (versi 1). Versi sebelumnya tetap disimpan."
+    assert "**" not in saved and "![" not in saved
     files = list((store / "scenarios").glob("*/v0001.json"))
     assert len(files) == 1
     assert json.loads(files[0].read_text())["scenario"]["targets"]["ktp_el"] == 99.8
@@ -230,7 +235,7 @@ def test_save_open_and_compare(page, store):
         "Angka",
         "Sekarang (target berlaku)",
         "Skenario ini",
-        "Target tinggi <b>2026</b>",
+        name,
     ]
 
 
@@ -240,7 +245,8 @@ def test_a_broken_saved_file_is_reported_not_fatal(page, store):
     (bad / "v0001.json").write_text("{oops")
     page.run()
     assert not page.exception
-    assert any("rusak-00000000/v0001.json" in w.value for w in page.warning)
+    # the file name is shown as text (Markdown signs escaped), not rendered
+    assert any(plain("rusak-00000000/v0001.json") in w.value for w in page.warning)
 
 
 def test_saving_needs_sign_in(built, store):

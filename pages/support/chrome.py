@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from utils import demo
+from utils.formatting import plain
 from utils.geo import cache_record as build_record
 from utils.geo import sources
 from utils.i18n import t
@@ -28,6 +29,12 @@ def language() -> str:
         horizontal=True,
     )
     return st.session_state["lang"]
+
+
+def quoting(key: str, lang: str, **params: object) -> str:
+    """The text ``key`` with its values shown as typed: a name or file a user gave
+    is never rendered as Markdown (no bold, no image, no link)."""
+    return t(key, lang, **{k: plain(v) for k, v in params.items()})
 
 
 def demo_banner(lang: str) -> None:
