@@ -12,7 +12,7 @@ import json
 
 import streamlit as st
 
-from pages.support import cached
+from pages.support import access, cached
 from utils.charts import projector
 from utils.charts.projector import Chart
 from utils.formatting import format_date
@@ -328,7 +328,8 @@ def main() -> None:
         code = attainment.data_province(table, regions)
     period = slides.pick_period(st.query_params.get("period"), periods)
     deck = list(cached.briefing_deck(table, period, code, lang))
-    saved = {r["slug"]: r for r in saved_scenarios.list_saved(Store().root)[0]}
+    found = saved_scenarios.list_saved(Store().root, public_only=access.is_public())[0]
+    saved = {r["slug"]: r for r in found}  # public mode: published scenarios only
     chosen = st.query_params.get("scenario")
     baseline = cached.scenario_baseline() if chosen in saved else None
     if baseline is not None:
@@ -346,6 +347,8 @@ def main() -> None:
             )
         )
     else:
+        if chosen:  # the same words whether it never existed or is not public
+            st.info(t("briefing.scenario_missing", lang))
         chosen = None
         st.query_params.pop("scenario", None)
     total = len(deck)

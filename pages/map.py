@@ -164,11 +164,16 @@ map_height = (360 if scope else 180) if PHONE else height - LEGEND_HEIGHT
 if screen:  # as wide as the screen, below the controls: Indonesia ~1550 × 580 px,
     map_height = 700 if scope else (800 if view == "petak" else 580)  # tiles ~25 px
 heading, back = st.columns([6, 1], vertical_alignment="center")
+# What the figures cover ("Kalimantan Timur" when only its data is in): the
+# title, the headline and its caption name it alike; complete data: the scope.
+reach = attainment.total_coverage(whole, scope or None, scope_name, regions,
+                                  coverage.select(table, indicator, period))
+covers = scope_words.scope_label(reach, lang)
 title = t(
     "map.title_map",
     lang,
     indicator=defs[indicator].label(lang),
-    scope=scope_name,
+    scope=covers,
     date=format_date(period, lang),
 )
 heading.subheader(t("map.crumb_title", lang, title=title) if scope else title)
@@ -185,8 +190,6 @@ if screen:  # the map across the screen, then the figures in a row, then the ran
     left, facts, right = st.container(), st.container(horizontal=True), st.container()
 else:
     facts, left, right = st.columns([1.1, 4, 1.3])
-covers = scope_words.scope_label(attainment.total_coverage(
-    whole, scope or None, scope_name, regions, coverage.select(table, indicator, period)), lang)
 facts.metric(
     t("map.headline", lang, scope=covers),
     format_percent_against(whole.percent, target.percent if target else None, lang,
@@ -199,11 +202,16 @@ facts.metric(
         denominator=format_number(whole.denominator, lang),
     ) if whole.numerator is not None else None,
 )
+# The note counts within what the caption names: one province's data viewed
+# nationally is "2 dari 10" of that province, not "2 dari 514".
+part = whole if reach.only is None or scope else attainment.scope_total(
+    coverage.select(table, indicator, period), regions, attainment.data_province(table, regions))
 whole_note = "; ".join(n for n in (
-    completeness.uncounted(whole.without_counts, lang),
-    completeness.partial(whole.regions_present, whole.regions_total, lang)) if n)
+    completeness.uncounted(part.without_counts, lang),
+    completeness.partial(part.regions_present, part.regions_total, lang)) if n)
 if whole_note:
-    facts.caption(t("map.headline_partial", lang, scope=scope_name, note=whole_note))
+    facts.caption(t("map.headline_partial", lang, scope=scope_words.scope_short(reach, lang),
+                    note=whole_note))
 facts.metric(target_label, format_percent(target.percent, lang) if target else "–")
 facts.metric(
     t("map.meeting", lang),

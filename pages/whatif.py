@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from pages.support import access, cached, chrome
+from pages.support import access, cached, chrome, saved_box
 from utils.charts import gauges
 from utils.charts import whatif as scenario_charts
 from utils.formatting import format_date, format_number, format_percent
@@ -272,62 +272,6 @@ def save_box(scen: choices.Scenario, period: str, lang: str) -> None:
         st.success(chrome.quoting("whatif.saved_ok", lang, **record))
 
 
-def saved_box(results, scen, tots, base, defs, year, known, lang) -> None:
-    """Open a saved scenario, or compare saved ones with the baseline and the current one."""
-    records, broken = saved_scenarios.list_saved(Store().root)
-    for item in broken:
-        st.warning(chrome.quoting("whatif.saved.skipped", lang, file=item))
-    if not records:
-        st.caption(t("whatif.saved_none", lang))
-        return
-    by_slug = {r["slug"]: r for r in records}
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
-    pick = left.selectbox(
-        t("whatif.open", lang),
-        list(by_slug),
-        key="whatif_open",
-        format_func=lambda s: t(
-            "whatif.saved_label",
-            lang,
-            name=by_slug[s]["name"],
-            version=by_slug[s]["version"],
-            date=by_slug[s]["saved_at"][:10],
-        ),
-    )
-    right.button(
-        t("whatif.open_button", lang),
-        key="whatif_open_button",
-        icon=":material/restore:",
-        on_click=apply_saved,
-        args=(by_slug[pick], base, defs, year, known),
-    )
-    compare = st.multiselect(
-        t("whatif.compare", lang),
-        list(by_slug),
-        key="whatif_compare",
-        format_func=lambda s: by_slug[s]["name"],
-        max_selections=3,
-    )
-    if not compare:
-        return
-    entries = [(t("whatif.baseline", lang), None, tots), (t("whatif.current", lang), scen, tots)]
-    for slug in compare:
-        other = choices.from_dict(by_slug[slug]["scenario"], base, list(defs), known)
-        bases = cached.scenario_baseline()[1]
-        entries.append(
-            (
-                by_slug[slug]["name"],
-                other,
-                {i: model.totals(model.evaluate(bases[i], other, i)) for i in bases},
-            )
-        )
-    st.dataframe(
-        report.compare_rows(entries, {i: d.label(lang) for i, d in defs.items()}, lang),
-        hide_index=True,
-        width="stretch",
-    )
-
-
 # --- the page --------------------------------------------------------------------------------
 
 
@@ -394,7 +338,8 @@ def main() -> None:
         with tabs["whatif.tab_save"]:
             save_box(scen, period, lang)
     with tabs["whatif.tab_saved"]:
-        saved_box(results, scen, tots, base, defs, year, known, lang)
+        saved_box.saved_box(scen, tots, base, defs, known,
+                            lambda record: apply_saved(record, base, defs, year, known), lang)
 
 
 main()

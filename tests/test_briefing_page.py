@@ -187,3 +187,19 @@ def test_a_saved_scenario_adds_a_last_slide(built, store):
 def test_an_unknown_scenario_is_dropped_from_the_address(built, store):
     at = open_briefing(scenario="tidak-ada-abc")
     assert f"1 / {SLIDES}" in counter(at) and "scenario" not in at.query_params
+
+
+def test_public_mode_shows_only_published_scenarios(built, store, monkeypatch):
+    scen = {"targets": {"ktp_el": 99.5}, "months": 6, "indicator": "ktp_el"}
+    private = saved_scenarios.save(store, "Rahasia internal", scen, "test", "2025-06-30")
+    public = saved_scenarios.save(store, "Terbit resmi", scen, "test", "2025-06-30")
+    saved_scenarios.set_published(store, public["slug"], True, "Budi")
+    monkeypatch.setenv("CAPAIAN_MODE", "public")
+    at = open_briefing(slide=str(SLIDES + 1), scenario=private["slug"])
+    assert f" / {SLIDES}</div>" in counter(at) and "scenario" not in at.query_params
+    assert "Rahasia internal" not in html(at)
+    assert [i.value for i in at.info] == ["Skenario yang diminta tautan ini tidak ditemukan."]
+    assert at.selectbox(key="briefing_scenario").options == ["Tanpa skenario", "Terbit resmi"]
+    at = open_briefing(slide=str(SLIDES + 1), scenario=public["slug"])
+    assert f"{SLIDES + 1} / {SLIDES + 1}" in counter(at)
+    assert "Skenario: Terbit resmi" in html(at)

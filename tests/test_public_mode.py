@@ -146,6 +146,31 @@ def test_no_page_offers_uploads_or_sign_in_in_public_mode(clock, monkeypatch):
         assert not [w for w in at.text_input if w.key == "access_password"], page
 
 
+def test_public_mode_shows_published_scenarios_only(clock, monkeypatch, tmp_path):
+    """No page names a private scenario; none offers publishing, even to a session
+    that signed in before the switch to public."""
+    from utils.ingest import saved_scenarios
+
+    store = tmp_path / "store"
+    scen = {"targets": {"ktp_el": 99.5}}
+    private = saved_scenarios.save(store, "Rahasia internal", scen)["slug"]
+    public = saved_scenarios.save(store, "Terbit resmi", scen)["slug"]
+    saved_scenarios.set_published(store, public, True, "Budi")
+    monkeypatch.setenv("CAPAIAN_MODE", "public")
+    at = make(APP, WITH_HASH)
+    at.session_state[access.SESSION_KEY] = auth.fingerprint(TEST_HASH)
+    at.run()
+    seen = []
+    for page in ("pages/whatif.py", "pages/briefing.py"):
+        at.query_params["scenario"] = private
+        at.switch_page(page).run()
+        assert not at.exception, page
+        seen.append(" ".join(str(e.proto) for e in at.main))
+        assert not [b for b in at.button if b.key == "whatif_publish"], page
+    assert "Terbit resmi" in seen[0] and "Terbit resmi" in seen[1]
+    assert not [p for p in seen if "Rahasia internal" in p or private in p]
+
+
 # --- internal mode: sign-in -------------------------------------------------------------------
 
 

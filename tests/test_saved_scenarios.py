@@ -134,3 +134,77 @@ def test_any_name_is_saved_inside_the_folder_or_refused(tmp_path: Path, name):
     assert path.parent == (tmp_path / "scenarios").resolve()
     assert saved.load(tmp_path, record["slug"])["name"] == record["name"]
     assert len(record["name"]) <= saved.NAME_MAX
+
+
+# --- publishing: private unless published ---------------------------------------------------
+
+
+def test_a_saved_scenario_is_private_until_published(tmp_path: Path):
+    first = saved.save(tmp_path, "Rencana publik", SCEN)
+    saved.save(tmp_path, "Rencana dalam", SCEN)
+    assert not saved.is_published(first)
+    assert saved.list_saved(tmp_path, public_only=True) == ([], [])
+    with pytest.raises(ScenarioError) as error:
+        saved.load(tmp_path, first["slug"], public_only=True)
+    assert error.value.key == "whatif.saved.unknown"
+    record = saved.set_published(tmp_path, first["slug"], True, "  Budi\nSantoso ")
+    assert record["version"] == 2 and record["publication"]["by"] == "Budi Santoso"
+    assert record["publication"]["public"] is True and record["publication"]["at"]
+    assert saved.versions(tmp_path, first["slug"]) == [1, 2]  # v1 kept as it was
+    assert not saved.is_published(saved.load(tmp_path, first["slug"], 1))
+    records, broken = saved.list_saved(tmp_path, public_only=True)
+    assert [r["name"] for r in records] == ["Rencana publik"] and broken == []
+    assert saved.load(tmp_path, first["slug"], public_only=True)["scenario"] == SCEN
+    assert len(saved.list_saved(tmp_path)[0]) == 2  # internal mode still sees both
+
+
+def test_unpublishing_and_a_new_save_make_it_private_again(tmp_path: Path):
+    key = saved.save(tmp_path, "Rencana", SCEN)["slug"]
+    saved.set_published(tmp_path, key, True, "budi")
+    assert saved.set_published(tmp_path, key, True, "budi")["version"] == 2  # no-op
+    back = saved.set_published(tmp_path, key, False, "ani")
+    assert back["version"] == 3 and back["publication"]["by"] == "ani"
+    assert saved.list_saved(tmp_path, public_only=True)[0] == []
+    saved.set_published(tmp_path, key, True, "budi")
+    assert saved.list_saved(tmp_path, public_only=True)[0] != []
+    saved.save(tmp_path, "Rencana", {**SCEN, "months": 12})  # new content: private again
+    assert saved.list_saved(tmp_path, public_only=True)[0] == []
+
+
+def test_public_only_opens_just_the_latest_published_version(tmp_path: Path):
+    key = saved.save(tmp_path, "Rencana", SCEN)["slug"]
+    saved.set_published(tmp_path, key, True, "budi")
+    for version in (1, 3):  # an older private version, a version that does not exist
+        with pytest.raises(ScenarioError) as error:
+            saved.load(tmp_path, key, version, public_only=True)
+        assert error.value.key == "whatif.saved.unknown"
+    assert saved.load(tmp_path, key, 2, public_only=True)["version"] == 2
+
+
+@pytest.mark.parametrize(
+    "publication",
+    [None, "yes", {"public": "true"}, {"public": 1}, {"by": "x"}, [True]],
+)
+def test_a_malformed_publication_counts_as_private(tmp_path: Path, publication):
+    key = saved.save(tmp_path, "Rencana", SCEN)["slug"]
+    path = tmp_path / "scenarios" / key / "v0001.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), "publication": publication}))
+    assert saved.list_saved(tmp_path, public_only=True) == ([], [])
+    assert len(saved.list_saved(tmp_path)[0]) == 1
+
+
+def test_public_only_names_no_broken_files_and_publishing_needs_a_name(tmp_path: Path):
+    bad = tmp_path / "scenarios" / "rahasia-00000000"
+    bad.mkdir(parents=True)
+    (bad / "v0001.json").write_text("{oops")
+    assert saved.list_saved(tmp_path, public_only=True) == ([], [])
+    with pytest.raises(ScenarioError) as error:
+        saved.load(tmp_path, "rahasia-00000000", public_only=True)
+    assert error.value.key == "whatif.saved.unknown"
+    key = saved.save(tmp_path, "Rencana", SCEN)["slug"]
+    with pytest.raises(ScenarioError) as error:
+        saved.set_published(tmp_path, key, True, " \n ")
+    assert error.value.key == "whatif.publish.who"
+    with pytest.raises(ScenarioError) as error:
+        saved.set_published(tmp_path, "tidak-ada-00000000", True, "budi")
+    assert error.value.key == "whatif.saved.unknown"

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -255,3 +256,59 @@ def test_the_map_table_and_the_gap_bars_follow_the_rule_too():
     labels = [v["label"] for v in chart.to_dict()["datasets"].values() for v in v]
     assert any("99,3995 %" in label for label in labels), labels
     assert not any(label.count("99,40 %") > 1 for label in labels), labels
+
+
+# --- #15 follow-ups: the map's title names what it covers; tooltips follow the rule -----------
+
+
+def test_a_partial_national_map_never_titles_itself_indonesia(one_province):
+    """Kalimantan Timur's data seen nationally (``wil=ID``): the subheader and the
+    caption name what the figure covers, as the headline metric does."""
+    at = page("pages/map.py", wil="ID")
+    titles = [s.value for s in at.subheader[:1]]
+    assert titles and "Kalimantan Timur" in titles[0], titles
+    assert not any("Indonesia" in title for title in titles), titles
+    captions = [c.value for c in at.caption if c.value.startswith("Angka ")]
+    assert captions and not any(c.startswith("Angka Indonesia") for c in captions), captions
+    # and it counts within the province it names, never "2 dari 514"
+    assert not any("dari 514" in c for c in captions), captions
+
+
+def bali_rows(bali, regions, level: str) -> pd.DataFrame:
+    from utils.metrics import map_view
+
+    state = map_view.MapState("ktp_el", PERIOD, level=level)
+    return map_view.view_table(bali, regions, load_targets(), state)
+
+
+@pytest.mark.parametrize("level", ["prov", "kab"])
+def test_map_and_strip_tooltips_show_bali_below_its_target(bali, regions, level):
+    """A region at 99,3995 % beside a 99,40 % target is "99,3995 %" in every tooltip
+    and screen-reader text, never "99,40" (the browser's ``,.2f`` would print it)."""
+    from utils.charts import choropleth as charts
+
+    rows = bali_rows(bali, regions, level)
+    code = 51 if level == "prov" else 5171  # Bali, Kota Denpasar
+    labels = {k: k for k in ("legend", "no_data", "region", "province", "percent", "target")}
+    chart = charts.choropleth("m.json", rows, TARGET, labels, level=
+                              "province" if level == "prov" else "regency", named=True)
+    strip = charts.ranked_strip("r.csv", rows, TARGET, labels, named=True)
+    for made, name in ((chart, charts.REGIONS), (strip, charts.STRIP)):
+        frame = made["datasets"][name]
+        assert frame.loc[frame["code"] == code, "percent_text"].tolist() == ["99,3995 %"]
+        text = json.dumps(made, default=str)
+        assert "format(datum.percent, ',.2f')" not in text  # aria reads the text too
+        tips = [t for layer in made["layer"] for t in layer.get("encoding", {}).get("tooltip", [])]
+        shown = [t["field"] for t in tips if t["title"] == "percent"]
+        assert shown == ["percent_text"], tips
+
+
+def test_tile_tooltips_show_bali_below_its_target(bali, regions):
+    from utils.charts import tiles
+
+    rows = bali_rows(bali, regions, "kab")
+    table = tiles.tile_values(rows, TARGET, "id")
+    denpasar = table.loc[table["code"] == "51.71", "percent_text"].tolist()
+    assert denpasar == ["99,3995 %"], denpasar
+    bontang = table.loc[table["code"] == "64.74", "percent_text"].tolist()
+    assert bontang == ["100,00 %"], bontang

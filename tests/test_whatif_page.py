@@ -294,3 +294,57 @@ def test_sliders_write_numbers_the_language_way(page, lang, written):
     assert written[1] == growth.proto.options[0] and written[2] == outreach.proto.options[-1]
     assert not any("." in o for o in target.proto.options) if lang == "id" else True
     assert target.value == 99.4 and growth.value == 0.0 and outreach.value == 0
+
+
+def two_saved(store: Path) -> tuple[str, str]:
+    """A private and a published scenario; their slugs."""
+    from utils.ingest import saved_scenarios
+
+    private = saved_scenarios.save(store, "Rahasia internal", {"targets": {"ktp_el": 99.9}})
+    public = saved_scenarios.save(store, "Terbit resmi", {"targets": {"ktp_el": 99.1}})
+    saved_scenarios.set_published(store, public["slug"], True, "Budi")
+    return private["slug"], public["slug"]
+
+
+def test_public_mode_lists_opens_and_compares_only_published(page, store, monkeypatch):
+    private, public = two_saved(store)
+    bad = store / "scenarios" / "rusak-00000000"
+    bad.mkdir(parents=True)
+    (bad / "v0001.json").write_text("{oops")
+    monkeypatch.setenv("CAPAIAN_MODE", "public")
+    page.run()
+    assert not page.exception
+    (label,) = page.selectbox(key="whatif_open").options
+    assert label.startswith("Terbit resmi — versi 2, ")
+    assert page.selectbox(key="whatif_open").value == public
+    assert page.multiselect(key="whatif_compare").options == ["Terbit resmi"]
+    assert not page.warning or all("rusak" not in w.value for w in page.warning)
+    assert [b for b in page.button if b.key == "whatif_publish"] == []
+    page.button(key="whatif_open_button").click().run()
+    assert page.select_slider(key="whatif_target_ktp_el").value == 99.1
+    page.session_state["whatif_compare"] = [private]  # by key: not among the choices
+    page.run()
+    shown = json.dumps([str(e.proto) for e in page.main], ensure_ascii=False)
+    assert "Terbit resmi" in shown  # the published one is drawn …
+    assert "Rahasia internal" not in shown and private not in shown  # … the private one not
+
+
+def test_publishing_is_recorded_and_can_be_withdrawn(page, store):
+    from utils.ingest import saved_scenarios
+
+    key = saved_scenarios.save(store, "Rencana", {"targets": {"ktp_el": 99.9}})["slug"]
+    page.run()
+    assert any("Pribadi" in c.value for c in page.caption)
+    page.button(key="whatif_publish").click().run()  # no name: refused
+    assert any("Tulis nama Anda" in e.value for e in page.error)
+    assert saved_scenarios.list_saved(store, public_only=True)[0] == []
+    page.text_input(key="whatif_publish_user").input("Budi").run()
+    page.button(key="whatif_publish").click().run()
+    assert not page.exception
+    record = saved_scenarios.load(store, key, public_only=True)
+    assert record["publication"]["by"] == "Budi" and record["version"] == 2
+    assert any("Diterbitkan untuk publik oleh Budi" in c.value for c in page.caption)
+    assert page.button(key="whatif_publish").label == "Tarik dari publik"
+    page.button(key="whatif_publish").click().run()
+    assert saved_scenarios.list_saved(store, public_only=True)[0] == []
+    assert saved_scenarios.versions(store, key) == [1, 2, 3]

@@ -11,7 +11,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from utils.formatting import d3_locale, format_number, format_percent
+from utils.formatting import d3_locale, format_number, format_percent, format_percent_against
 from utils.geo.cache_record import MAP_OBJECT
 
 NO_DATA_COLOUR = "#bdbdbd"
@@ -68,14 +68,40 @@ def class_labels(target: float | None, lang: str) -> list[str]:
     return labels
 
 
-def map_values(values: pd.DataFrame, lang: str) -> pd.DataFrame:
+def percent_texts(values: pd.DataFrame, target: float | None, lang: str,
+                  missing: str | None = None) -> list[str | None]:
+    """Each region's percent as every view shows it beside its target.
+
+    The one rounding rule (:func:`utils.formatting.format_percent_against`):
+    Bali at 99,3995 % beside a 99,40 % target reads ``99,3995 %``, never
+    ``99,40 %``. A row's own ``target`` and ``meets`` (when ``values`` has
+    them) decide; else ``target``. A region without a percent gets ``missing``.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"percent": [99.3995, 99.41, None]})
+    >>> percent_texts(rows, 99.4, "id")
+    ['99,3995 %', '99,41 %', None]
+    """
+    n = len(values)
+    targets = values["target"] if "target" in values.columns else [target] * n
+    meets = values["meets"] if "meets" in values.columns else [None] * n
+    return [
+        missing if pd.isna(p) else format_percent_against(
+            float(p), None if pd.isna(g) else float(g), lang, None if pd.isna(m) else bool(m))
+        for p, g, m in zip(values["percent"], targets, meets, strict=True)
+    ]
+
+
+def map_values(values: pd.DataFrame, lang: str, target: float | None = None) -> pd.DataFrame:
     """Add the preformatted text columns a table or a server-side tooltip shows.
 
     ``values`` has ``percent``, ``numerator`` and ``denominator`` (missing
-    rows stay missing).
+    rows stay missing); the percent follows the rounding rule of
+    :func:`percent_texts` against each row's ``target`` (else ``target``).
     """
     out = values.copy()
-    out["percent_text"] = [format_percent(v, lang) for v in out["percent"]]
+    out["percent_text"] = percent_texts(out, target, lang, format_percent(None, lang))
     out["numerator_text"] = [format_number(v, lang) for v in out["numerator"]]
     out["denominator_text"] = [format_number(v, lang) for v in out["denominator"]]
     return out
@@ -88,6 +114,9 @@ TOOLTIP_NUMBERS = {
     "percent": ",.2f", "numerator": ",d", "denominator": ",d", "target": ",.2f", "gap": ",d",
 }
 RANKS = ("rank_province", "rank_national")
+PERCENT_TEXT = "percent_text"
+"""Text field of a region's percent under the rounding rule (:func:`percent_texts`):
+the tooltip and the screen-reader text show it, since no one d3 format can."""
 NOTE = "note"
 """Text field saying how a region's figure was obtained or how complete it is
 (``dihitung dari persentase (± 31 jiwa)``, ``sebagian: 2 dari 10 kabupaten/kota``);
@@ -147,7 +176,8 @@ def lookup_frame(values: pd.DataFrame, target: float | None,
     values : pandas.DataFrame
         ``code`` and ``percent``, and any of ``province_name``,
         ``province_code``, ``name``, the :data:`TOOLTIP_NUMBERS` and the
-        :data:`RANKS` (with ``of_province`` / ``of_national``) and :data:`NOTE`.
+        :data:`RANKS` (with ``of_province`` / ``of_national``), :data:`NOTE`
+        and :data:`PERCENT_TEXT`.
     target : float or None
         Target in percent, for the ``slot`` column (:func:`slots`).
     fields : tuple of str, optional
@@ -158,7 +188,7 @@ def lookup_frame(values: pd.DataFrame, target: float | None,
         "slot": slots(values["percent"], target).to_numpy()}
     for col in [c for c in values.columns if fields is None or c in fields]:
         column = values[col].reset_index(drop=True)
-        if col in ("province_name", "province_code", "name", NOTE):
+        if col in ("province_name", "province_code", "name", NOTE, PERCENT_TEXT):
             out[col] = column.astype("category")
         elif col in ("percent", "target"):
             out[col] = pd.to_numeric(column).astype("float32")
@@ -190,15 +220,16 @@ def aria_text(labels: dict[str, str], name_field: str = "datum.properties.name")
     """Vega expression of a region's screen-reader text: "Kota Bontang: 102,44 %", or
     its name and ``labels["no_data"]``. Given as the ``description`` channel, it
     replaces the text Vega-Lite would make of every encoding ("slot: 5; …").
+    The percent is the region's :data:`PERCENT_TEXT` (the rounding rule).
 
     Examples
     --------
     >>> print(aria_text({"no_data": "–"}, "d.n"))
-    d.n + ': ' + (isValid(datum.percent) ? format(datum.percent, ',.2f') + ' %' : "–")
+    d.n + ': ' + (isValid(datum.percent) ? datum.percent_text : "–")
     """
     no_data = json.dumps(labels.get("no_data", "–"), ensure_ascii=False)
     return (f"{name_field} + ': ' + (isValid(datum.percent) ? "
-            f"format(datum.percent, ',.2f') + ' %' : {no_data})")
+            f"datum.{PERCENT_TEXT} : {no_data})")
 
 
 def tooltips(labels: dict[str, str], name_field: str = "properties.name") -> list[alt.Tooltip]:
@@ -207,7 +238,9 @@ def tooltips(labels: dict[str, str], name_field: str = "properties.name") -> lis
     if "province" in labels:
         tips.append(alt.Tooltip("province_name:N", title=labels["province"]))
     for col, fmt in TOOLTIP_NUMBERS.items():
-        if col in labels:
+        if col == "percent" and col in labels:  # decimals per region: no one d3 format
+            tips.append(alt.Tooltip(f"{PERCENT_TEXT}:N", title=labels[col]))
+        elif col in labels:
             tips.append(alt.Tooltip(f"{col}:Q", title=labels[col], format=fmt))
     tips += [alt.Tooltip(f"{c}_text:N", title=labels[c]) for c in RANKS if c in labels]
     if NOTE in labels:
@@ -249,6 +282,14 @@ LEGEND_CSS = """<style>
 .cp-key{display:inline-flex;align-items:center;gap:0.47em;white-space:nowrap}
 .cp-key i{display:inline-block;width:1.13em;height:1.13em;border:1px solid #777777}
 </style>"""
+
+
+def with_percent_text(values: pd.DataFrame, target: float | None, labels: dict[str, str],
+                      lang: str) -> pd.DataFrame:
+    """``values`` with :data:`PERCENT_TEXT` (:func:`percent_texts`; without a percent:
+    ``labels["no_data"]``), the text a region's tooltip shows."""
+    texts = percent_texts(values, target, lang, labels.get("no_data", "–"))
+    return values.assign(**{PERCENT_TEXT: pd.Series(texts, index=values.index, dtype=object)})
 
 
 def legend_html(target: float | None, labels: dict[str, str], lang: str = "id",
@@ -362,9 +403,9 @@ def choropleth(
     altair.LayerChart or dict
         Regions without data are grey and named in the legend, never zero.
     """
-    keep = ("province_name", *TOOLTIP_NUMBERS, *RANKS, NOTE,
+    keep = ("province_name", *TOOLTIP_NUMBERS, *RANKS, NOTE, PERCENT_TEXT,
             *(("province_code",) if select else ()))
-    table = lookup_frame(values, target, keep)
+    table = lookup_frame(with_percent_text(values, target, labels, lang), target, keep)
     texts = {k: v for k, v in labels.items() if legend or k != "legend"}
     look: _MapLook = (
         geometry_url, target if legend else None, tuple(sorted(texts.items())), lang, height,
@@ -439,8 +480,8 @@ def ranked_strip(names_url: str, values: pd.DataFrame, target: float | None,
     short, and by how much" reads at a glance. Regions without data have no
     dot (never a zero). ``font`` is the text size in pixels (13 at a desk).
     """
-    rows = values[values["percent"].notna()]
-    table = lookup_frame(rows, target, ("percent",))
+    rows = with_percent_text(values[values["percent"].notna()], target, labels, lang)
+    table = lookup_frame(rows, target, ("percent", PERCENT_TEXT))
     goal = pd.DataFrame({"target": [target]}, dtype="float32")
     look: _StripLook = (names_url,
                         tuple(sorted((k, v) for k, v in labels.items() if k != "legend")),
@@ -470,7 +511,8 @@ def _strip_chart(names_url: str, label_items: tuple[tuple[str, str], ...], lang:
     dots = (
         alt.Chart(names)
         .transform_calculate(key=code_key("datum.code"))
-        .transform_lookup(lookup="key", from_=alt.LookupData(source, "code", ["slot", "percent"]))
+        .transform_lookup(lookup="key", from_=alt.LookupData(
+            source, "code", ["slot", "percent", PERCENT_TEXT]))
         .transform_filter("isValid(datum.percent)")
         .transform_calculate(aria=aria_text(labels, "datum.name"))
         .mark_circle(size=110 if few else 14, opacity=1, stroke="#333333",
@@ -480,7 +522,7 @@ def _strip_chart(names_url: str, label_items: tuple[tuple[str, str], ...], lang:
                                            labelColor="#111111", titleColor="#111111")),
                 color=colour(None, labels, lang, legend=False),
                 tooltip=[alt.Tooltip("name:N", title=labels["region"]),
-                         alt.Tooltip("percent:Q", title=labels["percent"], format=",.2f")],
+                         alt.Tooltip(f"{PERCENT_TEXT}:N", title=labels["percent"])],
                 description="aria:N")
     )
     rule = alt.Chart(goal).transform_filter("isValid(datum.target)").mark_rule(

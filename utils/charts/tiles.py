@@ -57,7 +57,7 @@ def tile_values(
     """
     numbers = values[["percent", "numerator", "denominator"]]
     kept = values[numbers.notna().any(axis=1)]
-    table = charts.map_values(kept, lang)
+    table = charts.map_values(kept, lang, target)  # percent: the rounding rule
     table["k"] = charts.classify(table["percent"], target).astype("Int8")
     return table[["code", "k", *VALUE_TEXTS, *(extra or [])]].reset_index(drop=True)
 

@@ -15,6 +15,13 @@ Each file is written atomically (:mod:`utils.atomic`) and never rewritten.
 A file that cannot be read or has the wrong shape raises
 :class:`ScenarioError` (with a message key) instead of crashing the page;
 :func:`list_saved` skips such files and names them.
+
+A saved scenario is private. A signed-in user publishes it (or takes it back)
+with :func:`set_published`, which writes the next version: the same scenario
+plus ``publication`` (``public``, ``by``, ``at``). Only a latest version whose
+``publication.public`` is ``True`` is public; a new save of the name is
+private again until it is published. ``public_only=True`` in :func:`list_saved`
+and :func:`load` is what public mode sees: unpublished scenarios do not exist.
 """
 
 from __future__ import annotations
@@ -132,12 +139,86 @@ def save(
             "name": clean,
             "slug": key,
             "version": number,
-            "saved_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "saved_at": _now(),
             "saved_by": str(user)[:NAME_MAX],
             "baseline_period": str(baseline_period),
             "scenario": scenario,
         }
         path = root / key / f"v{number:04d}.json"
+        if path.exists():  # never overwrite a saved version
+            raise ScenarioError("whatif.saved.busy")
+        write_text(path, json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True))
+    return record
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _publication(value: object) -> dict | None:
+    """``publication`` of a record, or ``None`` when absent or malformed (private)."""
+    if not (isinstance(value, dict) and isinstance(value.get("public"), bool)):
+        return None
+    return {
+        "public": value["public"],
+        "by": str(value.get("by", ""))[:NAME_MAX],
+        "at": str(value.get("at", ""))[:25],
+    }
+
+
+def is_published(record: dict) -> bool:
+    """True when a record has been published (and not taken back since).
+
+    Examples
+    --------
+    >>> is_published({"publication": {"public": True, "by": "Budi", "at": ""}})
+    True
+    >>> is_published({"publication": {"public": "yes"}}), is_published({})
+    (False, False)
+    """
+    found = _publication(record.get("publication"))
+    return found is not None and found["public"] is True
+
+
+def set_published(store_root: Path, key: str, public: bool, user: str) -> dict:
+    """Publish (``public=True``) or take back a scenario: its next version records it.
+
+    Parameters
+    ----------
+    store_root : Path
+        The store folder.
+    key : str
+        The scenario's slug.
+    public : bool
+        Whether public mode may show it from now on.
+    user : str
+        Who decides (required; kept in ``publication.by``).
+
+    Returns
+    -------
+    dict
+        The record now in force (unchanged when it already was in that state).
+
+    Raises
+    ------
+    ScenarioError
+        ``whatif.publish.who`` without a name, ``whatif.saved.unknown`` or a
+        read error of the latest version.
+    """
+    who = " ".join("".join(c if unicodedata.category(c)[0] != "C" else " "
+                           for c in str(user or "")).split())[:NAME_MAX]
+    if not who:
+        raise ScenarioError("whatif.publish.who")
+    root = folder(store_root)
+    with _locked(root):
+        latest = load(store_root, key)
+        if is_published(latest) == bool(public):
+            return latest
+        number = latest["version"] + 1
+        record = {k: v for k, v in latest.items() if k != "versions"}
+        record.update(version=number,
+                      publication={"public": bool(public), "by": who, "at": _now()})
+        path = root / latest["slug"] / f"v{number:04d}.json"
         if path.exists():  # never overwrite a saved version
             raise ScenarioError("whatif.saved.busy")
         write_text(path, json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True))
@@ -165,6 +246,7 @@ def _validated(record: object, path: Path) -> dict:
         "slug": path.parent.name,
         "saved_by": str(record.get("saved_by", ""))[:NAME_MAX],
         "baseline_period": str(record.get("baseline_period", ""))[:10],
+        "publication": _publication(record.get("publication")),
     }
 
 
@@ -188,15 +270,32 @@ def read(path: Path) -> dict:
     return _validated(record, path)
 
 
-def load(store_root: Path, key: str, version: int | None = None) -> dict:
-    """A saved scenario by slug: the latest version, or the one asked for."""
+def load(
+    store_root: Path, key: str, version: int | None = None, public_only: bool = False
+) -> dict:
+    """A saved scenario by slug: the latest version, or the one asked for.
+
+    With ``public_only`` only the latest version of a published scenario is
+    found; anything else is ``whatif.saved.unknown``, the same answer as for a
+    slug that does not exist (public mode learns nothing of private ones).
+    """
     if not SLUG.match(str(key)):
         raise ScenarioError("whatif.saved.unknown", name=str(key)[:NAME_MAX])
     path = folder(store_root) / key
     numbers = _version_numbers(path)
+    if public_only and version not in (None, numbers[-1] if numbers else None):
+        numbers = []
     if not numbers or (version is not None and version not in numbers):
         raise ScenarioError("whatif.saved.unknown", name=key)
-    return read(path / f"v{(version or numbers[-1]):04d}.json")
+    try:
+        record = read(path / f"v{(version or numbers[-1]):04d}.json")
+    except ScenarioError:
+        if public_only:
+            raise ScenarioError("whatif.saved.unknown", name=key) from None
+        raise
+    if public_only and not is_published(record):
+        raise ScenarioError("whatif.saved.unknown", name=key)
+    return record
 
 
 def versions(store_root: Path, key: str) -> list[int]:
@@ -204,8 +303,16 @@ def versions(store_root: Path, key: str) -> list[int]:
     return _version_numbers(folder(store_root) / key) if SLUG.match(str(key)) else []
 
 
-def list_saved(store_root: Path) -> tuple[list[dict], list[str]]:
+def list_saved(store_root: Path, public_only: bool = False) -> tuple[list[dict], list[str]]:
     """Latest version of every saved scenario (by name) and the files that failed.
+
+    Parameters
+    ----------
+    store_root : Path
+        The store folder.
+    public_only : bool
+        Public mode: only published scenarios, and no file names of others
+        (the list of failed files is then always empty).
 
     Returns
     -------
@@ -224,7 +331,12 @@ def list_saved(store_root: Path) -> tuple[list[dict], list[str]]:
             continue
         latest = path / f"v{numbers[-1]:04d}.json"
         try:
-            found.append({**read(latest), "versions": len(numbers)})
+            record = {**read(latest), "versions": len(numbers)}
         except ScenarioError:
             broken.append(f"{path.name}/{latest.name}")
+            continue
+        if is_published(record) or not public_only:
+            found.append(record)
+    if public_only:
+        broken = []
     return sorted(found, key=lambda r: r["name"].casefold()), broken

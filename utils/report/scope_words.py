@@ -42,6 +42,22 @@ def scope_label(cov: ScopeCoverage, lang: str) -> str:
     return name
 
 
+def scope_short(cov: ScopeCoverage, lang: str) -> str:
+    """The scope's name alone, for a line that states the coverage itself
+    (``Angka Kalimantan Timur: sebagian: 2 dari 10 …``): the one province the
+    data lies in, else the scope's own name.
+
+    Examples
+    --------
+    >>> from utils.metrics.attainment import ScopeCoverage
+    >>> one = ScopeCoverage("national", "Indonesia", False, 10, 514, 1, 38, "Kalimantan Timur")
+    >>> some = ScopeCoverage("national", "Indonesia", False, 30, 514, 2, 38, None)
+    >>> scope_short(one, "id"), scope_short(some, "id")
+    ('Kalimantan Timur', 'Indonesia')
+    """
+    return cov.only if cov.only is not None and not cov.complete else scope_name(cov, lang)
+
+
 def facts_label(facts: Facts, lang: str) -> str:
     """:func:`scope_label` of a scope's :class:`~utils.metrics.attainment.Facts`."""
     return scope_label(scope_coverage(facts), lang)
