@@ -28,7 +28,8 @@ BOOK = CodeBook.build(REGIONS, CROSSWALK)
     ("6402", Written("6402", False)),
     (6402, Written("6402", False)),
     (6402.0, Written("6402", False)),
-    ("64.2", Written("6402", True)),
+    ("64.2", Written("6420", True)),  # a number cell drops the trailing zero of 64.20
+    (11.1, Written("1110", True)),
     ("64", Written("64", False)),
     ("64.02.01", Written("640201", True)),
     ("6402012001", Written("6402012001", False)),

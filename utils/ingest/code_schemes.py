@@ -64,9 +64,8 @@ Written(digits='640201', dotted=True))
     if isinstance(value, float) and value.is_integer() and value >= 10:
         value = int(value)
     text = str(value).strip()
-    if re.fullmatch(r"\d{2}\.\d{1,2}", text):
-        head, tail = text.split(".")
-        return Written(head + tail.zfill(2), True)
+    if re.fullmatch(r"\d{2}\.\d{1,2}", text):  # 64.1 is a spreadsheet's 64.10, as for Kemendagri
+        return Written(normalise_code(text).replace(".", ""), True)
     if re.fullmatch(r"\d{2}(\d{2})?", text):
         return Written(text, False)
     if BELOW_REGENCY.fullmatch(text):
