@@ -113,7 +113,8 @@ scope_name = names[scope] if scope else "Indonesia"
 with_data = rows[rows["percent"].notna()]
 # The scope's own figure (partial or without a sum when rows lack counts), and
 # per region how its figure was obtained: for the tooltip, captions and table.
-whole = attainment.scope_total(coverage.select(table, indicator, period), regions, scope or None)
+scope_rows = coverage.select(table, indicator, period)
+whole = attainment.scope_total(scope_rows, regions, scope or None)
 notes = completeness.row_notes(rows, lang)
 if (notes != "").any():
     rows = rows.assign(note=notes)
@@ -166,8 +167,7 @@ if screen:  # as wide as the screen, below the controls: Indonesia ~1550 × 580 
 heading, back = st.columns([6, 1], vertical_alignment="center")
 # What the figures cover ("Kalimantan Timur" when only its data is in): the
 # title, the headline and its caption name it alike; complete data: the scope.
-reach = attainment.total_coverage(whole, scope or None, scope_name, regions,
-                                  coverage.select(table, indicator, period))
+reach = attainment.total_coverage(whole, scope or None, scope_name, regions, scope_rows)
 covers = scope_words.scope_label(reach, lang)
 title = t(
     "map.title_map",
@@ -205,7 +205,7 @@ facts.metric(
 # The note counts within what the caption names: one province's data viewed
 # nationally is "2 dari 10" of that province, not "2 dari 514".
 part = whole if reach.only is None or scope else attainment.scope_total(
-    coverage.select(table, indicator, period), regions, attainment.data_province(table, regions))
+    scope_rows, regions, home or None)
 whole_note = "; ".join(n for n in (
     completeness.uncounted(part.without_counts, lang),
     completeness.partial(part.regions_present, part.regions_total, lang)) if n)

@@ -6,10 +6,12 @@ the About page's list of versions and the map's and region page's captions.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from page_support import run_page
 from streamlit.testing.v1 import AppTest
 
 from utils.ingest import provenance
@@ -121,14 +123,8 @@ def demo_store(built, tmp_path, monkeypatch) -> None:
     monkeypatch.delenv("CAPAIAN_MODE", raising=False)
 
 
-def run(path: str, lang: str, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / path), default_timeout=90)
-    at.session_state["lang"] = lang
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+run = partial(run_page, signed_in=False)
+
 
 
 def texts(at: AppTest) -> str:

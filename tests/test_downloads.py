@@ -20,10 +20,9 @@ import openpyxl
 import pandas as pd
 import pytest
 import streamlit as st
+from page_support import run_page
 from streamlit.delta_generator import DeltaGenerator
-from streamlit.testing.v1 import AppTest
 
-from utils import auth
 from utils.i18n import t
 from utils.ingest import export
 from utils.ingest.store import Store
@@ -43,7 +42,6 @@ ROWS = pd.DataFrame(
 ).assign(period=PERIOD, indicator="ktp_el", is_demo=False)
 """One imported version: counts as written, a derived denominator (Kota Samarinda),
 a percent without counts (Kabupaten Bulungan)."""
-TEST_HASH = auth.hash_password("test-only-password", salt=b"capaian-test-salt", n=2**4)
 DEFS = load_indicators()
 CODE = re.compile(r"\d{2}(\.\d{2})?")
 WHOLE = re.compile(r"-?\d+")
@@ -88,16 +86,8 @@ def made(monkeypatch) -> dict[str, bytes]:
     return files
 
 
-def run(path: str, lang: str, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / path), default_timeout=90)
-    at.session_state["lang"] = lang
-    at.secrets["access"] = {"password_hash": TEST_HASH}
-    at.session_state["access_signed_in"] = auth.fingerprint(TEST_HASH)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+run = run_page
+
 
 
 def cells(name: str, data: bytes) -> list[list[str]]:

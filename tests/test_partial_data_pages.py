@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from page_support import run_page
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from pages.support import chrome
-from utils import auth
 from utils.ingest import export
 from utils.ingest.store import Store
 from utils.metrics.indicators import load_indicators
@@ -43,7 +43,6 @@ ROWS = pd.DataFrame(
     ],
     columns=["code", "numerator", "denominator", "percent_given", "derived", "derived_margin"],
 ).assign(period=PERIOD, indicator="ktp_el", is_demo=False)
-TEST_HASH = auth.hash_password("test-only-password", salt=b"capaian-test-salt", n=2**4)
 
 PARTIAL = {"id": "sebagian: 2 dari 10 kabupaten/kota", "en": "partial: 2 of 10 regencies/cities"}
 NATIONAL_PARTIAL = {"id": "sebagian: 4 dari 514 kabupaten/kota",
@@ -66,17 +65,8 @@ def store(built, tmp_path, monkeypatch) -> Path:
     return root
 
 
-def page(path: str, lang: str, **params: str) -> AppTest:
-    """One page run directly (as the page tests do), in ``lang``, with query parameters."""
-    at = AppTest.from_file(str(ROOT / path), default_timeout=90)
-    at.session_state["lang"] = lang
-    at.secrets["access"] = {"password_hash": TEST_HASH}
-    at.session_state["access_signed_in"] = auth.fingerprint(TEST_HASH)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+page = run_page
+
 
 
 def captions(at: AppTest) -> str:

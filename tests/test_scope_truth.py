@@ -18,9 +18,9 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from page_support import run_page
 from streamlit.testing.v1 import AppTest
 
-from utils import auth
 from utils.charts import gauges
 from utils.formatting import format_number, format_percent_against, percent_decimals
 from utils.ingest.store import Store
@@ -33,7 +33,6 @@ from utils.report import press_release, scope_words
 ROOT = Path(__file__).resolve().parents[1]
 PERIOD = "2025-06-30"
 TARGET = 99.4  # KTP-el, in force for 2025
-TEST_HASH = auth.hash_password("test-only-password", salt=b"capaian-test-salt", n=2**4)
 
 
 # --- 2. the rounding rule ---------------------------------------------------------------------
@@ -185,16 +184,8 @@ def one_province(built, tmp_path, monkeypatch) -> Path:
     return root
 
 
-def page(path: str, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / path), default_timeout=90)
-    at.session_state["lang"] = "id"
-    at.secrets["access"] = {"password_hash": TEST_HASH}
-    at.session_state["access_signed_in"] = auth.fingerprint(TEST_HASH)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+page = run_page
+
 
 
 def metrics(at: AppTest) -> dict[str, str]:

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from utils.ingest.code_schemes import written
 from utils.ingest.columns import ascii_words
 from utils.metrics import regions as regions_ref
-from utils.metrics.regions import normalise_code
 
 KINDS = {
     "kabupaten": "Kabupaten", "kab": "Kabupaten", "kabupatan": "Kabupaten",
@@ -118,14 +118,8 @@ def read_code(value: object) -> str | None:
     >>> read_code("6474"), read_code(6474), read_code(64.7), read_code("abc")
     ('64.74', '64.74', '64.70', None)
     """
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, float) and value.is_integer() and value >= 100:
-        value = int(value)
-    text = str(value).strip()
-    if not re.fullmatch(r"\d{2}(\.?\d{1,2})?", text):
-        return None
-    return normalise_code(text)
+    found = written(value)
+    return None if found is None or found.level == "below" else found.kemendagri
 
 
 def is_total(text: object) -> bool:
@@ -163,6 +157,7 @@ class RegionIndex:
         self.province_keys = {" ".join(_respell(w) for w in words(n)).replace(" ", ""): c
                               for c, n in self.province_names.items()}
         self.aliases = {k: v for k, v in (aliases or {}).items() if v in self.names}
+        self._answers: dict[tuple[NameKey, str | None], Match | list[Suggestion]] = {}
         self.former: dict[str, set[str]] = {}
         for text, code in former:
             compact = name_key(text).compact
@@ -196,8 +191,18 @@ class RegionIndex:
             The name as written in the file.
         province : str, optional
             Province the file is about; breaks ties between same-named regions.
+
+        Answers are remembered per (name, province): a file's rows are looked
+        up more than once (province hint, code scheme, the row itself), and a
+        fuzzy search costs far more than the lookup.
         """
-        key = name_key(text)
+        memo = (name_key(text), province)
+        if memo not in self._answers:
+            self._answers[memo] = self._match(*memo)
+        found = self._answers[memo]
+        return found if isinstance(found, Match) else list(found)
+
+    def _match(self, key: NameKey, province: str | None) -> Match | list[Suggestion]:
         if not key.core:
             return []
         codes = self._candidates(key)
