@@ -10,8 +10,10 @@ from utils.formatting import format_date, format_percent, join_names, plain
 from utils.geo import sources
 from utils.i18n import t
 from utils.ingest import provenance
+from utils.metrics import regions as region_ref
 from utils.metrics import targets as target_registry
 from utils.metrics.published import load_published, sources_in_use
+from utils.report import boundary_report
 
 lang = st.session_state.get("lang", "id")
 st.title(t("about.title", lang))
@@ -78,6 +80,11 @@ if not disputed.empty:
 st.subheader(t("about.sources", lang))
 for repo in sources.load_manifest()["repositories"]:
     st.markdown(t("about.source_line", lang, **repo))
+own = cached.boundary_record()  # an office's own boundary file, when one is active
+st.markdown(plain(boundary_report.credit(own, lang)) if own else t("boundary.default", lang))
+if own:
+    st.caption(plain(boundary_report.where_from(
+        own, region_ref.names(region_ref.province_rows(cached.region_table())), lang)))
 st.caption(t("about.boundaries_note", lang))
 record = cached.build_record()
 if record:

@@ -12,7 +12,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from pages.support import access, cached, chrome
+from pages.support import access, boundary_box, cached, chrome
 from pages.support import import_choices as choices
 from utils.formatting import plain
 from utils.i18n import t
@@ -254,14 +254,16 @@ def main() -> None:
         return
     context = cached.import_context()
     store = Store()
-    tab_import, tab_versions, tab_download = st.tabs(
-        [t(f"data.tab.{k}", lang) for k in ("import", "versions", "download")])
+    tab_import, tab_versions, tab_download, tab_boundaries = st.tabs(
+        [t(f"data.tab.{k}", lang) for k in ("import", "versions", "download", "boundaries")])
     with tab_import:
         import_tab(context, store, lang)
     with tab_versions:
         versions_tab(store, lang)
     with tab_download:
         download_tab(context, store, lang)
+    with tab_boundaries:
+        boundary_box.boundaries_tab(lang)
 
 
 main()

@@ -19,7 +19,7 @@ from utils.i18n import t
 from utils.ingest import export, provenance
 from utils.metrics import attainment, coverage, map_view
 from utils.metrics import regions as region_ref
-from utils.report import completeness, scope_words
+from utils.report import boundary_report, completeness, scope_words
 
 KEYS = {
     "indicator": "map_indicator",
@@ -289,6 +289,8 @@ if (notes != "").any():
                  items="; ".join(completeness.listed(rows["name"], notes, lang))))
 in_use = cached.data_in_use()  # which version the map shows, named here and in the downloads
 st.caption(plain(provenance.caption(in_use, lang, period, indicator, scope or None)))
+for line in boundary_report.map_lines(cached.boundary_record(), cached.region_names(), scope, lang):
+    st.caption(plain(line))  # an office's own boundaries: named, and what they lack
 source = provenance.source_text(in_use, lang, period, indicator, scope or None)
 
 st.subheader(t("map.table", lang))

@@ -8,12 +8,12 @@ import pytest
 
 from utils.geo import build as boundaries
 from utils.geo import geometry, sources, topology
-from utils.geo.cache_record import MAP_OBJECT
+from utils.geo.cache_record import MAP_OBJECT, maps_dir
 
 
 @pytest.fixture(scope="module")
 def national(built):
-    return json.loads((boundaries.cache_dir() / "national.topo.json").read_bytes())
+    return json.loads((maps_dir() / "national.topo.json").read_bytes())
 
 
 def test_build_record(built):
@@ -48,7 +48,7 @@ def test_every_ring_is_wound_for_the_browser(national):
 
 
 def test_each_province_map_has_its_regencies(built):
-    folder = boundaries.cache_dir() / "province"
+    folder = maps_dir() / "province"
     kaltim = json.loads((folder / "64.topo.json").read_bytes())
     codes = {g["properties"]["code"] for g in kaltim["objects"][MAP_OBJECT]["geometries"]}
     assert codes == {"64.01", "64.02", "64.03", "64.07", "64.08", "64.09", "64.11",

@@ -112,6 +112,6 @@ def test_internal_data_page_needs_the_password(internal, browser):
     password = page.locator('input[type="password"]')
     password.fill(TEST_PASSWORD)
     password.press("Enter")
-    expect(page.locator('[data-testid="stFileUploader"]')).to_be_visible(timeout=WAIT)
+    expect(page.locator('[data-testid="stFileUploader"]').first).to_be_visible(timeout=WAIT)
     expect(page.locator('input[type="password"]')).to_have_count(0, timeout=WAIT)
     page.close()

@@ -338,7 +338,7 @@ def test_real_file_of_the_national_map(built):
     from utils.geo import cache_record as build_record
     from utils.metrics import regions
 
-    topo = json.loads((build_record.cache_dir() / "national.topo.json").read_text())
+    topo = json.loads((build_record.maps_dir() / "national.topo.json").read_text())
     reg = regions.read_regions(build_record.cache_dir() / "regions.csv")
     values = slides.map_values(demo.read_demo(), reg, "ktp_el", "2025-06-30", None)
     assert len(values) == 514 and values["percent"].notna().all()

@@ -16,7 +16,7 @@ from shapely import box
 from utils.charts import choropleth as charts
 from utils.charts import tiles
 from utils.geo import tile_layout
-from utils.geo.cache_record import cache_dir
+from utils.geo.cache_record import cache_dir, maps_dir
 
 LABELS = {"legend": "Cakupan", "no_data": "Tanpa data", "region": "Wilayah",
           "province": "Provinsi", "percent": "Persen", "numerator": "Pembilang",
@@ -31,7 +31,7 @@ def regencies(built) -> gpd.GeoDataFrame:
 @pytest.fixture(scope="module")
 def table(built) -> pd.DataFrame:
     """The table the build wrote (``tilegrid.csv``)."""
-    return pd.read_csv(cache_dir() / "tilegrid.csv", dtype={"code": str, "province_code": str})
+    return pd.read_csv(maps_dir() / "tilegrid.csv", dtype={"code": str, "province_code": str})
 
 
 @pytest.fixture(scope="module")

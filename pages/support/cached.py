@@ -9,6 +9,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from utils import demo
+from utils.geo import boundary_sets
 from utils.geo import cache_record as builds
 from utils.ingest import importer, provenance
 from utils.ingest.store import Store
@@ -28,9 +29,33 @@ def region_names() -> dict[str, str]:
     return regions.names(region_table())
 
 
-@st.cache_resource(show_spinner=False)
-def _geometry_route() -> str:
-    """Serve ``geo/cache`` to the browser as a static component folder.
+def boundary_root() -> Path:
+    """Folder of the boundary sets built from offices' own files (in the data store)."""
+    return boundary_sets.sets_root(Path(data_version()[0]))
+
+
+def boundary_set() -> str:
+    """Id of the boundary set the maps show in this rerun (``""``: the upstream build)."""
+    if "boundary_set" not in st.session_state:
+        start_rerun()
+    return st.session_state["boundary_set"]
+
+
+def boundary_record(set_id: str | None = None) -> dict | None:
+    """Record of ``set_id`` (default: the active set); ``None`` for the upstream build."""
+    set_id = boundary_set() if set_id is None else set_id
+    return boundary_sets.read_set(boundary_root(), set_id) if set_id else None
+
+
+def maps_folder(set_id: str | None = None) -> Path:
+    """The served ``maps/`` folder of ``set_id`` (default: the active set)."""
+    return boundary_sets.maps_of(boundary_root(), boundary_set() if set_id is None else set_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _geometry_route(folder: str, name: str) -> str:
+    """Serve one set's ``maps/`` folder (map files only: no build record, no
+    server path) to the browser as a static component folder.
 
     Streamlit serves a declared component's folder at ``/component/NAME/``
     with ``Cache-Control: public`` but no max-age or validators, so the
@@ -38,15 +63,18 @@ def _geometry_route() -> str:
     that a page fetches its map once (one TopoJSON object for regions and
     borders) and a change of values fetches nothing (specs that do not change).
     """
-    served = components.declare_component("geo", path=str(builds.cache_dir()))
+    served = components.declare_component(name, path=folder)
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
     return f"{'/' + base if base else ''}/component/{served.name}"
 
 
-def geometry_url(name: str = "national.topo.json") -> str:
-    """Browser address of a built map file, versioned by the build's digest."""
-    version = build_record().get("digest", "")[:12]
-    return f"{_geometry_route()}/{name}?v={version}"
+def geometry_url(name: str = "national.topo.json", set_id: str | None = None) -> str:
+    """Browser address of a map file of ``set_id`` (default: the active set),
+    versioned by the build's digest or the set's id."""
+    set_id = boundary_set() if set_id is None else set_id
+    route = _geometry_route(str(maps_folder(set_id)), f"geo_{set_id}" if set_id else "geo")
+    version = set_id or build_record().get("digest", "")[:12]
+    return f"{route}/{name}?v={version}"
 
 
 @st.cache_data(show_spinner=False)
@@ -73,6 +101,7 @@ def start_rerun() -> None:
     rollback shows at once and ``state.json`` is read once per rerun, not per cache."""
     store = Store()
     st.session_state["data_version"] = (str(store.root), *store.state()["active"])
+    st.session_state["boundary_set"] = boundary_sets.active_id(boundary_sets.sets_root(store.root))
 
 
 def data_version() -> tuple[str, ...]:
@@ -124,11 +153,14 @@ def map_rows(state: map_view.MapState) -> pd.DataFrame:
     return _map_rows(state, data_version())
 
 
-@st.cache_data(show_spinner=False)
 def tile_layout() -> pd.DataFrame:
     """The tile-grid layout built with the boundaries (``tilegrid.csv``)."""
-    return pd.read_csv(builds.cache_dir() / "tilegrid.csv",
-                       dtype={"code": str, "province_code": str})
+    return _tile_layout(str(maps_folder() / "tilegrid.csv"))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _tile_layout(path: str) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"code": str, "province_code": str})
 
 
 @st.cache_data(show_spinner=False)
@@ -143,13 +175,17 @@ def keys_component():
     return components.declare_component("keys", path=str(Path(__file__).parent / "keys"))
 
 
-@st.cache_resource(show_spinner=False)
 def topology(name: str = "national.topo.json") -> dict:
-    """A built map file as a dict, shared and never changed (inlined into charts
-    rendered to PNG/SVG)."""
+    """A map file of the active set as a dict, shared and never changed (inlined
+    into charts rendered to PNG/SVG)."""
+    return _topology(str(maps_folder() / name))
+
+
+@st.cache_resource(show_spinner=False, max_entries=48)
+def _topology(path: str) -> dict:
     import json
 
-    return json.loads((builds.cache_dir() / name).read_text(encoding="utf-8"))
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -183,7 +219,7 @@ def _scenario_baseline(version: tuple[str, ...],
 
 def _rerun_key() -> tuple[tuple[str, ...], str]:
     """Data version and boundary build: what the what-if results depend on."""
-    return data_version(), build_record().get("digest", "")
+    return data_version(), build_record().get("digest", "") + boundary_set()
 
 
 def scenario_baseline() -> tuple[str, dict[str, pd.DataFrame]] | None:

@@ -30,7 +30,8 @@ def field_label(key: str, defs: dict, lang: str) -> str:
 def upload_widgets(lang: str) -> tuple[str, bytes] | None:
     """The uploader; returns (file name, content) or ``None``."""
     upload = st.file_uploader(t("data.upload", lang, limit_mb=MAX_BYTES // 2**20),
-                              type=["csv", "xlsx", "txt", "tsv"], key="data_upload")
+                              type=["csv", "xlsx", "txt", "tsv"], key="data_upload",
+                              max_upload_size=MAX_BYTES // 2**20)
     if upload is None:
         return None
     return upload.name, upload.getvalue()
@@ -39,7 +40,8 @@ def upload_widgets(lang: str) -> tuple[str, bytes] | None:
 def companion_widget(lang: str) -> tuple[str, bytes] | None:
     """An optional second file (another measure of the same regions and years)."""
     upload = st.file_uploader(t("data.companion", lang), type=["csv", "xlsx", "txt", "tsv"],
-                              help=t("data.companion_help", lang), key="data_companion")
+                              help=t("data.companion_help", lang), key="data_companion",
+                              max_upload_size=MAX_BYTES // 2**20)
     return None if upload is None else (upload.name, upload.getvalue())
 
 

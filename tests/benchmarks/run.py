@@ -1201,6 +1201,62 @@ def bad_files_phase(tmp: Path) -> dict:
     return {"budget": BAD_FILE_BUDGET, "files": results, "over_budget": over}
 
 
+# --------------------------------------------------------------------------- own boundary files
+
+BOUNDARY_BUDGET = {"seconds": 60.0, "peak_mb": 2048.0}
+"""Issue #16: a boundary set from a 514-regency shapefile, on 2 cores."""
+
+
+def boundary_files(folder: Path) -> dict[str, Path]:
+    """An office's boundary files, written from the built regencies (never committed)."""
+    import boundary_files as files  # tests/boundary_files.py
+    import shapely
+
+    frame = files.regencies()
+    dense = frame.copy()  # official files carry far more vertices than the cleaned cache
+    dense["geometry"] = shapely.segmentize(frame.geometry.to_numpy(), 0.002)
+    villages = files.big_villages(frame, "35", pieces=24)
+    return {
+        "514 regencies, zipped shapefile": files.zipped_shapefile(frame, folder, name="kab514"),
+        "514 regencies, densified, UTM 50S": files.zipped_shapefile(
+            dense, folder, name="kab514_dense", crs=32750),
+        "Jawa Timur villages (BIG), UTM 49S": files.zipped_shapefile(
+            villages, folder, name="desa_jatim", crs=32749),
+    }
+
+
+def boundary_files_phase(tmp: Path) -> dict:
+    """Build a boundary set from each file through the command line: seconds, peak MB."""
+    folder = tmp / "boundary_files"
+    folder.mkdir(parents=True, exist_ok=True)
+    results = {}
+    for name, path in boundary_files(folder).items():
+        log(f"boundary file {name}")
+        command = [PY, "-m", "utils.geo", "build", "--source", str(path), "--json", "--store",
+                   str(tmp / "store"), "--credit", "benchmark", "--licence", "benchmark"]
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL)
+        peak = [0.0]
+        watcher = threading.Thread(target=_watch_peak, args=(proc, peak), daemon=True)
+        watcher.start()
+        out, _ = proc.communicate(timeout=600)
+        watcher.join()
+        record = json.loads(out.decode().strip().splitlines()[-1])
+        results[name] = {
+            "bytes": path.stat().st_size, "seconds": round(time.perf_counter() - start, 2),
+            "peak_mb": round(peak[0], 1), "exit": proc.returncode,
+            "features": record.get("features"), "regencies": record.get("regencies"),
+            "national_bytes": record.get("national_bytes"),
+            "province_bytes_max": record.get("province_bytes_max"),
+            "error": record.get("error")}
+        log(f"  {results[name]}")
+    over = [n for n, r in results.items()
+            if r["seconds"] > BOUNDARY_BUDGET["seconds"]
+            or r["peak_mb"] > BOUNDARY_BUDGET["peak_mb"]]
+    return {"budget": BOUNDARY_BUDGET, "files": results, "over_budget": over}
+
+
 def run(args) -> dict:
     source = (
         args.source
@@ -1220,6 +1276,8 @@ def run(args) -> dict:
     try:
         log("app caches")
         ensure_app_caches(source)
+        if args.boundary_files:
+            return boundary_files_phase(tmp)
         details["bad_files"] = bad_files_phase(tmp)
         if args.bad_files:
             return details["bad_files"]
@@ -1242,7 +1300,7 @@ def run(args) -> dict:
         log(f"baseline GeoJSON {details['baseline_geojson']}")
         env = {**os.environ, "CAPAIAN_BENCH_GEOJSON": str(geojson)}
         env.pop("CAPAIAN_CACHE_DIR", None)
-        national = ROOT / "geo" / "cache" / "national.topo.json"
+        national = ROOT / "geo" / "cache" / "maps" / "national.topo.json"
         details["capaian_national_topojson_bytes"] = (
             national.stat().st_size if national.is_file() else None
         )
@@ -1307,6 +1365,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip-build", action="store_true", help="skip the cold build")
     parser.add_argument("--bad-files", action="store_true",
                         help="only the bad-file case (issue #19): seconds and MB per file")
+    parser.add_argument("--boundary-files", action="store_true",
+                        help="only own boundary files (issue #16): seconds and MB per build")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.add_argument("--apptest-worker", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -1320,7 +1380,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     QUIET = args.quiet
     document = run(args)
-    if args.json or args.bad_files:
+    if args.json or args.bad_files or args.boundary_files:
         print(json.dumps(document, indent=1, ensure_ascii=False))
     else:
         print(report.table(document))

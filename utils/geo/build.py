@@ -27,7 +27,7 @@ import shapely
 
 from utils.atomic import write_bytes, write_text
 from utils.geo import crosswalk, geometry, sources, tile_layout, topology
-from utils.geo.cache_record import MAP_OBJECT, cache_dir, is_fresh, read_info, source_digest
+from utils.geo.cache_record import MAP_OBJECT, MAPS, cache_dir, is_fresh, read_info, source_digest
 from utils.geo.reference import build_regions
 from utils.geo.upstream_sql import iter_boundary_rows
 from utils.metrics.regions import names, province_rows, regencies
@@ -72,6 +72,55 @@ def _province_layer(part: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
     return {MAP_OBJECT: gpd.GeoDataFrame(part[["code", "name"]], geometry=simple, crs=4326)}
 
 
+def map_outputs(clean: gpd.GeoDataFrame, province_names: dict[str, str]) -> dict[str, bytes]:
+    """The served map files of a clean regency coverage, named as under ``maps/``.
+
+    Parameters
+    ----------
+    clean : geopandas.GeoDataFrame
+        ``code``, ``name``, ``province_code`` and a clean polygonal coverage (EPSG:4326).
+    province_names : dict
+        Province code → official name (the national map's province shapes).
+
+    Returns
+    -------
+    dict
+        ``national.topo.json`` and ``province/NN.topo.json`` (one per province present).
+    """
+    clean = clean.copy()
+    clean.attrs["province_names"] = province_names
+    outputs = {"national.topo.json": topology.dumps(
+        topology.encode(_national_layers(clean), NATIONAL["quantization"]))}
+    for code, part in clean.groupby("province_code"):
+        layer = _province_layer(part)  # type: ignore[arg-type]  # stubs miss GeoDataFrame.groupby
+        doc = topology.encode(layer, PROVINCE["quantization"])
+        outputs[f"province/{code}.topo.json"] = topology.dumps(doc)
+    return outputs
+
+
+def parquet_bytes(clean: gpd.GeoDataFrame) -> bytes:
+    """``code``, ``name`` and the clean geometry as GeoParquet (not served)."""
+    full = gpd.GeoDataFrame(clean[["code", "name"]], geometry=clean.geometry.to_numpy(), crs=4326)
+    buffer = io.BytesIO()
+    full.to_parquet(buffer)
+    return buffer.getvalue()
+
+
+def sizes(outputs: dict[str, bytes], clean: gpd.GeoDataFrame) -> dict:
+    """Counts and byte sizes every build records (checked against the budgets)."""
+    geoms = clean.geometry.to_numpy()
+    return {
+        "regencies": len(clean),
+        "provinces": int(clean["province_code"].nunique()),
+        "invalid": int((~shapely.is_valid(geoms)).sum()),
+        "clean_coverage": geometry.is_clean_coverage(geoms),
+        "national_bytes": len(outputs[f"{MAPS}/national.topo.json"]),
+        "province_bytes_max": max(
+            len(v) for k, v in outputs.items() if k.startswith(f"{MAPS}/province/")
+        ),
+    }
+
+
 def build_from_files(files: dict[str, bytes], folder: Path, progress: StepProgress) -> dict:
     """Build every cache in ``folder`` from verified source bytes; return the record."""
     started = time.perf_counter()
@@ -94,44 +143,26 @@ def build_from_files(files: dict[str, bytes], folder: Path, progress: StepProgre
         raw[["code", "name"]], geometry=geometry.clean_coverage(repaired, GAP_WIDTH), crs=4326
     )
     clean["province_code"] = clean["code"].str[:2]
-    clean.attrs["province_names"] = names(province_rows(regions))
+    province_names = names(province_rows(regions))
     check_coverage(clean, regencies(regions))
     progress(0.75, "simplify")
-    outputs = {"regions.csv": regions.to_csv(index=False).encode("utf-8"),
-               "crosswalk.csv": codes.to_csv(index=False).encode("utf-8")}
-    outputs["national.topo.json"] = topology.dumps(
-        topology.encode(_national_layers(clean), NATIONAL["quantization"])
-    )
-    for code, part in clean.groupby("province_code"):
-        layer = _province_layer(part)  # type: ignore[arg-type]  # stubs miss GeoDataFrame.groupby
-        doc = topology.encode(layer, PROVINCE["quantization"])
-        outputs[f"province/{code}.topo.json"] = topology.dumps(doc)
-    full = clean.drop(columns="province_code")
-    full.attrs = {}
-    parquet = io.BytesIO()
-    full.to_parquet(parquet)
-    outputs["regencies.parquet"] = parquet.getvalue()
-    tiles = tile_layout.tile_table(clean, clean.attrs["province_names"])
-    outputs["tilegrid.csv"] = tiles.to_csv(index=False).encode("utf-8")
+    regions_csv = regions.to_csv(index=False).encode("utf-8")
+    tiles = tile_layout.tile_table(clean, province_names).to_csv(index=False).encode("utf-8")
+    outputs = {"regions.csv": regions_csv,
+               "crosswalk.csv": codes.to_csv(index=False).encode("utf-8"),
+               "regencies.parquet": parquet_bytes(clean),
+               f"{MAPS}/regions.csv": regions_csv, f"{MAPS}/tilegrid.csv": tiles}
+    outputs.update({f"{MAPS}/{k}": v for k, v in map_outputs(clean, province_names).items()})
     progress(0.95, "write")
     for name, data in outputs.items():
         write_bytes(folder / name, data)
-    geoms = clean.geometry.to_numpy()
-    record = {
-        "regencies": len(clean),
-        "provinces": int(clean["province_code"].nunique()),
+    return {
+        **sizes(outputs, clean),
         "invalid_upstream": invalid_before,
-        "invalid": int((~shapely.is_valid(geoms)).sum()),
-        "clean_coverage": geometry.is_clean_coverage(geoms),
-        "national_bytes": len(outputs["national.topo.json"]),
-        "province_bytes_max": max(
-            len(v) for k, v in outputs.items() if k.startswith("province/")
-        ),
         **crosswalk.summary(codes),
         "build_seconds": round(time.perf_counter() - started, 2),
         "outputs": sorted(outputs),
     }
-    return record
 
 
 def check_coverage(clean: gpd.GeoDataFrame, reference: pd.DataFrame) -> None:
@@ -200,11 +231,23 @@ def _build_locked(source: str | None, folder: Path, manifest: dict, report: Step
 
     files = sources.fetch_all(source, folder / "upstream", on_file, manifest)
     record = build_from_files(files, folder, report)
+    _drop_legacy(folder)
     record["digest"] = source_digest(manifest)
     record["source"] = source or "upstream"
     write_text(folder / "build.json", json.dumps(record, indent=1))
     report(1.0, "done")
     return record
+
+
+def _drop_legacy(folder: Path) -> None:
+    """Remove map files that builds before pipeline 9 wrote beside the record
+    (they now live in ``maps/``, the only folder the browser can reach)."""
+    for name in ("national.topo.json", "tilegrid.csv"):
+        (folder / name).unlink(missing_ok=True)
+    for path in (folder / "province").glob("*.topo.json"):
+        path.unlink()
+    if (folder / "province").is_dir():
+        (folder / "province").rmdir()
 
 
 def national_sizes(record: dict) -> dict:
@@ -215,16 +258,73 @@ def national_sizes(record: dict) -> dict:
     return {k: record.get(k) for k in keys}
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point; returns the exit code."""
+def _own_file(args: argparse.Namespace) -> int:
+    """``build --source FILE``: a boundary set from an office's own file."""
+    from utils.geo import boundary_file, boundary_join, boundary_sets, own_boundaries
+    from utils.i18n import t
+    from utils.ingest.store import default_root
+
+    root = boundary_sets.sets_root(Path(args.store) if args.store else default_root())
+    credit = own_boundaries.Credit(args.credit or "", args.licence or "", args.user or "")
+    try:
+        key = {k: getattr(args, k) for k in own_boundaries.KEY_CHOICES
+               if getattr(args, k) is not None}
+        record = own_boundaries.build_set(Path(args.source), root, credit, layer=args.layer,
+                                          key=key)
+    except (boundary_file.BoundaryFileError, boundary_join.BoundaryJoinError,
+            own_boundaries.BuildRefused) as refused:
+        values = {k: v for k, v in refused.values.items()}
+        if args.json:
+            print(json.dumps({"error": refused.key, "values": values}, default=str))
+        print(t(refused.key, args.lang, **values), file=sys.stderr)
+        return 2
+    if args.activate:
+        boundary_sets.activate(root, record["id"])
+    print(json.dumps(record, ensure_ascii=False) if args.json
+          else "\n".join(f"{k}: {v}" for k, v in record.items() if k != "join"))
+    return 0
+
+
+def _is_boundary_file(source: str | None) -> bool:
+    if not source or not Path(source).is_file():
+        return False  # a folder or an address of the upstream layout
+    from utils.geo.boundary_file import SUFFIXES
+
+    return Path(source).suffix.lower() in SUFFIXES
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m utils.geo")
     sub = parser.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="fetch, verify and build the caches")
-    b.add_argument("--source", help="local folder or base URL (default: pinned upstream)")
+    b = sub.add_parser("build", help="fetch, verify and build the caches, or build a boundary "
+                       "set from an office's own file")
+    b.add_argument("--source", help="local folder or base URL (default: pinned upstream), or a "
+                   "boundary file: .zip (shapefile), .shp, .gpkg, .geojson, .json, .topojson")
     b.add_argument("--force", action="store_true", help="rebuild even if fresh")
+    own = b.add_argument_group("own boundary file (--source FILE)")
+    own.add_argument("--layer", help="layer of a GeoPackage, TopoJSON or multi-shapefile zip")
+    own.add_argument("--code-column", help="attribute holding the region code ('' for none)")
+    own.add_argument("--name-column", help="attribute holding the region name ('' for none)")
+    own.add_argument("--province-column", help="attribute holding the province name or code")
+    own.add_argument("--kind-column", help="attribute saying Kabupaten or Kota")
+    own.add_argument("--scheme", help="code scheme: kemendagri, bps, kemendagri_2020, ...")
+    own.add_argument("--credit", help="who published the file (required)")
+    own.add_argument("--licence", help="the file's licence (required)")
+    own.add_argument("--user", default="", help="who builds it (recorded)")
+    own.add_argument("--store", help="data store folder (default: CAPAIAN_STORE_DIR or data/store)")
+    own.add_argument("--activate", action="store_true", help="show the new set on the map at once")
+    own.add_argument("--json", action="store_true", help="print the set record as JSON")
+    own.add_argument("--lang", default="id", choices=("id", "en"), help="language of messages")
     i = sub.add_parser("info", help="describe the built caches")
     i.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; returns the exit code."""
+    args = _parser().parse_args(argv)
+    if args.command == "build" and _is_boundary_file(args.source):
+        return _own_file(args)
     if args.command == "build":
         def show(fraction: float, step: str) -> None:
             print(f"\r[{fraction:4.0%}] {step[:60]:<60}", end="", file=sys.stderr, flush=True)
@@ -241,8 +341,8 @@ def main(argv: list[str] | None = None) -> int:
     if info is None:
         print("no caches yet: run `python -m utils.geo build`", file=sys.stderr)
         return 1
-    sizes = national_sizes(info)
-    print(json.dumps(sizes) if args.json else "\n".join(f"{k}: {v}" for k, v in sizes.items()))
+    shown = national_sizes(info)
+    print(json.dumps(shown) if args.json else "\n".join(f"{k}: {v}" for k, v in shown.items()))
     return 0
 
 

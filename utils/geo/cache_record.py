@@ -13,11 +13,15 @@ from pathlib import Path
 from utils.geo import sources
 from utils.paths import DATA_DIR, ROOT
 
-PIPELINE_VERSION = 8
+PIPELINE_VERSION = 9
 # The one TopoJSON object of every built map: regencies (codes "64.01") and, in
 # the national map, their provinces (codes "64") as well, sharing their arcs.
 # One object means one download draws the regions and the province borders.
 MAP_OBJECT = "regions"
+MAPS = "maps"
+"""Sub-folder of a build holding only what the browser may fetch (the TopoJSON maps,
+``tilegrid.csv``, ``regions.csv``); the geometry route serves this folder and nothing
+else (no build record, no source paths)."""
 RENAMES_CSV = DATA_DIR / "region_renames.csv"
 """Former names of regencies (hand-kept, with their legal basis): input of the crosswalk."""
 
@@ -25,6 +29,11 @@ RENAMES_CSV = DATA_DIR / "region_renames.csv"
 def cache_dir() -> Path:
     """Folder of the built caches (``CAPAIAN_CACHE_DIR`` or ``geo/cache``)."""
     return Path(os.environ.get("CAPAIAN_CACHE_DIR") or ROOT / "geo" / "cache")
+
+
+def maps_dir(folder: Path | None = None) -> Path:
+    """The served map files of the build in ``folder`` (default :func:`cache_dir`)."""
+    return (folder or cache_dir()) / MAPS
 
 
 def source_digest(manifest: dict) -> str:

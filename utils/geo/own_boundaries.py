@@ -1,0 +1,258 @@
+"""Build a boundary set from an office's own file (shapefile, GeoPackage, GeoJSON, TopoJSON).
+
+Steps: read (:mod:`utils.geo.boundary_file`), find the key and join to today's
+regencies (:mod:`utils.geo.boundary_join`), fill the provinces the file does not
+touch from the default set, then the same pipeline as the upstream build:
+repair, clean coverage, simplify per scale, TopoJSON (:func:`utils.geo.build.map_outputs`).
+
+Which shapes a set holds (stated in its record and on the About page): every
+province the file covers comes wholly from the file, and a regency of such a
+province that the file lacks has no shape ("tanpa batas wilayah": listed, never
+silently dropped); provinces the file does not touch keep the default set's
+shapes. Shapes of two sources are never mixed inside one province.
+
+:func:`build_isolated` runs the build in a child process with a memory and time
+limit, so a hostile or huge file cannot take the app server down.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from utils.atomic import folder_lock, write_bytes
+from utils.geo import boundary_file, boundary_join, boundary_sets, geometry
+from utils.geo.build import GAP_WIDTH, map_outputs, parquet_bytes, sizes
+from utils.geo.cache_record import MAPS, PIPELINE_VERSION, cache_dir
+from utils.metrics.regions import names, province_rows, read_crosswalk, read_regions, regencies
+
+MEMORY_LIMIT = 3 * 2**30
+"""Address-space limit of the child process that builds a set (bytes)."""
+TIME_LIMIT = 600.0
+"""Seconds a build may take before the child is stopped."""
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class Credit:
+    """Who supplied the file and under which terms (required for an uploaded file)."""
+
+    source: str
+    licence: str
+    user: str = ""
+
+
+class BuildRefused(ValueError):
+    """A file that cannot become a boundary set; ``key``/``values`` make the message."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key, self.values = key, values
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def combine(own: gpd.GeoDataFrame, default: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """The file's regencies plus the default shapes of the provinces it does not touch.
+
+    Parameters
+    ----------
+    own : geopandas.GeoDataFrame
+        Joined regencies of the file (``code``, ``name``, geometry).
+    default : geopandas.GeoDataFrame
+        The default set's clean regencies.
+
+    Returns
+    -------
+    (GeoDataFrame, list of str)
+        Both together (``code``, ``name``, ``province_code``) and the province codes
+        filled from the default set.
+    """
+    covered = set(own["code"].str[:2])
+    filled = default[~default["code"].str[:2].isin(covered)]
+    both = pd.concat([own[["code", "name", "geometry"]], filled[["code", "name", "geometry"]]],
+                     ignore_index=True)
+    out = gpd.GeoDataFrame(both, geometry="geometry", crs=4326)
+    out["province_code"] = out["code"].str[:2]
+    return out, sorted(set(filled["code"].str[:2]))
+
+
+def clean(combined: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Repair and clean the combined shapes into one edge-matched coverage."""
+    repaired = geometry.repair(combined.geometry.to_numpy())
+    cleaned = geometry.clean_coverage(repaired, GAP_WIDTH)
+    out = gpd.GeoDataFrame(combined[["code", "name", "province_code"]], geometry=cleaned, crs=4326)
+    empty = out.geometry.is_empty
+    return out[~empty].reset_index(drop=True)
+
+
+def _outputs(result: gpd.GeoDataFrame, base: Path, regions: pd.DataFrame) -> dict[str, bytes]:
+    province_names = names(province_rows(regions))
+    outputs = {f"{MAPS}/{k}": v for k, v in map_outputs(result, province_names).items()}
+    for shared in ("regions.csv", "tilegrid.csv"):  # schematic layout and names: the default's
+        outputs[f"{MAPS}/{shared}"] = (base / MAPS / shared).read_bytes()
+    outputs["regencies.parquet"] = parquet_bytes(result)
+    return outputs
+
+
+KEY_CHOICES = ("code_column", "name_column", "province_column", "kind_column", "scheme")
+"""What a user may choose of the join key (the rest is found in the file)."""
+
+
+def chosen_key(frame: pd.DataFrame, regions: pd.DataFrame, crosswalk: pd.DataFrame,
+               choices: dict[str, str] | None) -> boundary_join.KeyGuess | None:
+    """The key found in the file with the user's ``choices`` put in (``None``: no choice)."""
+    given = {k: v for k, v in (choices or {}).items() if k in KEY_CHOICES and v is not None}
+    if not given:
+        return None
+    found = boundary_join.find_key(frame, regions, crosswalk)
+    if "code_column" in given and "scheme" not in given:
+        given["scheme"] = ""  # read the scheme of the chosen column from the file
+    columns = {k: v or None for k, v in given.items() if k != "scheme"}
+    return replace(found, **columns, scheme=given.get("scheme", found.scheme))  # type: ignore[arg-type]  # keys checked against KEY_CHOICES
+
+
+def build_set(path: Path, root: Path, credit: Credit, *, layer: str | None = None,
+              key: dict[str, str] | None = None, base: Path | None = None,
+              progress: Progress | None = None) -> dict:
+    """Build and store (not activate) a boundary set from the file at ``path``.
+
+    Parameters
+    ----------
+    path : Path
+        The office's file (see :data:`utils.geo.boundary_file.SUFFIXES`).
+    root : Path
+        Folder of the boundary sets (:func:`utils.geo.boundary_sets.sets_root`).
+    credit : Credit
+        Source and licence (both required) and who built it.
+    layer : str, optional
+        Layer of a GeoPackage / TopoJSON / zip holding several shapefiles.
+    key : dict, optional
+        The user's choice of key columns and code scheme (:data:`KEY_CHOICES`;
+        ``""`` for a column means none); the rest is found in the file.
+    base : Path, optional
+        The default (upstream) build folder; :func:`cache_dir` by default.
+    progress : callable, optional
+        ``progress(fraction, step)``.
+
+    Returns
+    -------
+    dict
+        The set's record (also ``set.json``): id, source, licence, join report,
+        regencies without shape, provinces filled from the default, sizes.
+
+    Raises
+    ------
+    utils.geo.boundary_file.BoundaryFileError
+        When the file cannot be read safely.
+    utils.geo.boundary_join.BoundaryJoinError
+        When a chosen key names a column the file lacks or an unknown scheme.
+    BuildRefused
+        When credit is missing or no feature matches a regency.
+    """
+    if not credit.source.strip() or not credit.licence.strip():
+        raise BuildRefused("own_boundaries.credit_missing")
+    started, report = time.perf_counter(), progress or (lambda fraction, step: None)
+    base = base or cache_dir()
+    regions = read_regions(base / "regions.csv")
+    report(0.1, "read")
+    read = boundary_file.read_boundaries(path, layer)
+    report(0.3, "join")
+    crosswalk = read_crosswalk(base / "crosswalk.csv")
+    joined = boundary_join.join(read.frame, regions, crosswalk,
+                                chosen_key(read.frame, regions, crosswalk, key))
+    if joined.regencies.empty:
+        raise BuildRefused("own_boundaries.nothing_matched", features=read.features)
+    report(0.5, "clean")
+    combined, filled = combine(joined.regencies, gpd.read_parquet(base / "regencies.parquet"))
+    result = clean(combined)
+    known = set(regencies(regions).index)
+    report(0.7, "simplify")
+    outputs = _outputs(result, base, regions)
+    sha = _sha256(path)
+    record = {
+        "id": boundary_sets.new_id(sha),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "file": path.name, "sha256": sha, "bytes": path.stat().st_size,
+        "source": credit.source.strip(), "licence": credit.licence.strip(), "user": credit.user,
+        "layer": read.layer, "source_crs": read.source_crs, "crs_note": read.crs_note,
+        "encoding": read.encoding, "features": read.features, "dropped": read.dropped,
+        "columns": boundary_join.attribute_columns(read.frame),
+        "join": joined.report.to_dict(),
+        "without_shape": sorted(known - set(result["code"])),
+        "filled_provinces": filled,
+        **sizes(outputs, result),
+        "pipeline": PIPELINE_VERSION,
+        "build_seconds": round(time.perf_counter() - started, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+    report(0.9, "write")
+    return _store(root, record, outputs, path)
+
+
+def _store(root: Path, record: dict, outputs: dict[str, bytes], path: Path) -> dict:
+    root.mkdir(parents=True, exist_ok=True)
+    with folder_lock(root, lambda: BuildRefused("own_boundaries.busy"), timeout=60.0):
+        boundary_sets.clean_leftovers(root)
+        staging = boundary_sets.staging_folder(root, record["id"])
+        for name, data in outputs.items():
+            write_bytes(staging / name, data)
+        (staging / "source").mkdir()
+        shutil.copyfile(path, staging / "source" / _safe_name(path.name))
+        boundary_sets.commit(root, staging, record)
+    return record
+
+
+def _safe_name(name: str) -> str:
+    kept = "".join(c if c.isalnum() or c in "._-" else "_" for c in Path(name).name)
+    return kept.lstrip(".") or "source"
+
+
+def _limit_memory() -> None:  # runs in the child before exec
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def build_isolated(path: Path, store_root: Path, credit: Credit, layer: str | None = None,
+                   key: dict[str, str] | None = None, timeout: float = TIME_LIMIT) -> dict:
+    """Run :func:`build_set` in a child process (memory- and time-limited).
+
+    Returns
+    -------
+    dict
+        The set's record, or ``{"error": key, "values": {...}}`` when the file was
+        refused, ran out of memory or time.
+    """
+    command = [sys.executable, "-m", "utils.geo", "build", "--source", str(path), "--json",
+               "--store", str(store_root), "--licence", credit.licence,
+               "--credit", credit.source, "--user", credit.user]
+    if layer:
+        command += ["--layer", layer]
+    for name, value in (key or {}).items():
+        command += [f"--{name.replace('_', '-')}", value]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                              preexec_fn=_limit_memory, cwd=Path(__file__).parents[2])
+    except subprocess.TimeoutExpired:
+        return {"error": "own_boundaries.too_slow", "values": {"seconds": int(timeout)}}
+    try:
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return {"error": "own_boundaries.crashed", "values": {"code": done.returncode}}
