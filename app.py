@@ -44,6 +44,7 @@ def find_region_first(lang: str) -> None:
 def main() -> None:
     """Set up the page, make sure the caches exist, and route to the pages."""
     started = time.perf_counter()
+    access.harden()
     st.set_page_config(page_title="Capaian", page_icon="🗺️", layout="wide")
     chrome.compact_layout()
     lang = chrome.language()

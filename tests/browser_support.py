@@ -39,16 +39,20 @@ def free_port() -> int:
 
 
 def start_app(store: Path, env: dict[str, str] | None = None,
-              secrets: Path | None = None) -> tuple[subprocess.Popen, str]:
+              secrets: Path | None = None, guarded: bool = True) -> tuple[subprocess.Popen, str]:
     """Start the app with its own store (and mode/secrets); return (process, address).
 
     ``CAPAIAN_MODE`` is cleared unless ``env`` sets it, so a developer's shell
-    cannot turn an internal-mode test public.
+    cannot turn an internal-mode test public. Public mode starts as deployed
+    (``deploy/run-public.sh``: ``deploy/public_app.py`` behind the guard) unless
+    ``guarded`` is False (``streamlit run app.py``, the control of the guard's tests).
     """
     environ = {k: v for k, v in os.environ.items() if k != "CAPAIAN_MODE"}
     environ.update(env or {}, CAPAIAN_STORE_DIR=str(store))
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+    public = guarded and environ.get("CAPAIAN_MODE") == "public"
+    command = [sys.executable, "-m", "streamlit", "run",
+               "deploy/public_app.py" if public else "app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true"]
     if secrets:
         command += ["--secrets.files", str(secrets)]

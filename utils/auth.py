@@ -27,6 +27,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 MODE_ENV = "CAPAIAN_MODE"
+UNGUARDED_WARNING = ("Public mode without deploy/run-public.sh: uploads and clear_cache from any "
+                     "visitor are not refused (see README, Public deployment).")
+"""Logged once by a public server started without the guard (for operators, not visitors)."""
 PUBLIC, INTERNAL = "public", "internal"
 SECRETS_SECTION = "access"
 """Table of ``secrets.toml`` holding ``password_hash`` (not exported to the environment)."""

@@ -9,6 +9,7 @@ sign-in form; call it before anything that writes). The rules themselves
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 
@@ -24,6 +25,14 @@ ADMIN_PAGES = {"data"}
 """URL paths of pages that write; never registered in public mode."""
 LIMITER = auth.RateLimiter()
 """Failed sign-ins of this server process (shared by every session)."""
+GUARD_ENV = "CAPAIAN_PUBLIC_GUARD"
+"""Set by ``deploy/public_app.py`` in its own process: uploads and a visitor's
+``clear_cache`` are refused there (``deploy/public_guard.py``)."""
+ERROR_DETAILS = "client.showErrorDetails"
+_LOGGER = logging.getLogger(__name__)
+_hardened: dict[str, str | bool] = {}
+"""This process: ``details`` = the error-detail setting before public mode hid
+it; ``warned`` = the missing guard was logged."""
 
 
 def _secrets() -> Mapping[str, object]:
@@ -131,3 +140,26 @@ def require_sign_in(lang: str) -> bool:
 def hidden_pages() -> set[str]:
     """URL paths of pages this session must not reach (public mode hides admin pages)."""
     return set(ADMIN_PAGES) if is_public() else set()
+
+
+def harden() -> None:
+    """In public mode no browser sees an error's type, message or traceback.
+
+    Sets ``client.showErrorDetails = "none"`` (process-wide, so it also covers a
+    session whose hostile first message fails before this runs again); the
+    details stay in the server log. In internal mode the configured setting is
+    back. A public server not started through ``deploy/run-public.sh`` still
+    accepts uploads and ``clear_cache``: that is logged once, as nothing in
+    Streamlit 1.67 can close them from a page.
+    """
+    shown = st.get_option(ERROR_DETAILS)
+    if not is_public():
+        if "details" in _hardened and shown == "none":
+            st.set_option(ERROR_DETAILS, _hardened.pop("details"))
+        return
+    if shown != "none":
+        _hardened["details"] = shown
+        st.set_option(ERROR_DETAILS, "none")
+    if not os.environ.get(GUARD_ENV) and not _hardened.get("warned"):
+        _hardened["warned"] = True
+        _LOGGER.warning(auth.UNGUARDED_WARNING)
