@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from pages.support import access, cached, chrome
+from pages.support import access, cached, chrome, startup
 from utils.i18n import t
 
 # (file, title key, Material icon, url path); the first is the default page.
@@ -60,4 +60,7 @@ def main() -> None:
     st.session_state["rerun_ms"] = (time.perf_counter() - started) * 1000
 
 
-main()
+if __name__ == "__main__":  # a session's run of this script
+    main()
+else:  # `streamlit run app.py` imports this module and serves the app below
+    app = st.App(__file__, lifespan=startup.lifespan)

@@ -71,8 +71,8 @@ def start_app(store: Path, env: dict[str, str] | None = None,
 def warm(browser: Browser, address: str) -> str:
     """Open the main page once and return ``address``.
 
-    Streamlit 1.67 answers "page not found" (a modal that swallows the first click) to a
-    deep link while the server's first run has not registered the pages yet.
+    The first draw of a fresh server builds the shared caches; tests that time or
+    count what a page does start after it.
     """
     page = browser.new_page()
     page.goto(address)

@@ -6,10 +6,10 @@ stay, and Streamlit's "Page not found" dialog never shows.
 
 Why the first session: Streamlit treats a folder named ``pages/`` beside the
 entrypoint as a legacy multipage app until some session has called
-``st.navigation``, so the first session is routed against ``pages/*.py`` file
-names (``region``, ``targets`` …), finds no ``wilayah`` and says "Page not
-found" before ``app.py`` registers the real pages. The cure is to rename the
-folder (see :data:`PENDING`).
+``st.navigation``, so a first session would be routed against ``pages/*.py``
+file names (``region``, ``targets`` …), find no ``wilayah`` and say "Page not
+found". ``app.py`` is served as an ``st.App`` whose start-up
+(``pages/support/startup.py``) turns that routing off before any session.
 """
 
 from __future__ import annotations
@@ -26,29 +26,18 @@ from playwright.sync_api import expect
 from utils import auth
 from utils.i18n import t
 
-PENDING = pytest.mark.xfail(
-    strict=True, reason="pages/ beside app.py turns on Streamlit's legacy page routing "
-    "for a fresh server's first session; fixed by renaming the folder (issue #15 item 9)")
-"""Links other than ``/`` fail until the ``pages/`` folder is renamed; strict, so the
-rename makes these cases pass loudly and this marker must go with it."""
-
 # (address path, query parameters, heading key or None for the briefing, mode)
 LINKS = [
     pytest.param("", {"ind": "kia", "wil": "64", "lang": "en"}, "map.title", "internal",
                  id="map"),
-    pytest.param("target", {"lang": "en"}, "targets.title", "internal", id="target",
-                 marks=PENDING),
-    pytest.param("simulasi", {"lang": "en"}, "whatif.title", "internal", id="simulasi",
-                 marks=PENDING),
-    pytest.param("paparan", {"slide": "2", "lang": "en"}, None, "internal", id="paparan",
-                 marks=PENDING),
+    pytest.param("target", {"lang": "en"}, "targets.title", "internal", id="target"),
+    pytest.param("simulasi", {"lang": "en"}, "whatif.title", "internal", id="simulasi"),
+    pytest.param("paparan", {"slide": "2", "lang": "en"}, None, "internal", id="paparan"),
     pytest.param("wilayah", {"kode": "64.74", "lang": "en"}, "region.title", "internal",
-                 id="wilayah", marks=PENDING),
-    pytest.param("data", {"lang": "en"}, "data.title", "internal", id="data", marks=PENDING),
-    pytest.param("tentang", {"lang": "en"}, "about.title", "internal", id="tentang",
-                 marks=PENDING),
-    pytest.param("wilayah", {"kode": "64.74"}, "region.title", "public", id="wilayah-public",
-                 marks=PENDING),
+                 id="wilayah"),
+    pytest.param("data", {"lang": "en"}, "data.title", "internal", id="data"),
+    pytest.param("tentang", {"lang": "en"}, "about.title", "internal", id="tentang"),
+    pytest.param("wilayah", {"kode": "64.74"}, "region.title", "public", id="wilayah-public"),
 ]
 
 
