@@ -1214,8 +1214,9 @@ def boundary_files(folder: Path) -> dict[str, Path]:
 
     frame = files.regencies()
     dense = frame.copy()  # official files carry far more vertices than the cleaned cache
-    dense["geometry"] = shapely.segmentize(frame.geometry.to_numpy(), 0.002)
+    dense["geometry"] = shapely.segmentize(frame.geometry.to_numpy(), 0.001)  # ≤ 110 m
     villages = files.big_villages(frame, "35", pieces=24)
+    villages["geometry"] = shapely.segmentize(villages.geometry.to_numpy(), 0.0005)
     return {
         "514 regencies, zipped shapefile": files.zipped_shapefile(frame, folder, name="kab514"),
         "514 regencies, densified, UTM 50S": files.zipped_shapefile(

@@ -286,8 +286,10 @@ def _own_file(args: argparse.Namespace) -> int:
 
 
 def _is_boundary_file(source: str | None) -> bool:
-    if not source or not Path(source).is_file():
-        return False  # a folder or an address of the upstream layout
+    """True when ``--source`` names a boundary file (existing or not: a missing one
+    is refused by the reader), never a folder or an address of the upstream layout."""
+    if not source or "://" in source or Path(source).is_dir():
+        return False
     from utils.geo.boundary_file import SUFFIXES
 
     return Path(source).suffix.lower() in SUFFIXES

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from utils.atomic import folder_lock, write_bytes
 from utils.geo import boundary_file, boundary_join, boundary_sets, geometry
@@ -38,6 +39,10 @@ from utils.geo.build import GAP_WIDTH, map_outputs, parquet_bytes, sizes
 from utils.geo.cache_record import MAPS, PIPELINE_VERSION, cache_dir
 from utils.metrics.regions import names, province_rows, read_crosswalk, read_regions, regencies
 
+PRESIMPLIFY = 0.0001
+"""Degrees (~11 m): an office's file is simplified this much before cleaning; every map
+is simplified far more (a province map by its extent / 1200, at least ~0.0004°), and
+official files carry vertices every few metres that would cost memory for nothing."""
 MEMORY_LIMIT = 3 * 2**30
 """Address-space limit of the child process that builds a set (bytes)."""
 TIME_LIMIT = 600.0
@@ -93,6 +98,14 @@ def combine(own: gpd.GeoDataFrame, default: gpd.GeoDataFrame) -> tuple[gpd.GeoDa
     out = gpd.GeoDataFrame(both, geometry="geometry", crs=4326)
     out["province_code"] = out["code"].str[:2]
     return out, sorted(set(filled["code"].str[:2]))
+
+
+def lighten(own: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The file's shapes repaired and simplified by :data:`PRESIMPLIFY` (topology kept)."""
+    repaired = geometry.repair(own.geometry.to_numpy())
+    light = shapely.simplify(repaired, PRESIMPLIFY, preserve_topology=True)
+    return gpd.GeoDataFrame(own.drop(columns="geometry"), geometry=geometry.repair(light),
+                            crs=4326)
 
 
 def clean(combined: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -182,7 +195,13 @@ def build_set(path: Path, root: Path, credit: Credit, *, layer: str | None = Non
     if joined.regencies.empty:
         raise BuildRefused("own_boundaries.nothing_matched", features=read.features)
     report(0.5, "clean")
-    combined, filled = combine(joined.regencies, gpd.read_parquet(base / "regencies.parquet"))
+    about = {"layer": read.layer, "source_crs": read.source_crs, "crs_note": read.crs_note,
+             "encoding": read.encoding, "features": read.features, "dropped": read.dropped,
+             "columns": boundary_join.attribute_columns(read.frame),
+             "join": joined.report.to_dict()}
+    own = lighten(joined.regencies)
+    del read, joined  # the file's full-resolution shapes are no longer needed
+    combined, filled = combine(own, gpd.read_parquet(base / "regencies.parquet"))
     result = clean(combined)
     known = set(regencies(regions).index)
     report(0.7, "simplify")
@@ -193,10 +212,7 @@ def build_set(path: Path, root: Path, credit: Credit, *, layer: str | None = Non
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "file": path.name, "sha256": sha, "bytes": path.stat().st_size,
         "source": credit.source.strip(), "licence": credit.licence.strip(), "user": credit.user,
-        "layer": read.layer, "source_crs": read.source_crs, "crs_note": read.crs_note,
-        "encoding": read.encoding, "features": read.features, "dropped": read.dropped,
-        "columns": boundary_join.attribute_columns(read.frame),
-        "join": joined.report.to_dict(),
+        **about,
         "without_shape": sorted(known - set(result["code"])),
         "filled_provinces": filled,
         **sizes(outputs, result),
@@ -253,6 +269,9 @@ def build_isolated(path: Path, store_root: Path, credit: Credit, layer: str | No
     except subprocess.TimeoutExpired:
         return {"error": "own_boundaries.too_slow", "values": {"seconds": int(timeout)}}
     try:
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        answer = json.loads(done.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
+        answer = None
+    if not isinstance(answer, dict) or ("error" not in answer and "id" not in answer):
         return {"error": "own_boundaries.crashed", "values": {"code": done.returncode}}
+    return answer
