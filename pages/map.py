@@ -229,7 +229,10 @@ with left.container(key="map_chart"):
         charts.legend_html(target.percent if target else None, labels, lang,
                            size=SCREEN_FONT if screen else 15)
     )
-    if view == "peta":
+    if view == "peta":  # regions the active boundary set cannot draw are named, not dropped
+        for line in boundary_report.map_lines(cached.boundary_record(), cached.region_names(),
+                                              scope, lang):
+            st.caption(plain(line))
         chart = charts.choropleth(
             geometry,
             rows,
@@ -289,8 +292,8 @@ if (notes != "").any():
                  items="; ".join(completeness.listed(rows["name"], notes, lang))))
 in_use = cached.data_in_use()  # which version the map shows, named here and in the downloads
 st.caption(plain(provenance.caption(in_use, lang, period, indicator, scope or None)))
-for line in boundary_report.map_lines(cached.boundary_record(), cached.region_names(), scope, lang):
-    st.caption(plain(line))  # an office's own boundaries: named, and what they lack
+if cached.boundary_record():  # an office's own boundaries: named with the sources
+    st.caption(plain(boundary_report.credit(cached.boundary_record(), lang)))
 source = provenance.source_text(in_use, lang, period, indicator, scope or None)
 
 st.subheader(t("map.table", lang))

@@ -103,10 +103,13 @@ def test_a_regency_the_file_lacks_is_named_without_shape(frame, tmp_path):
     codes = {g["properties"]["code"] for g in drawn["objects"][MAP_OBJECT]["geometries"]}
     assert "64.11" not in codes and len(codes) == 9
     names = dict(zip(frame["code"], frame["name"], strict=True))
+    assert boundary_report.credit(record, "id").startswith(
+        "Batas wilayah: berkas kaltim_tanpa_mahulu.geojson")
     lines = boundary_report.map_lines(record, names, "64", "id")
-    assert lines[0].startswith("Batas wilayah: berkas kaltim_tanpa_mahulu.geojson")
-    assert "Tanpa batas wilayah (1): Kabupaten Mahakam Ulu" in lines[1]
-    assert boundary_report.map_lines(record, names, "63", "id")[1:] == []  # not in scope
+    assert len(lines) == 1 and "Tanpa batas wilayah (1): Kabupaten Mahakam Ulu" in lines[0]
+    assert boundary_report.map_lines(record, names, "", "id") == lines  # Indonesia
+    assert boundary_report.map_lines(record, names, "63", "id") == []  # not in scope
+    assert boundary_report.map_lines(None, names, "64", "id") == []  # the default set
 
 
 def test_a_geopackage_layer_is_chosen(frame, tmp_path):

@@ -159,7 +159,9 @@ def sets_box(lang: str) -> None:
     ids = [r["id"] for r in records]
     if st.session_state.get("boundary_chosen") not in ids:
         st.session_state.pop("boundary_chosen", None)
-    chosen = st.selectbox(t("boundary.choose", lang), ids, key="boundary_chosen")
+    label = {r["id"]: words.set_label(r) for r in records}
+    chosen = st.selectbox(t("boundary.choose", lang), ids, key="boundary_chosen",
+                          format_func=label.get)
     record = next(r for r in records if r["id"] == chosen)
     report_box(record, lang)
     left, right = st.columns(2)

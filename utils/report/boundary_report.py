@@ -46,12 +46,10 @@ def credit(record: dict, lang: str) -> str:
 
 
 def map_lines(record: dict | None, names: dict[str, str], scope: str, lang: str) -> list[str]:
-    """The map's captions for the active set: its credit and the regencies of
-    ``scope`` it has no shape for (none for the default set)."""
-    if record is None:
-        return []
-    lacking = without_shape(record, names, lang, scope)
-    return [credit(record, lang), *([lacking] if lacking else [])]
+    """Under the map's legend, for an office's own boundaries: which regencies of
+    ``scope`` are not drawn ("tanpa batas wilayah"; none for the default set)."""
+    lacking = without_shape(record, names, lang, scope) if record else None
+    return [lacking] if lacking else []
 
 
 def notes(record: dict, lang: str) -> list[str]:
@@ -94,10 +92,15 @@ def merged_rows(record: dict, names: dict[str, str]) -> list[dict]:
              "parts": int(row["parts"])} for row in record["join"]["merged"]]
 
 
+def set_label(record: dict) -> str:
+    """How a set is named in a choice: its file and when it was built."""
+    return f"{record['file']} · {record['created'][:16].replace('T', ' ')} · {record['id'][-8:]}"
+
+
 def set_rows(records: list[dict], active: str, lang: str) -> list[dict]:
     """One row per stored set for the list on the Data page."""
     return [{"id": r["id"], "file": r["file"], "source": r["source"], "licence": r["licence"],
-             "created": r["created"][:16].replace("T", " "), "user": r.get("user", ""),
+             "created": r["created"][:16].replace("T", " "), "user": r.get("user") or "–",
              "matched": f"{r['join']['matched_by_code'] + r['join']['matched_by_name']}"
                         f"/{r['join']['total_regencies']}",
              "active": "✓" if r["id"] == active else ""} for r in records]
