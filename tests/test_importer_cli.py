@@ -304,7 +304,7 @@ def test_accept_prints_the_version_and_defaults_to_the_login_name(
         capsys: pytest.CaptureFixture, regions_csv: Path, tmp_path: Path) -> None:
     path = write(tmp_path, CLEAN)
     code, out, _ = cli(capsys, path, regions_csv, tmp_path / "s", "--accept", "--lang", "en")
-    assert code == 0 and "Stored as version v0001 (2 values" in out
+    assert code == 0 and "Stored as version v0001 (values: 2; regencies/cities: 2)" in out
     assert Store(tmp_path / "s").meta("v0001")["user"] == current_user()
 
 

@@ -48,7 +48,7 @@ PARTIAL = {"id": "sebagian: 2 dari 10 kabupaten/kota", "en": "partial: 2 of 10 r
 NATIONAL_PARTIAL = {"id": "sebagian: 4 dari 514 kabupaten/kota",
                     "en": "partial: 4 of 514 regencies/cities"}
 UNCOUNTED = {"id": "tidak dapat dihitung: 1 kabupaten/kota hanya berisi persen",
-             "en": "cannot be computed: 1 regencies/cities hold only a percent"}
+             "en": "cannot be computed: regencies/cities with only a percent: 1"}
 DERIVED = {"id": "dihitung dari persentase (± 31 jiwa)",
            "en": "derived from the percentage (± 31 people)"}
 PERCENT_ONLY = {"id": "hanya persen (tanpa jumlah)", "en": "percent only (no counts)"}

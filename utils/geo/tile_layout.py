@@ -331,7 +331,8 @@ def _skeleton(word: str) -> str:
 
 
 def _candidates(name: str) -> Iterator[str]:
-    words = [w for w in re.split(r"[\s\-]+", base_name(name)) if w and w.lower() != "dan"]
+    parts = [w for w in re.split(r"[\s\-]+", base_name(name)) if w]
+    words = [w for w in parts if w.lower() != "dan"] or parts  # "dan" alone is still a name
     if len(words) >= 3:
         yield "".join(w[0] for w in words[:4]).upper()
     if len(words) == 1:
