@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from pages.support import access, cached, chrome, saved_box
+from pages.support import access, cached, capacity_box, chrome, goal_box, saved_box
 from utils.charts import gauges
 from utils.charts import whatif as scenario_charts
 from utils.formatting import format_date, format_number, format_percent
@@ -161,6 +161,7 @@ def controls(defs, nationals, names, provinces, regions, year, lang) -> choices.
                              list(range(0, choices.OUTREACH_MAX + 1, choices.OUTREACH_STEP)),
                              lambda v: format_number(v, lang), help=t("whatif.outreach_help", lang))
     picked = outreach_controls(box, names, provinces, (scope or "")[:2], lang)
+    capacity = capacity_box.capacity_controls(box, defs, names, lang)
     months = box.slider(t("whatif.months", lang), 0, choices.MONTHS_MAX, key=KEY["months"],
                         help=t("whatif.months_help", lang))
     growth = number_slider(box, t("whatif.growth", lang), KEY["growth"],
@@ -169,7 +170,7 @@ def controls(defs, nationals, names, provinces, regions, year, lang) -> choices.
     indicator = st.session_state.get(KEY["indicator"])
     return choices.Scenario(
         targets=chosen, scope=scope, overrides=overrides, outreach=float(outreach),
-        outreach_regions=picked, months=int(months), growth=float(growth),
+        outreach_regions=picked, months=int(months), growth=float(growth), capacity=capacity,
         indicator=indicator if indicator in defs else next(iter(defs)))
 
 
@@ -325,6 +326,7 @@ def main() -> None:
     st.vega_lite_chart(spec=scenario_charts.by_month_spec(
         counts, [report.month_label(period, k, lang) for k in range(len(counts))],
         tots[indicator].meeting_base, report.by_month_texts(lang)), width="stretch")
+    goal_box.goal_box(results, scen, defs, period, deadline, lang)
     keys = ["whatif.tab_share", "whatif.tab_saved"]
     if not access.is_public():
         keys.insert(1, "whatif.tab_save")

@@ -134,7 +134,7 @@ DEMO_CASES = [  # page, parameters, files it offers
     ("pages/map.py", {}, [".csv", ".xlsx"]),
     ("pages/map.py", {"wil": "64"}, [".csv", ".xlsx"]),
     ("pages/region.py", {"kode": "64.74"}, [".csv"]),
-    ("pages/whatif.py", {}, [".csv"]),
+    ("pages/whatif.py", {}, [".csv", ".csv"]),
 ]
 
 

@@ -106,7 +106,7 @@ def test_defaults_reproduce_the_baseline(page):
     assert params["t_ktp_el"] == "99.4" and params["m"] == "6" and params["o"] == "0"
     # the map, one gauge per indicator (none missing, none twice) and the months chart
     assert gauge_titles(page) == [[d.label("id")] for d in DEFS.values()]
-    assert len(page.get("vega_lite_chart")) == len(DEFS) + 2
+    assert len(page.get("vega_lite_chart")) == len(DEFS) + 3
     assert "Cara hitung" in page.markdown[0].value
 
 
@@ -276,7 +276,7 @@ def test_english_texts_and_numbers(page):
     values = {m.label: m.value for m in page.metric}
     assert values["Meeting now"].endswith(" of 514")
     assert "," in values["Shortfall (people)"]
-    assert len(page.get("download_button")) == 2
+    assert len(page.get("download_button")) == 3
 
 
 @pytest.mark.parametrize(("lang", "written"), [("id", ["99,4 %", "-2,0 %", "5.000"]),

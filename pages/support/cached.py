@@ -153,6 +153,19 @@ def map_rows(state: map_view.MapState) -> pd.DataFrame:
     return _map_rows(state, data_version())
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _change_rows(state: map_view.MapState, version: tuple[str, ...]) -> pd.DataFrame:
+    from utils.metrics import change
+
+    return change.change_table(current_coverage(), region_table(), state.indicator, state.period,
+                               state.regions_level, state.scope)
+
+
+def change_rows(state: map_view.MapState) -> pd.DataFrame:
+    """:func:`utils.metrics.change.change_table` of ``state``, per accepted-data version."""
+    return _change_rows(state, data_version())
+
+
 def tile_layout() -> pd.DataFrame:
     """The tile-grid layout built with the boundaries (``tilegrid.csv``)."""
     return _tile_layout(str(maps_folder() / "tilegrid.csv"))
@@ -245,6 +258,17 @@ def scenario_result(indicator: str, choice: Scenario) -> tuple[pd.DataFrame, obj
     per the choices that indicator reads (:meth:`Scenario.reads`): moving one target
     leaves the others' results as they were (shared and read-only, like the baseline)."""
     return _scenario_result(choice.reads(indicator), _rerun_key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def pace_history(version: tuple[str, ...], period: str) -> dict[str, pd.DataFrame]:
+    """:func:`utils.metrics.goal_seek.history` of every indicator up to ``period``, per data
+    version (pass :func:`data_version`); shared and read-only, like the baseline."""
+    from utils.metrics import goal_seek
+
+    table = current_coverage()
+    return {} if table is None else {i: goal_seek.history(table, i, period)
+                                     for i in indicator_defs()}
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -12,7 +12,8 @@ the number of extra recordings per month *in each regency* that receives
 outreach ("jemput bola"); ``yearly_growth`` is the yearly growth of the
 denominator (new 17-year-olds becoming wajib KTP, newborns entering the KIA
 and birth-certificate base). The same outreach, months and growth apply to
-every indicator.
+every indicator, except where the scenario's capacity sets a regency's own
+outreach per month for an indicator (:func:`outreach_per_region`).
 
 "Meets the target" and the gap in people use the rule of
 :func:`utils.metrics.attainment.gap_people`, ``ceil(target % × denominator −
@@ -25,6 +26,7 @@ arrays (all 514 regencies at once); none touches files or Streamlit.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -320,13 +322,20 @@ def scenario_targets(
 
 
 def outreach_per_region(
-    base: pd.DataFrame, outreach: float, regions: tuple[str, ...] = ()
+    base: pd.DataFrame, outreach: float, regions: tuple[str, ...] = (),
+    capacity: Mapping[str, float] | None = None,
 ) -> np.ndarray:
-    """Extra recordings per month for each regency (only the picked ones, if any)."""
+    """Extra recordings per month for each regency (only the picked ones, if any);
+    ``capacity`` (regency code → per month) replaces that for the regencies it names."""
     if not regions:
-        return np.full(len(base), float(outreach))
-    picked = base["code"].isin(regions) | base["province_code"].isin(regions)
-    return np.where(picked.to_numpy(), float(outreach), 0.0)
+        out = np.full(len(base), float(outreach))
+    else:
+        picked = base["code"].isin(regions) | base["province_code"].isin(regions)
+        out = np.where(picked.to_numpy(), float(outreach), 0.0)
+    if capacity:
+        own = base["code"].map(capacity).to_numpy(dtype=float, na_value=np.nan)
+        out = np.where(np.isnan(own), out, own)
+    return out
 
 
 # --- a whole scenario ------------------------------------------------------------------------
@@ -348,7 +357,8 @@ def evaluate(base: pd.DataFrame, scenario: Scenario, indicator: str) -> pd.DataF
     in_force = base["target"].to_numpy(float)
     national = scenario.targets.get(indicator, np.nan)
     target = scenario_targets(base, national, scenario.scope, scenario.overrides.get(indicator))
-    extra = outreach_per_region(base, scenario.outreach, scenario.outreach_regions)
+    extra = outreach_per_region(base, scenario.outreach, scenario.outreach_regions,
+                                scenario.capacity_for(indicator))
     growth = scenario.growth / 100.0
     num_end, den_end = project(num, den, extra, scenario.months, growth)
     meets_base, meets_end = meets(num, den, in_force), meets(num_end, den_end, target)

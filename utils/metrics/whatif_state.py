@@ -21,6 +21,12 @@ MONTHS_MAX = 36
 GROWTH_MIN, GROWTH_MAX = -2.0, 5.0
 MAX_REGIONS = 600
 """Most outreach region codes a scenario may name (there are 552 regions)."""
+CAPACITY_MAX = 100_000
+"""Highest outreach per month one regency may be given for one indicator."""
+MAX_CAPACITY = 2600
+"""Most capacity entries a scenario keeps (514 regencies × 4 indicators fit)."""
+CAPACITY_LINK_MAX = 24
+"""Most capacity entries a link carries; more live only in the saved scenario."""
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,8 @@ class Param:
     kind : str
         ``per_indicator`` (percent per indicator id), ``code`` (one region
         code or none), ``codes`` (region codes), ``number``, ``whole``
-        (a whole number) or ``indicator`` (an indicator id).
+        (a whole number), ``indicator`` (an indicator id) or ``capacity``
+        (outreach per month per indicator and regency).
     low, high : float
         Range values are clipped to (numbers only).
     needs : str
@@ -70,6 +77,7 @@ PARAMS: tuple[Param, ...] = (  # in the order a link lists them
     Param("overrides", "x_", "whatif_override_", "per_indicator", TARGET_MIN, TARGET_MAX,
           needs="scope"),
     Param("outreach_regions", "r", "whatif_outreach_regions", "codes"),
+    Param("capacity", "c", "whatif_capacity", "capacity", 0, CAPACITY_MAX),
 )
 BY_FIELD = {p.field: p for p in PARAMS}
 
@@ -96,6 +104,9 @@ class Scenario:
         Yearly growth of the denominator in percent (``1.2`` = 1.2 % a year).
     indicator : str
         Indicator whose map and table are shown.
+    capacity : tuple of (str, str, float)
+        ``(indicator, regency code, per month)``, sorted: outreach per month
+        that replaces ``outreach`` for that regency and indicator.
     """
 
     targets: dict[str, float] = field(default_factory=dict)
@@ -106,6 +117,11 @@ class Scenario:
     months: int = 0
     growth: float = 0.0
     indicator: str = "ktp_el"
+    capacity: tuple[tuple[str, str, float], ...] = ()
+
+    def capacity_for(self, indicator: str) -> dict[str, float]:
+        """Regency code → outreach per month set for ``indicator`` (see ``capacity``)."""
+        return {code: float(value) for ind, code, value in self.capacity if ind == indicator}
 
     def key(self) -> tuple:
         """Every choice as a tuple of plain values (equal scenarios, equal keys)."""
@@ -125,6 +141,7 @@ class Scenario:
             targets={k: v for k, v in self.targets.items() if k == indicator},
             overrides={k: v for k, v in self.overrides.items() if k == indicator},
             indicator=indicator,
+            capacity=tuple(entry for entry in self.capacity if entry[0] == indicator),
         )
 
 
@@ -166,6 +183,29 @@ def _per_indicator(p: Param, given: object, fallback: Mapping[str, float],
     return {i: v for i, v in values.items() if not math.isnan(v)}
 
 
+def _capacity_entries(given: object) -> list[tuple]:
+    """Raw ``(indicator, code, value)`` entries of a saved list or a link's text."""
+    if isinstance(given, str):
+        return [tuple(part.split("~", 2)) for part in given.split(",") if part.count("~") == 2]
+    if isinstance(given, list | tuple):
+        return [tuple(e) for e in given if isinstance(e, list | tuple) and len(e) == 3]
+    return []
+
+
+def _capacity(p: Param, given: object, indicators: list[str],
+              known_codes: set[str] | None) -> tuple[tuple[str, str, float], ...]:
+    """Capacity entries, checked: known indicator and regency code, a finite number
+    (clipped to the range); the first entry of an (indicator, code) pair wins."""
+    out: dict[tuple[str, str], float] = {}
+    for indicator, code, value in _capacity_entries(given)[:MAX_CAPACITY * 2]:
+        where = (str(indicator).strip(), str(code).strip())
+        number = _number(value, p.low, p.high, math.nan)
+        if (where[0] in indicators and "." in where[1] and not math.isnan(number)
+                and (known_codes is None or where[1] in known_codes) and where not in out):
+            out[where] = number
+    return tuple(sorted((i, c, v) for (i, c), v in out.items()))[:MAX_CAPACITY]
+
+
 def _read(p: Param, data: Mapping, base: Scenario, indicators: list[str],
           known_codes: set[str] | None) -> object:
     """One field of a scenario from plain data, checked; ``base`` fills the gaps."""
@@ -180,6 +220,8 @@ def _read(p: Param, data: Mapping, base: Scenario, indicators: list[str],
         return _codes(given or (), known_codes)
     if p.kind == "indicator":
         return given if given in indicators else fallback
+    if p.kind == "capacity":
+        return fallback if given is None else _capacity(p, given, indicators, known_codes)
     number = _number(fallback if given is None else given, p.low, p.high, fallback)
     return int(number) if p.kind == "whole" else number
 
@@ -205,6 +247,7 @@ def to_dict(scenario: Scenario) -> dict:
     for p in PARAMS:
         value = getattr(scenario, p.field)
         out[p.field] = dict(value) if p.kind == "per_indicator" else (
+            [list(v) for v in value] if p.kind == "capacity" else
             list(value) if p.kind == "codes" else value)
     return out
 
@@ -223,18 +266,29 @@ def _query_value(p: Param, value: object) -> str:
         return ",".join(value)  # type: ignore[arg-type]  # codes are a tuple of str
     if p.kind == "number":
         return _plain(value)  # type: ignore[arg-type]  # numbers are floats
+    if p.kind == "capacity":  # ktp_el~64.74~300,kia~64.74~150
+        return ",".join(f"{i}~{c}~{_plain(v)}" for i, c, v in value)  # type: ignore[attr-defined]
     return str(value)
+
+
+def capacity_in_link(scenario: Scenario) -> bool:
+    """Whether a link can carry the scenario's capacity (small enough; see
+    :data:`CAPACITY_LINK_MAX`); else it lives only in a saved scenario."""
+    return len(scenario.capacity) <= CAPACITY_LINK_MAX
 
 
 def to_query(scenario: Scenario) -> dict[str, str]:
     """Short link parameters restoring every slider (``t_ktp_el=99.4&o=100&m=6`` …).
 
-    Empty choices (no scope, no outreach regions) are left out.
+    Empty choices (no scope, no outreach regions) are left out, and so is a
+    capacity too large for a link (:func:`capacity_in_link`).
     """
     params: dict[str, str] = {}
     for p in PARAMS:
         value = getattr(scenario, p.field)
         if (p.needs and not getattr(scenario, p.needs)) or value in (None, (), {}):
+            continue
+        if p.kind == "capacity" and not capacity_in_link(scenario):
             continue
         if p.per_indicator:
             params.update({f"{p.query}{i}": _plain(v) for i, v in value.items()})
@@ -298,6 +352,7 @@ def widget_values(scenario: Scenario, indicators: list[str],
         key["months"]: int(scenario.months),
         key["growth"]: float(scenario.growth),
         key["indicator"]: scenario.indicator,
+        key["capacity"]: scenario.capacity,
         key["scope"]: province,
         "whatif_override_on": bool(scenario.scope and scenario.overrides),
     })
