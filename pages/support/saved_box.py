@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from pages.support import access, cached, chrome
+from pages.support import access, cached, chrome, side_by_side
 from utils.i18n import t
 from utils.ingest import saved_scenarios
 from utils.ingest.store import Store
@@ -90,3 +90,4 @@ def saved_box(
         entries = [(t("whatif.baseline", lang), None, tots),
                    (t("whatif.current", lang), scen, tots)]
         compare(entries, picked, by_slug, base, defs, known, lang)
+    side_by_side.side_by_side(scen, base, defs, known, by_slug, lang)
