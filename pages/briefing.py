@@ -12,7 +12,7 @@ import json
 
 import streamlit as st
 
-from pages.support import access, cached
+from pages.support import access, cached, change_view, deck_download
 from utils.charts import projector
 from utils.charts.projector import Chart
 from utils.formatting import format_date
@@ -178,16 +178,20 @@ def below_slide(slide: slides.Slide, lang: str) -> list[Chart]:
     if not slide.rows:
         html(markup.figure(slide))
         return []
-    left, right = st.columns([0.4, 0.6], gap="large")
+    trends = any(len(r.history) > 1 for r in slide.rows)  # a sparkline per region, beside its bar
+    left, right = st.columns([0.35, 0.65] if trends else [0.4, 0.6], gap="large")
     with left:
         html(markup.figure(slide, narrow=True))
     height, font = projector.bars_size(len(slide.rows), projector.layout(*viewport(), 1.0))
-    right.vega_lite_chart(
+    bars, lines = right.columns([0.86, 0.14], gap="small") if trends else (right, None)
+    bars.vega_lite_chart(
         spec=projector.gap_chart(slide.rows, lang, 1000, height, font).to_dict(),
         width="stretch",
         theme=None,
         alt=" ".join(slide.lines),
     )
+    if lines is not None:
+        change_view.sparkline_cell(lines, slide.rows, height, lang)
     if slide.more:
         right.html(f'<div class="bf bf-more">{escape(slide.more)}</div>')
     return projector.below_charts(slide, lang)
@@ -260,6 +264,7 @@ def footer(
             t("briefing.downloads", lang), icon=":material/download:", width="stretch"
         ):
             downloads(items, slide, scope["code"], scope["period"], index, lang)
+            deck_download.panel(scope["deck"], scope, lang)  # the whole deck as one file
         with cells[5].popover(
             t("briefing.settings", lang), icon=":material/tune:", width="stretch"
         ):
@@ -376,6 +381,7 @@ def main() -> None:
             "periods": periods,
             "scenarios": saved,
             "scenario": chosen,
+            "deck": deck,
         },
         lang,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.support import cached, chrome
+from pages.support import cached, change_view, chrome
 from utils.charts import choropleth as charts
 from utils.charts import tiles
 from utils.formatting import (
@@ -111,6 +111,7 @@ rows = cached.map_rows(state)
 target = cached.target_in_force(indicator, int(period[:4]), scope or None)
 scope_name = names[scope] if scope else "Indonesia"
 with_data = rows[rows["percent"].notna()]
+changes = change_view.rows(state, lang) if view == change_view.VIEW else None  # ?tampil=perubahan
 # The scope's own figure (partial or without a sum when rows lack counts), and
 # per region how its figure was obtained: for the tooltip, captions and table.
 scope_rows = coverage.select(table, indicator, period)
@@ -226,13 +227,19 @@ with left.container(key="map_chart"):
     # spec then stays the same across indicators and periods, and the browser
     # only swaps its values, never fetching the geometry again.
     st.container(key="map_legend").html(
+        change_view.legend(changes, period, lang, SCREEN_FONT if screen else 15)
+        if changes is not None else
         charts.legend_html(target.percent if target else None, labels, lang,
                            size=SCREEN_FONT if screen else 15)
     )
-    if view == "peta":  # regions the active boundary set cannot draw are named, not dropped
+    if view != "petak":  # regions the active boundary set cannot draw are named, not dropped
         for line in boundary_report.map_lines(cached.boundary_record(), cached.region_names(),
                                               scope, lang):
             st.caption(plain(line))
+    if changes is not None:  # the same geometry address: the map file is fetched once
+        chart = change_view.chart(changes, geometry, state, lang, map_height,
+                                  None if scope else SELECT)
+    elif view == "peta":
         chart = charts.choropleth(
             geometry,
             rows,
@@ -256,12 +263,12 @@ with left.container(key="map_chart"):
             extra_tooltip={"note": labels["note"]} if "note" in labels else None,
         )
     click_key = f"map_click_{scope}_{level}_{view}"
-    if view == "peta":
+    if view != "petak":
         st.vega_lite_chart(chart, width="stretch", key=click_key,
                            on_select=(lambda: clicked(click_key)) if not scope else "ignore")
     else:
         st.altair_chart(chart, width="stretch", key=click_key)
-    if not scope and view == "peta":
+    if not scope and view != "petak":
         st.caption(t("map.click_hint", lang))
 with right:
     st.markdown(f"**{t('map.strip', lang)}**", help=t("map.strip_help", lang))
@@ -295,6 +302,9 @@ st.caption(plain(provenance.caption(in_use, lang, period, indicator, scope or No
 if cached.boundary_record():  # an office's own boundaries: named with the sources
     st.caption(plain(boundary_report.credit(cached.boundary_record(), lang)))
 source = provenance.source_text(in_use, lang, period, indicator, scope or None)
+if changes is not None:
+    st.subheader(t("change.table", lang))
+    change_view.notes(changes, state, lang, source)
 
 st.subheader(t("map.table", lang))
 st.caption(t("map.table_help", lang))

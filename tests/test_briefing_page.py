@@ -116,7 +116,7 @@ def test_a_link_opens_the_same_slide_of_a_province(built, store):
     assert '<div class="bf-title">Di bawah target: Perekaman KTP-el</div>' in body
     assert "Provinsi Kalimantan Timur · per 30 Juni 2025" in body
     assert "5 dari 10 kabupaten/kota di bawah target" in body
-    (bars,) = at.get("vega_lite_chart")
+    bars = at.get("vega_lite_chart")[0]  # the bars; the sparklines follow
     frame = pyarrow.ipc.open_stream(bars.proto.datasets[0].data.data).read_pandas()
     names = list(frame["name"])
     assert names[0] == "Kabupaten Berau" and len(names) == 5  # largest gap first
@@ -157,7 +157,7 @@ def test_english(built, store):
     assert '<div class="bf-title">Below target: KIA ownership</div>' in body
     assert "All 38 provinces meet the target" in body and ">38 / 38<" not in body
     assert "DEMO DATA — not official figures" in body
-    assert [b.label for b in at.button] == ["Previous", "Next"]
+    assert [b.label for b in at.button] == ["Previous", "Next", "Make PDF and PPTX"]
 
 
 def test_a_saved_scenario_adds_a_last_slide(built, store):

@@ -1258,6 +1258,46 @@ def boundary_files_phase(tmp: Path) -> dict:
     return {"budget": BOUNDARY_BUDGET, "files": results, "over_budget": over}
 
 
+DECK_BUDGET_S = 20
+"""The whole default briefing (national, latest period, Indonesian) as PDF and PPTX."""
+
+
+def deck_files_phase(runs: int = 3) -> dict:
+    """Seconds to draw the default briefing deck and write its PDF and PPTX, in this
+    process (the first run starts vl-convert's engine: the first click of a session)."""
+    from utils import demo
+    from utils.geo import cache_record
+    from utils.ingest import provenance
+    from utils.metrics import coverage, regions, targets
+    from utils.metrics.indicators import load_indicators
+    from utils.report import deck as slides
+    from utils.report import deck_file
+
+    cache = cache_record.cache_dir()
+    table, defs = demo.read_demo(), load_indicators()
+    period = coverage.latest_period(table)
+    scope = deck_file.Scope(
+        table, regions.read_regions(cache / "regions.csv"), defs,
+        json.loads((cache / "maps" / "national.topo.json").read_text(encoding="utf-8")),
+        None, period, "id", provenance.caption(provenance.DataInUse(demo=True), "id"),
+        dt.date.today().isoformat())
+    deck = slides.deck(table, scope.regions, targets.load_targets(), defs, period, None, "id")
+    times = []
+    for number in range(runs):
+        start = time.perf_counter()
+        pages = deck_file.draw_all(deck, scope)
+        drawn = time.perf_counter()
+        pdf, pptx = deck_file.to_pdf(pages), deck_file.to_pptx(pages)
+        times.append({"draw_s": round(drawn - start, 2),
+                      "files_s": round(time.perf_counter() - drawn, 2),
+                      "total_s": round(time.perf_counter() - start, 2)})
+        log(f"deck files run {number + 1}: {times[-1]}")
+    return {"budget_s": DECK_BUDGET_S, "slides": len(deck), "period": period,
+            "pdf_bytes": len(pdf), "pptx_bytes": len(pptx), "runs": times,
+            "cores": os.cpu_count(), "loadavg": os.getloadavg(),
+            "over_budget": max(r["total_s"] for r in times) > DECK_BUDGET_S}
+
+
 def run(args) -> dict:
     source = (
         args.source
@@ -1279,6 +1319,8 @@ def run(args) -> dict:
         ensure_app_caches(source)
         if args.boundary_files:
             return boundary_files_phase(tmp)
+        if args.deck_files:
+            return deck_files_phase()
         details["bad_files"] = bad_files_phase(tmp)
         if args.bad_files:
             return details["bad_files"]
@@ -1368,6 +1410,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
                         help="only the bad-file case (issue #19): seconds and MB per file")
     parser.add_argument("--boundary-files", action="store_true",
                         help="only own boundary files (issue #16): seconds and MB per build")
+    parser.add_argument("--deck-files", action="store_true",
+                        help="only the briefing as PDF + PPTX (issue #20): seconds per deck")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.add_argument("--apptest-worker", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -1381,7 +1425,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     QUIET = args.quiet
     document = run(args)
-    if args.json or args.bad_files or args.boundary_files:
+    if args.json or args.bad_files or args.boundary_files or args.deck_files:
         print(json.dumps(document, indent=1, ensure_ascii=False))
     else:
         print(report.table(document))

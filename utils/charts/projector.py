@@ -246,14 +246,15 @@ def at_least(spec: dict, font: int) -> dict:
 
 
 def slide_tiles(slide: Slide, layout: pd.DataFrame, values: pd.DataFrame,
-                labels: dict[str, str], lang: str, url: str, sizes: Layout,
+                labels: dict[str, str], lang: str, url: str | None, sizes: Layout,
                 province: str | None = None) -> dict:
     """An indicator slide's tile grid (one equal cell per regency) as a Vega-Lite spec.
 
     Every city gets the cell a large regency gets; a label shows only where
     it can be ``sizes.font`` pixels or more (the national grid on a slide is
     colours only, a province's grid is labelled), legends in ``sizes.font``.
-    ``province`` is the scope's code (``None``: all Indonesia).
+    ``province`` is the scope's code (``None``: all Indonesia); ``url`` ``None``
+    puts the layout inline (a file has no address to fetch it from).
     """
     chart = tiles.tile_chart(
         layout, values, slide_target(slide), labels, lang, layout_url=url, province=province,

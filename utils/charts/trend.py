@@ -92,3 +92,75 @@ def trend_chart(rows: pd.DataFrame, title: str, lang: str) -> alt.LayerChart:
         .configure_title(fontSize=15, anchor="start", color="#111111")
         .configure_axis(labelColor="#111111", titleColor="#111111")
     )
+
+
+SPARK_SPAN = 1.0
+"""Smallest span of the sparklines' common scale, in points: a change of a few
+hundredths does not fill a row as if it were large."""
+
+
+def spark_rows(histories: list[tuple[str, tuple[tuple[str, float], ...]]]) -> pd.DataFrame:
+    """The points of one sparkline per row, on a common scale, in row units.
+
+    Row ``i`` (0 at the top) spans ``i`` to ``i + 1``; its line is centred at
+    ``i + 0.5`` and every row uses the same points per unit (the largest
+    span among the rows, at least :data:`SPARK_SPAN`), so equal slopes mean
+    equal changes. A row without history has no points.
+
+    Parameters
+    ----------
+    histories : list of (name, history)
+        Per row its name and ``(period, percent)`` pairs, oldest first.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``name``, ``row``, ``period``, ``step`` (the period's place among all
+        periods shown), ``percent``, ``y`` and ``last`` (the newest point).
+
+    Examples
+    --------
+    >>> out = spark_rows([("A", (("2024", 90.0), ("2025", 92.0))), ("B", ())])
+    >>> out[["name", "step", "y"]].values.tolist()
+    [['A', 0, 0.85], ['A', 1, 0.15]]
+    """
+    periods = sorted({p for _, points in histories for p, _ in points})
+    spans = [max(v for _, v in pts) - min(v for _, v in pts) for _, pts in histories if pts]
+    span = max([SPARK_SPAN, *spans])
+    out = []
+    for row, (name, points) in enumerate(histories):
+        if not points:
+            continue
+        mid = (max(v for _, v in points) + min(v for _, v in points)) / 2
+        out += [{"name": name, "row": row, "period": p, "step": periods.index(p), "percent": v,
+                 "y": round(row + 0.5 - 0.7 * (v - mid) / span, 6), "last": k == len(points) - 1}
+                for k, (p, v) in enumerate(points)]
+    return pd.DataFrame(out, columns=["name", "row", "period", "step", "percent", "y", "last"])
+
+
+def sparklines(histories: list[tuple[str, tuple[tuple[str, float], ...]]], lang: str,
+               width: int, height: int) -> alt.LayerChart:
+    """One small line per row, rows as tall as a band chart's of the same height.
+
+    Row ``i`` is centred where a Vega-Lite band axis of ``len(histories)``
+    rows (default padding) puts its ``i``-th band, so drawn beside the
+    briefing's gap chart each line sits on its region's bar. No axes: the
+    lines show direction and steadiness; the dates go in a caption, the
+    figures in the tooltips (:func:`spark_rows` for the scale).
+    """
+    data = spark_rows(histories).assign(
+        when=lambda f: [format_date(p, lang) for p in f["period"]],
+        percent_text=lambda f: [format_percent(v, lang) for v in f["percent"]])
+    y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[0, max(len(histories), 1)],
+                                                reverse=True, nice=False, zero=False))
+    x = alt.X("step:Q", axis=None, scale=alt.Scale(nice=False, padding=6))
+    tips = [alt.Tooltip("name:N", title=t("region.col.region", lang)),
+            alt.Tooltip("when:N", title=t("region.col.period", lang)),
+            alt.Tooltip("percent_text:N", title=t("region.series.coverage", lang))]
+    base = alt.Chart(data).encode(x=x, y=y, detail="name:N", tooltip=tips)
+    return (
+        alt.layer(base.mark_line(color=LINE, strokeWidth=2.5),
+                  base.transform_filter("datum.last").mark_circle(color=LINE, size=60, opacity=1))
+        .properties(width=width, height=height)
+        .configure_view(stroke=None)
+    )

@@ -22,7 +22,7 @@ from utils.metrics import attainment, coverage
 from utils.metrics.regions import province_rows, regency_rows
 
 LEVELS = ("prov", "kab")  # all Indonesia: provinces, or all 514 regencies
-VIEWS = ("peta", "petak")  # choropleth, or tile grid (one equal tile per region)
+VIEWS = ("peta", "petak", "perubahan")  # choropleth, tile grid, change since the previous period
 PARAMS = {"indicator": "ind", "period": "per", "scope": "wil", "level": "lvl", "view": "tampil"}
 
 
@@ -42,7 +42,8 @@ class MapState:
         ``prov`` or ``kab``; only matters for all Indonesia (a province
         always shows its regencies).
     view : str
-        ``peta`` (choropleth) or ``petak`` (tile grid).
+        ``peta`` (choropleth), ``petak`` (tile grid) or ``perubahan`` (a
+        choropleth of the change since each region's previous period).
     """
 
     indicator: str
@@ -55,7 +56,7 @@ class MapState:
     def regions_level(self) -> str:
         """``province`` when provinces are drawn, else ``regency`` (the tile
         grid always shows regencies: that is what it is for)."""
-        province = not self.scope and self.level == "prov" and self.view == "peta"
+        province = not self.scope and self.level == "prov" and self.view != "petak"
         return "province" if province else "regency"
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 from utils.charts.gauges import gauge_texts, upper_first
 from utils.formatting import format_number, format_percent, format_percent_against
 from utils.i18n import t
-from utils.metrics import attainment, coverage
+from utils.metrics import attainment, change, coverage
 from utils.metrics import whatif as scenario
 from utils.metrics import whatif_state as choices
 from utils.metrics.attainment import SCOPE_NATIONAL, Facts
@@ -42,12 +42,15 @@ MOVES = {"next": 1, "prev": -1}
 
 @dataclass(frozen=True)
 class Row:
-    """A region below its target on a below-target slide."""
+    """A region below its target on a below-target slide; ``history`` is its
+    comparable coverage up to the slide's period, ``(period, percent)`` oldest
+    first (:func:`utils.metrics.change.history`), for a sparkline."""
 
     name: str
     percent: float
     target: float
     gap: int | None
+    history: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -305,8 +308,30 @@ def deck(
         for ind in indicators
     }
     return [indicator_slide(facts[i], indicators[i], lang) for i in indicators] + [
-        below_slide(facts[i], indicators[i], lang) for i in indicators
+        with_history(below_slide(facts[i], indicators[i], lang), table, regions, code, period)
+        for i in indicators
     ]
+
+
+def with_history(slide: Slide, table: pd.DataFrame, regions: pd.DataFrame, code: str | None,
+                 period: str) -> Slide:
+    """``slide`` with each listed region's :attr:`Row.history` filled in.
+
+    The rows name regions of the scope (provinces of Indonesia, regencies of
+    a province), whose names are unique within it; a name the scope does not
+    hold exactly once gets no history rather than another region's.
+    """
+    if not slide.rows or slide.indicator is None:
+        return slide
+    scope = attainment.regions_in_scope(regions, code)
+    once = scope[~scope["name"].duplicated(keep=False)]
+    by_name = dict(zip(once["name"], once["code"], strict=True))
+    level = "regency" if code else "province"
+    lines = change.history(table, regions, slide.indicator, level,
+                           [by_name[r.name] for r in slide.rows if r.name in by_name], period)
+    rows = tuple(replace(r, history=tuple(lines.get(by_name.get(r.name, ""), [])))
+                 for r in slide.rows)
+    return replace(slide, rows=rows)
 
 
 def scenario_slide(
