@@ -137,6 +137,12 @@ def test_classes_are_ordered_and_centred_on_zero(values):
         assert (cls == 4) == (round(value, 2) == 0)
 
 
+@pytest.mark.parametrize(("value", "cls"), [(0.005, 5), (-0.005, 3), (0.0049, 4), (-0.0049, 4)])
+def test_a_half_hundredth_is_coloured_as_printed(value, cls):
+    """The colour follows the printed two decimals (0.005 prints +0,01: a rise)."""
+    assert int(change_map.classify(pd.Series([value]))[0]) == cls
+
+
 def test_no_earlier_figure_and_no_data_have_colours_of_their_own():
     slots = change_map.slots(pd.Series([0.0, None, None]),
                              pd.Series([change.CHANGE, change.NO_EARLIER, change.NO_DATA]))
@@ -147,6 +153,7 @@ def test_no_earlier_figure_and_no_data_have_colours_of_their_own():
 @pytest.mark.parametrize(("value", "lang", "text"), [
     (0.4246, "id", "+0,42 poin persen"), (-1.2, "en", "−1.20 percentage points"),
     (-0.004, "id", "0,00 poin persen"), (12.0, "en", "+12.00 percentage points"),
+    (0.005, "id", "+0,01 poin persen"),
 ])
 def test_points_are_signed_as_the_colour_was_chosen(value, lang, text):
     assert change_map.points_text(value, lang) == text

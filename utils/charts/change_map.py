@@ -52,6 +52,12 @@ VALUES = "changes"
 """Name of the dataset the named spec carries."""
 
 
+def shown(values: np.ndarray) -> np.ndarray:
+    """``values`` rounded to two decimals exactly as :func:`points_text` prints them
+    (Python's ``round``: 0.005 is 0.01 there, while numpy's half-to-even gives 0.0)."""
+    return np.array([round(float(v), 2) for v in values], dtype=float)
+
+
 def classify(change: pd.Series) -> pd.Series:
     """Class index 0–8 of each change, rounded first to the two decimals shown.
 
@@ -61,10 +67,10 @@ def classify(change: pd.Series) -> pd.Series:
 
     Examples
     --------
-    >>> classify(pd.Series([-7.0, -0.001, 0.004, 0.006, 0.5, 5.0, None])).tolist()
+    >>> classify(pd.Series([-7.0, -0.001, 0.004, 0.005, 0.5, 5.0, None])).tolist()
     [0, 4, 4, 5, 6, 8, <NA>]
     """
-    values = pd.to_numeric(change).astype(float).round(2).to_numpy()
+    values = shown(pd.to_numeric(change).astype(float).to_numpy())
     falls = np.searchsorted(BREAKS[:4], values, side="left")  # upper limits included
     rises = 4 + np.searchsorted(BREAKS[3:], values, side="right")  # lower limits included
     index = np.where(values < 0, falls, np.where(values > 0, rises, 4))
