@@ -326,7 +326,7 @@ def main() -> None:
     st.vega_lite_chart(spec=scenario_charts.by_month_spec(
         counts, [report.month_label(period, k, lang) for k in range(len(counts))],
         tots[indicator].meeting_base, report.by_month_texts(lang)), width="stretch")
-    goal_box.goal_box(results, scen, defs, period, deadline, lang)
+    goal_box.goal_box(scen, defs, period, deadline, lang)
     keys = ["whatif.tab_share", "whatif.tab_saved"]
     if not access.is_public():
         keys.insert(1, "whatif.tab_save")

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CAPAIAN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -36,6 +36,24 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def admin_secrets(folder: Path, password: str) -> Path:
+    """A secrets file in ``folder`` whose admin password is ``password`` (cheap test hash)."""
+    from utils import auth
+
+    secrets = folder / "secrets.toml"
+    stored = auth.hash_password(password, salt=b"capaian-test-salt", n=2**4)
+    secrets.write_text(auth.secrets_lines(stored), encoding="utf-8")
+    return secrets
+
+
+def sign_in(page: Page, password: str) -> None:
+    """Type ``password`` into the sign-in form the page shows."""
+    field = page.locator('input[type="password"]')
+    expect(field).to_be_visible(timeout=WAIT)
+    field.fill(password)
+    field.press("Enter")
 
 
 def start_app(store: Path, env: dict[str, str] | None = None,

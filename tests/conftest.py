@@ -67,6 +67,25 @@ def built(upstream: Path) -> dict:
     return record
 
 
+@pytest.fixture
+def made(monkeypatch) -> dict[str, bytes]:
+    """Every file a page offers, by file name, made as a click would make it."""
+    import streamlit as st
+    from streamlit.delta_generator import DeltaGenerator
+
+    files: dict[str, bytes] = {}
+    original = DeltaGenerator.download_button
+
+    def spy(self, label, data, file_name=None, *args, **kwargs):
+        files[file_name] = data() if callable(data) else data
+        return original(self, label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
+    monkeypatch.setattr(st, "download_button",
+                        lambda *args, **kwargs: spy(st._main, *args, **kwargs))
+    return files
+
+
 @pytest.fixture(scope="module")
 def server(built, browser, tmp_path_factory):
     """The app on a free port with a store of its own (demo data), for one test module.

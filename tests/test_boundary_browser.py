@@ -11,10 +11,9 @@ import re
 
 import boundary_files as files
 import pytest
-from browser_support import WAIT, start_app, stop_app, warm
+from browser_support import WAIT, admin_secrets, sign_in, start_app, stop_app, warm
 from playwright.sync_api import expect
 
-from utils import auth
 from utils.geo import boundary_sets
 
 PASSWORD = "test-only-password"
@@ -23,10 +22,7 @@ PASSWORD = "test-only-password"
 @pytest.fixture(scope="module")
 def server(built, browser, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("boundary_browser")
-    secrets = tmp / "secrets.toml"
-    stored = auth.hash_password(PASSWORD, salt=b"capaian-test-salt", n=2**4)
-    secrets.write_text(auth.secrets_lines(stored), encoding="utf-8")
-    proc, address = start_app(tmp / "store", {}, secrets)
+    proc, address = start_app(tmp / "store", {}, admin_secrets(tmp, PASSWORD))
     yield warm(browser, address), tmp
     stop_app(proc)
 
@@ -39,10 +35,7 @@ def test_an_uploaded_shapefile_becomes_the_map(server, browser):
 
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     page.goto(f"{address}/data")
-    password = page.locator('input[type="password"]')
-    expect(password).to_be_visible(timeout=WAIT)
-    password.fill(PASSWORD)
-    password.press("Enter")
+    sign_in(page, PASSWORD)
     page.get_by_role("tab", name="Batas wilayah").click()
     expect(page.get_by_text("Batas wilayah yang dipakai: bawaan")).to_be_visible(timeout=WAIT)
     uploader = page.get_by_test_id("stFileUploader").filter(has_text="Berkas batas wilayah")

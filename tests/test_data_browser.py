@@ -9,10 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser_support import WAIT, start_app, stop_app, warm
+from browser_support import WAIT, admin_secrets, sign_in, start_app, stop_app, warm
 from playwright.sync_api import Page, expect
 
-from utils import auth
 from utils.ingest.store import Store
 
 PASSWORD = "test-only-password"
@@ -44,10 +43,7 @@ def write(path: Path, swap: bool = False) -> Path:
 @pytest.fixture(scope="module")
 def server(built, browser, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("data_browser")
-    secrets = tmp / "secrets.toml"
-    stored = auth.hash_password(PASSWORD, salt=b"capaian-test-salt", n=2**4)
-    secrets.write_text(auth.secrets_lines(stored), encoding="utf-8")
-    proc, address = start_app(tmp / "store", {}, secrets)
+    proc, address = start_app(tmp / "store", {}, admin_secrets(tmp, PASSWORD))
     yield warm(browser, address), tmp
     stop_app(proc)
 
@@ -55,10 +51,7 @@ def server(built, browser, tmp_path_factory):
 def signed_in(browser, address: str) -> Page:
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     page.goto(f"{address}/data")
-    password = page.locator('input[type="password"]')
-    expect(password).to_be_visible(timeout=WAIT)
-    password.fill(PASSWORD)
-    password.press("Enter")
+    sign_in(page, PASSWORD)
     expect(page.locator('input[type="file"]').first).to_be_attached(timeout=WAIT)
     return page
 

@@ -19,9 +19,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-import streamlit as st
 from page_support import run_page
-from streamlit.delta_generator import DeltaGenerator
 
 from utils.i18n import t
 from utils.ingest import export
@@ -68,22 +66,6 @@ def imported_store(built, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("CAPAIAN_STORE_DIR", str(root))
     monkeypatch.delenv("CAPAIAN_MODE", raising=False)
     Store(root).accept(ROWS, source_name="sebagian.csv", source_bytes=b"sebagian", period=PERIOD)
-
-
-@pytest.fixture
-def made(monkeypatch) -> dict[str, bytes]:
-    """Every file a page offers, by file name, made as a click would make it."""
-    files: dict[str, bytes] = {}
-    original = DeltaGenerator.download_button
-
-    def spy(self, label, data, file_name=None, *args, **kwargs):
-        files[file_name] = data() if callable(data) else data
-        return original(self, label, data, file_name, *args, **kwargs)
-
-    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
-    monkeypatch.setattr(st, "download_button",
-                        lambda *args, **kwargs: spy(st._main, *args, **kwargs))
-    return files
 
 
 run = run_page

@@ -222,20 +222,8 @@ def demo_store(built, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
-def test_page_section_and_demo_labelled_csv(demo_store, monkeypatch, lang):
-    import streamlit
-    from streamlit.delta_generator import DeltaGenerator
-
-    files: dict[str, bytes] = {}
-    original = DeltaGenerator.download_button
-
-    def spy(self, label, data, file_name=None, *args, **kwargs):
-        files[file_name] = data() if callable(data) else data
-        return original(self, label, data, file_name, *args, **kwargs)
-
-    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
-    monkeypatch.setattr(streamlit, "download_button",
-                        lambda *args, **kwargs: spy(streamlit._main, *args, **kwargs))
+def test_page_section_and_demo_labelled_csv(demo_store, made, lang):
+    files = made
     at = run_page("pages/whatif.py", lang, t_ktp_el="99.5", m="6")
     title = t("goal.title", lang, indicator=DEFS["ktp_el"].label(lang))
     assert title in [s.value for s in at.subheader]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser_support import WAIT, start_app, stop_app, warm
+from browser_support import WAIT, admin_secrets, start_app, stop_app, warm
 from playwright.sync_api import Page, expect
 
 from utils import auth
@@ -22,10 +22,8 @@ SIZES = {"desktop": (1920, 1080), "laptop": (1280, 720), "phone": (390, 844)}
 
 def start(tmp: Path, public: bool):
     """Start the app with a test password; returns (process, address)."""
-    secrets = tmp / "secrets.toml"
-    stored = auth.hash_password(TEST_PASSWORD, salt=b"capaian-test-salt", n=2**4)
-    secrets.write_text(auth.secrets_lines(stored), encoding="utf-8")
-    return start_app(tmp / "store", {auth.MODE_ENV: "public"} if public else {}, secrets)
+    return start_app(tmp / "store", {auth.MODE_ENV: "public"} if public else {},
+                     admin_secrets(tmp, TEST_PASSWORD))
 
 
 stop = stop_app

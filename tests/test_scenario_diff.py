@@ -14,11 +14,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import streamlit as st
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 from page_support import run_page
-from streamlit.delta_generator import DeltaGenerator
 
 from utils.charts import choropleth, scenario_maps
 from utils.i18n import I18N_DIR, t
@@ -326,22 +324,6 @@ def store(built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CAPAIAN_STORE_DIR", str(tmp_path / "store"))
     monkeypatch.delenv("CAPAIAN_MODE", raising=False)
     return tmp_path / "store"
-
-
-@pytest.fixture
-def made(monkeypatch) -> dict[str, bytes]:
-    """Every file the page offers, made as a click would make it."""
-    files: dict[str, bytes] = {}
-    original = DeltaGenerator.download_button
-
-    def spy(self, label, data, file_name=None, *args, **kwargs):
-        files[file_name] = data() if callable(data) else data
-        return original(self, label, data, file_name, *args, **kwargs)
-
-    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
-    monkeypatch.setattr(st, "download_button",
-                        lambda *args, **kwargs: spy(st._main, *args, **kwargs))
-    return files
 
 
 def saved(store: Path) -> tuple[str, str]:

@@ -39,8 +39,7 @@ def _save(uploads: list, folder: Path) -> Path | None:
     loose shapefile parts, else the one file), or ``None`` when that is unclear."""
     saved = []
     for upload in uploads:
-        name = "".join(c if c.isalnum() or c in "._-" else "_" for c in Path(upload.name).name)
-        path = folder / (name.lstrip(".") or "upload")
+        path = folder / own_boundaries.safe_name(upload.name, "upload")
         path.write_bytes(upload.getvalue())
         saved.append(path)
     shp = [p for p in saved if p.suffix.lower() == ".shp"]

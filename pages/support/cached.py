@@ -44,7 +44,13 @@ def boundary_set() -> str:
 def boundary_record(set_id: str | None = None) -> dict | None:
     """Record of ``set_id`` (default: the active set); ``None`` for the upstream build."""
     set_id = boundary_set() if set_id is None else set_id
-    return boundary_sets.read_set(boundary_root(), set_id) if set_id else None
+    return _set_record(str(boundary_root()), set_id) if set_id else None
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _set_record(root: str, set_id: str) -> dict | None:
+    """A set's ``set.json``, read once: a committed set never changes."""
+    return boundary_sets.read_set(Path(root), set_id)
 
 
 def maps_folder(set_id: str | None = None) -> Path:
@@ -269,6 +275,25 @@ def pace_history(version: tuple[str, ...], period: str) -> dict[str, pd.DataFram
     table = current_coverage()
     return {} if table is None else {i: goal_seek.history(table, i, period)
                                      for i in indicator_defs()}
+
+
+@st.cache_resource(show_spinner=False, max_entries=48,
+                   hash_funcs={Scenario: Scenario.key})
+def _goal_table(choice: Scenario, period: str, version: tuple) -> pd.DataFrame | None:
+    from utils.metrics import goal_seek
+
+    found = _scenario_result(choice, version)
+    if found is None:
+        return None
+    past = pace_history(data_version(), period).get(choice.indicator)
+    return goal_seek.goal_table(found[0], goal_seek.no_history() if past is None else past,
+                                choice.months, choice.growth)
+
+
+def goal_table(indicator: str, choice: Scenario, period: str) -> pd.DataFrame | None:
+    """:func:`utils.metrics.goal_seek.goal_table` of one indicator, remembered like
+    :func:`scenario_result` (moving one target leaves the other tables as they were)."""
+    return _goal_table(choice.reads(indicator), period, _rerun_key())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -23,19 +23,15 @@ CHART_TOP = 15
 """Regions drawn in the chart (the neediest)."""
 
 
-def goal_tables(results, scen, defs, period) -> dict[str, pd.DataFrame]:
+def goal_tables(scen, defs, period) -> dict[str, pd.DataFrame]:
     """:func:`utils.metrics.goal_seek.goal_table` of every indicator under the scenario."""
-    past = cached.pace_history(cached.data_version(), period)
-    empty = pd.DataFrame(columns=goal_seek.HISTORY_COLUMNS).astype(
-        {"code": str, "pace": float, "yearly_growth": float, "since": str, "months_apart": int})
-    return {i: goal_seek.goal_table(results[i], past.get(i, empty), scen.months, scen.growth)
-            for i in defs}
+    return {i: cached.goal_table(i, scen, period) for i in defs}
 
 
-def goal_box(results, scen, defs, period: str, deadline: str, lang: str) -> None:
+def goal_box(scen, defs, period: str, deadline: str, lang: str) -> None:
     """The goal-seek section: totals per indicator, a chart and the table of the shown
     indicator, and a CSV of every regency and indicator (labelled with its source)."""
-    tables = goal_tables(results, scen, defs, period)
+    tables = goal_tables(scen, defs, period)
     shown = tables[scen.indicator]
     st.subheader(t("goal.title", lang, indicator=defs[scen.indicator].label(lang)))
     st.caption(t("goal.intro", lang, date=deadline))

@@ -1159,30 +1159,37 @@ def _watch_peak(proc: subprocess.Popen, peak: list[float]) -> None:
         time.sleep(0.01)
 
 
+def run_watched(command: list[str], env: dict, out, err,
+                timeout_s: float) -> tuple[float, float, int]:
+    """Run ``command`` (output to the open files ``out``/``err``), killed after
+    ``timeout_s``; return wall seconds, peak RSS in MB (sampled) and the exit code."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err)
+    timer = threading.Timer(timeout_s, proc.kill)
+    timer.start()
+    peak = [0.0]
+    watcher = threading.Thread(target=_watch_peak, args=(proc, peak), daemon=True)
+    watcher.start()
+    proc.wait()
+    seconds = round(time.perf_counter() - start, 2)
+    timer.cancel()
+    watcher.join()
+    return seconds, round(peak[0], 1), proc.returncode
+
+
 def check_file(path: Path, store: Path, timeout_s: float = 300) -> dict:
     """Wall seconds, peak RSS (MB, sampled) and outcome of the command-line check of a file."""
     env = {**os.environ, "CAPAIAN_STORE_DIR": str(store)}
     out_path, err_path = path.with_suffix(".out"), path.with_suffix(".err")
     with out_path.open("wb") as out, err_path.open("wb") as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen([PY, "-m", "utils.ingest.importer", str(path), "--json"],
-                                cwd=ROOT, env=env, stdout=out, stderr=err)
-        timer = threading.Timer(timeout_s, proc.kill)
-        timer.start()
-        peak = [0.0]
-        watcher = threading.Thread(target=_watch_peak, args=(proc, peak), daemon=True)
-        watcher.start()
-        proc.wait()
-        seconds = round(time.perf_counter() - start, 2)
-        timer.cancel()
-        watcher.join()
+        seconds, peak, code = run_watched([PY, "-m", "utils.ingest.importer", str(path), "--json"],
+                                          env, out, err, timeout_s)
     lines = err_path.read_text(errors="replace").strip().splitlines()
     outcome: list = lines[-1:] or [""]
     with contextlib.suppress(ValueError):
         document = json.loads(out_path.read_bytes())
         outcome = [document.get("status"), (document.get("reason") or "")[:90]]
-    return {"bytes": path.stat().st_size, "seconds": seconds,
-            "peak_mb": round(peak[0], 1), "exit": proc.returncode,
+    return {"bytes": path.stat().st_size, "seconds": seconds, "peak_mb": peak, "exit": code,
             "outcome": outcome}
 
 
@@ -1235,18 +1242,13 @@ def boundary_files_phase(tmp: Path) -> dict:
         log(f"boundary file {name}")
         command = [PY, "-m", "utils.geo", "build", "--source", str(path), "--json", "--store",
                    str(tmp / "store"), "--credit", "benchmark", "--licence", "benchmark"]
-        start = time.perf_counter()
-        proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL)
-        peak = [0.0]
-        watcher = threading.Thread(target=_watch_peak, args=(proc, peak), daemon=True)
-        watcher.start()
-        out, _ = proc.communicate(timeout=600)
-        watcher.join()
-        record = json.loads(out.decode().strip().splitlines()[-1])
+        out_path = path.with_suffix(".json")
+        with out_path.open("wb") as out:
+            seconds, peak, code = run_watched(command, dict(os.environ), out,
+                                              subprocess.DEVNULL, 600)
+        record = json.loads(out_path.read_text().strip().splitlines()[-1])
         results[name] = {
-            "bytes": path.stat().st_size, "seconds": round(time.perf_counter() - start, 2),
-            "peak_mb": round(peak[0], 1), "exit": proc.returncode,
+            "bytes": path.stat().st_size, "seconds": seconds, "peak_mb": peak, "exit": code,
             "features": record.get("features"), "regencies": record.get("regencies"),
             "national_bytes": record.get("national_bytes"),
             "province_bytes_max": record.get("province_bytes_max"),

@@ -26,9 +26,10 @@ from utils.charts.choropleth import (
     BORDER,
     LEGEND_CSS,
     NO_DATA_COLOUR,
+    border_layer,
     code_key,
+    framed,
     level_test,
-    locale_config,
     map_data,
     numeric_codes,
     spec,
@@ -282,16 +283,8 @@ def _chart(geometry_url: str, label_items: tuple[tuple[str, str], ...], lang: st
                                                          on="click", clear=False))
     layers = [regions]
     if province_borders and level != "province":
-        layers.append(base.transform_filter(level_test("province")).mark_geoshape(
-            filled=False, fill=None, stroke="#222222", strokeWidth=1.1, aria=False))
-    return (
-        alt.layer(*layers)
-        .project(type="mercator")
-        .properties(width="container", height=height)
-        .configure_view(stroke=None)
-        .configure(autosize=alt.AutoSizeParams(type="fit", contains="padding"),
-                   locale=locale_config(lang))
-    )
+        layers.append(border_layer(base))
+    return framed(layers, height, lang)
 
 
 def _quoted(text: str) -> str:

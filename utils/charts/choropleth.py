@@ -353,6 +353,28 @@ def map_data(geometry_url: str) -> alt.UrlData:
     return alt.UrlData(geometry_url, format=alt.DataFormat(type="topojson", feature=MAP_OBJECT))
 
 
+def border_layer(base: alt.Chart, width: float = 1.1) -> alt.Chart:
+    """Province borders from the same map download, drawn on top of the regions but
+    deaf to the mouse, so tooltips and clicks reach the regions."""
+    return base.transform_filter(level_test("province")).mark_geoshape(
+        filled=False, fill=None, stroke="#222222", strokeWidth=width, aria=False)
+
+
+def framed(layers: list, height: int, lang: str | None = None) -> alt.LayerChart:
+    """Map layers in Mercator, as wide as the container and ``height`` pixels high,
+    fitted with their padding; numbers in ``lang``'s locale when given."""
+    config: dict = {"autosize": alt.AutoSizeParams(type="fit", contains="padding")}
+    if lang is not None:
+        config["locale"] = locale_config(lang)
+    return (
+        alt.layer(*layers)
+        .project(type="mercator")
+        .properties(width="container", height=height)
+        .configure_view(stroke=None)
+        .configure(**config)
+    )
+
+
 def choropleth(
     geometry_url: str,
     values: pd.DataFrame,
@@ -450,18 +472,8 @@ def _choropleth_chart(geometry_url: str, target: float | None,
                                                          on="click", clear=False))
     layers = [regions]
     if province_borders and level != "province":
-        # Same download; drawn on top but deaf to the mouse, so tooltips and
-        # clicks reach the regions.
-        layers.append(base.transform_filter(level_test("province")).mark_geoshape(
-            filled=False, fill=None, stroke="#222222", strokeWidth=1.1, aria=False))
-    return (
-        alt.layer(*layers)
-        .project(type="mercator")
-        .properties(width="container", height=height)
-        .configure_view(stroke=None)
-        .configure(autosize=alt.AutoSizeParams(type="fit", contains="padding"),
-                   locale=locale_config(lang))
-    )
+        layers.append(border_layer(base))
+    return framed(layers, height, lang)
 
 
 def ranked_strip(names_url: str, values: pd.DataFrame, target: float | None,

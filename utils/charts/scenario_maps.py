@@ -164,15 +164,7 @@ def scenario_map(geometry_url: str, texts: Mapping[str, str], height: int = 300)
             description="aria:N",
         )
     )
-    borders = base.transform_filter(charts.level_test("province")).mark_geoshape(
-        filled=False, fill=None, stroke="#222222", strokeWidth=0.8, aria=False)
-    return (
-        alt.layer(regions, borders)
-        .project(type="mercator")
-        .properties(width="container", height=height)
-        .configure_view(stroke=None)
-        .configure(autosize=alt.AutoSizeParams(type="fit", contains="padding"))
-    )
+    return charts.framed([regions, charts.border_layer(base, 0.8)], height)
 
 
 @lru_cache(maxsize=16)

@@ -101,17 +101,17 @@ def combine(own: gpd.GeoDataFrame, default: gpd.GeoDataFrame) -> tuple[gpd.GeoDa
 
 
 def lighten(own: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The file's shapes repaired and simplified by :data:`PRESIMPLIFY` (topology kept)."""
-    repaired = geometry.repair(own.geometry.to_numpy())
-    light = shapely.simplify(repaired, PRESIMPLIFY, preserve_topology=True)
+    """The file's joined shapes (valid: the join repairs what it merges) simplified by
+    :data:`PRESIMPLIFY` with topology kept, and repaired again where that broke them."""
+    light = shapely.simplify(own.geometry.to_numpy(), PRESIMPLIFY, preserve_topology=True)
     return gpd.GeoDataFrame(own.drop(columns="geometry"), geometry=geometry.repair(light),
                             crs=4326)
 
 
 def clean(combined: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Repair and clean the combined shapes into one edge-matched coverage."""
-    repaired = geometry.repair(combined.geometry.to_numpy())
-    cleaned = geometry.clean_coverage(repaired, GAP_WIDTH)
+    """Clean the combined shapes (valid: :func:`lighten` and the default set) into one
+    edge-matched coverage."""
+    cleaned = geometry.clean_coverage(combined.geometry.to_numpy(), GAP_WIDTH)
     out = gpd.GeoDataFrame(combined[["code", "name", "province_code"]], geometry=cleaned, crs=4326)
     empty = out.geometry.is_empty
     return out[~empty].reset_index(drop=True)
@@ -232,14 +232,15 @@ def _store(root: Path, record: dict, outputs: dict[str, bytes], path: Path) -> d
         for name, data in outputs.items():
             write_bytes(staging / name, data)
         (staging / "source").mkdir()
-        shutil.copyfile(path, staging / "source" / _safe_name(path.name))
+        shutil.copyfile(path, staging / "source" / safe_name(path.name, "source"))
         boundary_sets.commit(root, staging, record)
     return record
 
 
-def _safe_name(name: str) -> str:
+def safe_name(name: str, fallback: str) -> str:
+    """A file name of letters, digits, ``._-`` only, never hidden nor a path."""
     kept = "".join(c if c.isalnum() or c in "._-" else "_" for c in Path(name).name)
-    return kept.lstrip(".") or "source"
+    return kept.lstrip(".") or fallback
 
 
 def _limit_memory() -> None:  # runs in the child before exec

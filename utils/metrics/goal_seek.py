@@ -111,6 +111,12 @@ def history(table: pd.DataFrame, indicator: str, period: str) -> pd.DataFrame:
     return out.rename_axis("code").reset_index()[HISTORY_COLUMNS]
 
 
+def no_history() -> pd.DataFrame:
+    """:func:`history`'s frame for an indicator without two periods anywhere."""
+    return pd.DataFrame(columns=HISTORY_COLUMNS).astype(
+        {"code": str, "pace": float, "yearly_growth": float, "since": str, "months_apart": int})
+
+
 # --- the two questions -----------------------------------------------------------------------
 
 
