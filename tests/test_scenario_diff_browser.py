@@ -36,15 +36,19 @@ def side_maps(page: Page, width: int, height: int, server: str) -> list:
     page.goto(f"{server}/simulasi")
     page.get_by_role("tab", name="Skenario tersimpan").click()
     pick = page.locator(".st-key-whatif_side_pick input")
-    for name in SIDES:
+    chips = page.locator(".st-key-whatif_side_pick .react-aria-ComboBox [data-tag]")
+    for picked, name in enumerate(SIDES, start=1):
         pick.click()
         pick.press_sequentially(name)
         expect(page.get_by_role("option", name=name)).to_be_visible()
         page.keyboard.press("Enter")
         page.keyboard.press("Escape")
+        # the pick is kept before the next one is typed: a rerun must not swallow it
+        expect(chips).to_have_count(picked)
     charts = [page.locator(f".st-key-whatif_side_map_{i} [data-testid='stVegaLiteChart']")
               for i in range(len(SIDES))]
     for chart in charts:
+        chart.scroll_into_view_if_needed(timeout=90_000)
         expect(chart.locator(".layer_0_marks path")).to_have_count(514, timeout=90_000)
     return charts
 
