@@ -18,7 +18,13 @@ def demo(built):
 
 
 def test_demo_covers_every_regency_indicator_and_period(demo):
+    from utils.demo import KECAMATAN_REGENCIES
+    from utils.metrics.kecamatan import split
+
+    demo, lower = split(demo)
     assert demo["code"].nunique() == 514
+    assert set(lower["code"].str[:5]) == set(KECAMATAN_REGENCIES)  # and a few regencies' kecamatan
+    assert lower["is_demo"].all()
     assert sorted(demo["indicator"].unique()) == sorted(load_indicators())
     per_cell = demo.groupby(["code", "indicator", "period"]).size()
     assert (per_cell == 1).all() and len(per_cell) == 514 * len(load_indicators()) * len(PERIODS)
@@ -31,6 +37,9 @@ def test_demo_covers_every_regency_indicator_and_period(demo):
                          [("ktp_el", 93, 103), ("kia", 30, 100), ("akta_lahir", 75, 100),
                           ("ikd", 5, 35)])
 def test_demo_is_plausible_in_the_latest_period(demo, indicator, low, high):
+    from utils.metrics.kecamatan import split
+
+    demo = split(demo)[0]  # the regencies (their kecamatan are split from them)
     last = demo[(demo["indicator"] == indicator) & (demo["period"] == PERIODS[-1])]["percent"]
     assert last.between(low, high).mean() > 0.95
 

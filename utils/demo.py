@@ -33,6 +33,10 @@ PROFILES = {
     "ikd": (0.735, 5.0, 35.0, 3.0),
 }
 DEFAULT_PROFILE = (0.5, 50.0, 95.0, 1.0)
+KECAMATAN_REGENCIES = ("64.02", "64.74", "33.14", "51.03")
+"""Regencies whose demo figures are also given per kecamatan (Kutai Kartanegara,
+Kota Bontang, Sragen, Badung): each regency's demo counts split over its kecamatan,
+so the kecamatan add up exactly to the regency."""
 
 
 def _rng(code: str, indicator: str) -> np.random.Generator:
@@ -80,6 +84,51 @@ def build_demo(regencies: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=COLUMNS)
 
 
+def _apportion(total: int, weights: np.ndarray) -> np.ndarray:
+    """Whole parts of ``total`` in proportion to ``weights`` that add up to it exactly."""
+    exact = total * weights / weights.sum()
+    parts = np.floor(exact).astype(np.int64)
+    short = total - int(parts.sum())
+    parts[np.argsort(parts - exact, kind="stable")[:short]] += 1
+    return parts
+
+
+def build_demo_kecamatan(table: pd.DataFrame, kecamatan: pd.DataFrame,
+                         regencies: tuple[str, ...] = KECAMATAN_REGENCIES) -> pd.DataFrame:
+    """Split the demo figures of ``regencies`` over their kecamatan.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Demo regency rows (:func:`build_demo`).
+    kecamatan : pandas.DataFrame
+        The kecamatan reference (``code``, ``regency_code``).
+    regencies : tuple of str
+        Regency codes to split.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Kecamatan rows, ``is_demo`` all True; per (period, regency, indicator)
+        numerators and denominators add up exactly to the regency's.
+    """
+    records = []
+    for regency in regencies:
+        codes = sorted(kecamatan.loc[kecamatan["regency_code"] == regency, "code"])
+        if not codes:
+            continue
+        size = _rng(regency, "kecamatan").uniform(0.4, 1.6, len(codes))
+        for row in table[table["code"] == regency].itertuples(index=False):
+            _, low, high, _ = PROFILES.get(row.indicator, DEFAULT_PROFILE)
+            spread = min(0.15, (high - low) / (2 * high))  # kecamatan differ as regencies do
+            reach = _rng(regency, row.indicator).uniform(1 - spread, 1 + spread, len(codes))
+            dens = _apportion(int(row.denominator), size)
+            nums = _apportion(int(row.numerator), size * reach)
+            records += [(row.period, c, row.indicator, int(n), int(d), True)
+                        for c, n, d in zip(codes, nums, dens, strict=True)]
+    return pd.DataFrame.from_records(records, columns=COLUMNS)
+
+
 def read_demo(path: Path = DEMO_CSV) -> pd.DataFrame | None:
     """Read the demo table, or ``None`` when it has not been built."""
     if not path.is_file():
@@ -96,6 +145,12 @@ def write_demo(regions_csv: Path, path: Path = DEMO_CSV) -> pd.DataFrame:
 
     regions = read_regions(regions_csv)
     table = build_demo(regency_rows(regions), list(load_indicators()))
+    kecamatan_csv = regions_csv.with_name("kecamatan.csv")
+    if kecamatan_csv.is_file():
+        from utils.metrics.regions import read_kecamatan
+
+        split = build_demo_kecamatan(table, read_kecamatan(kecamatan_csv))
+        table = pd.concat([table, split], ignore_index=True)
     write_text(path, table.to_csv(index=False))
     return table
 

@@ -28,7 +28,7 @@ import shapely
 from utils.atomic import write_bytes, write_text
 from utils.geo import crosswalk, geometry, sources, tile_layout, topology
 from utils.geo.cache_record import MAP_OBJECT, MAPS, cache_dir, is_fresh, read_info, source_digest
-from utils.geo.reference import build_regions
+from utils.geo.reference import build_kecamatan, build_regions
 from utils.geo.upstream_sql import iter_boundary_rows
 from utils.metrics.regions import names, province_rows, regencies
 
@@ -130,6 +130,7 @@ def build_from_files(files: dict[str, bytes], folder: Path, progress: StepProgre
         text["wilayah/db/wilayah_penduduk.sql"],
         text["wilayah/db/wilayah_luas.sql"],
     )
+    kecamatan = build_kecamatan(text["wilayah/db/wilayah.sql"], regions)
     codes = crosswalk.build_from_texts(
         regions, {p: files[p].decode("utf-8") for p in crosswalk.SOURCES}, crosswalk.read_renames()
     )
@@ -150,6 +151,7 @@ def build_from_files(files: dict[str, bytes], folder: Path, progress: StepProgre
     tiles = tile_layout.tile_table(clean, province_names).to_csv(index=False).encode("utf-8")
     outputs = {"regions.csv": regions_csv,
                "crosswalk.csv": codes.to_csv(index=False).encode("utf-8"),
+               "kecamatan.csv": kecamatan.to_csv(index=False).encode("utf-8"),
                "regencies.parquet": parquet_bytes(clean),
                f"{MAPS}/regions.csv": regions_csv, f"{MAPS}/tilegrid.csv": tiles}
     outputs.update({f"{MAPS}/{k}": v for k, v in map_outputs(clean, province_names).items()})
@@ -158,6 +160,7 @@ def build_from_files(files: dict[str, bytes], folder: Path, progress: StepProgre
         write_bytes(folder / name, data)
     return {
         **sizes(outputs, clean),
+        "kecamatan": len(kecamatan),
         "invalid_upstream": invalid_before,
         **crosswalk.summary(codes),
         "build_seconds": round(time.perf_counter() - started, 2),
@@ -252,7 +255,7 @@ def _drop_legacy(folder: Path) -> None:
 
 def national_sizes(record: dict) -> dict:
     """The numbers ``info --json`` prints."""
-    keys = ["regencies", "provinces", "invalid", "invalid_upstream", "clean_coverage",
+    keys = ["regencies", "provinces", "kecamatan", "kecamatan_shapes", "invalid", "invalid_upstream", "clean_coverage",
             "national_bytes", "province_bytes_max", "build_seconds", "source",
             "bps_codes", "bps_mapped", "crosswalk_how", "crosswalk_unresolved"]
     return {k: record.get(k) for k in keys}

@@ -13,7 +13,7 @@ from pathlib import Path
 from utils.geo import sources
 from utils.paths import DATA_DIR, ROOT
 
-PIPELINE_VERSION = 9
+PIPELINE_VERSION = 10
 # The one TopoJSON object of every built map: regencies (codes "64.01") and, in
 # the national map, their provinces (codes "64") as well, sharing their arcs.
 # One object means one download draws the regions and the province borders.

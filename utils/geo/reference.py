@@ -10,7 +10,15 @@ from __future__ import annotations
 import pandas as pd
 
 from utils.geo.upstream_sql import iter_value_rows
-from utils.metrics.regions import COLUMNS, PROVINCE_CODE, REGENCY_CODE, normalise_code
+from utils.metrics.regions import (
+    COLUMNS,
+    DISTRIK_PROVINCES,
+    KECAMATAN_CODE,
+    KECAMATAN_COLUMNS,
+    PROVINCE_CODE,
+    REGENCY_CODE,
+    normalise_code,
+)
 
 
 def kind_of(name: str) -> str:
@@ -65,3 +73,43 @@ def build_regions(wilayah_sql: str, penduduk_sql: str, luas_sql: str) -> pd.Data
     frame["population"] = frame["population"].astype("Int64")
     frame["area_km2"] = frame["area_km2"].astype("Float64")
     return frame
+
+
+def build_kecamatan(wilayah_sql: str, regions: pd.DataFrame) -> pd.DataFrame:
+    """Build the kecamatan (district) reference: 7,285 rows for Kepmendagri 2025.
+
+    Parameters
+    ----------
+    wilayah_sql : str
+        Text of ``wilayah.sql`` (codes ``64.02.01`` and names such as ``Loa Kulu``).
+    regions : pandas.DataFrame
+        The province and regency reference (:func:`build_regions`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`~utils.metrics.regions.KECAMATAN_COLUMNS`, in code order; ``kind`` is
+        ``"Distrik"`` in the Papua provinces and ``"Kecamatan"`` elsewhere.
+
+    Raises
+    ------
+    ValueError
+        If a kecamatan's regency is not in ``regions``.
+    """
+    parents = dict(zip(regions["code"], regions["name"], strict=True))
+    records = []
+    for fields in iter_value_rows(wilayah_sql):
+        code = fields[0].strip()
+        if not KECAMATAN_CODE.match(code):
+            continue
+        regency, province = code[:5], code[:2]
+        if regency not in parents:
+            raise ValueError(f"kecamatan {code}: regency {regency} is not in the reference")
+        records.append({
+            "code": code, "name": fields[1].strip(),
+            "kind": "Distrik" if province in DISTRIK_PROVINCES else "Kecamatan",
+            "regency_code": regency, "regency_name": parents[regency],
+            "province_code": province, "province_name": parents.get(province, ""),
+        })
+    frame = pd.DataFrame.from_records(records, columns=KECAMATAN_COLUMNS)
+    return frame.sort_values("code").reset_index(drop=True)

@@ -7,15 +7,23 @@ this module reads it and answers questions about it: codes, levels, names.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
 PROVINCE_CODE = re.compile(r"^\d{2}$")
 REGENCY_CODE = re.compile(r"^\d{2}\.\d{2}$")
+KECAMATAN_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
 COLUMNS = [
     "code", "name", "level", "kind", "province_code", "province_name", "population", "area_km2",
 ]
+KECAMATAN_COLUMNS = [
+    "code", "name", "kind", "regency_code", "regency_name", "province_code", "province_name",
+]
+"""Columns of ``kecamatan.csv``: the 7,285 kecamatan (districts) of Kepmendagri 2025."""
+DISTRIK_PROVINCES = frozenset({"91", "92", "94", "95", "96", "97"})
+"""Provinces of Papua, where a kecamatan is officially called *distrik*."""
 CROSSWALK_COLUMNS = ["scheme", "level", "code", "name", "current", "how"]
 """Columns of ``crosswalk.csv`` (:mod:`utils.geo.crosswalk`): a code in another scheme → today's."""
 
@@ -52,6 +60,33 @@ def read_regions(path: Path) -> pd.DataFrame:
     frame["population"] = frame["population"].astype("Int64")
     frame["area_km2"] = frame["area_km2"].astype("Float64")
     return frame
+
+
+def read_kecamatan(path: Path) -> pd.DataFrame:
+    """Read the kecamatan reference written by the boundary build (``kecamatan.csv``).
+
+    Every cell is text; see :data:`KECAMATAN_COLUMNS`.
+    """
+    return pd.read_csv(path, dtype=str, keep_default_na=False)[KECAMATAN_COLUMNS]
+
+
+def kecamatan_label(row: Mapping[str, str], with_regency: bool = True) -> str:
+    """A kecamatan as people write it: ``"Kecamatan Kota Bangun, Kabupaten Kutai Kartanegara"``.
+
+    Examples
+    --------
+    >>> kecamatan_label({"kind": "Distrik", "name": "Abepura", "regency_name": "Kota Jayapura"})
+    'Distrik Abepura, Kota Jayapura'
+    >>> kecamatan_label({"kind": "Kecamatan", "name": "Loa Kulu", "regency_name": "X"}, False)
+    'Kecamatan Loa Kulu'
+    """
+    own = f"{row['kind']} {row['name']}"
+    return f"{own}, {row['regency_name']}" if with_regency else own
+
+
+def kecamatan_of(kecamatan: pd.DataFrame, regency: str) -> pd.DataFrame:
+    """The kecamatan of one regency (code ``64.02``), in code order."""
+    return kecamatan[kecamatan["regency_code"] == regency].sort_values("code")
 
 
 def read_crosswalk(path: Path) -> pd.DataFrame:

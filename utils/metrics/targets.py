@@ -72,31 +72,38 @@ def conflicts(targets: pd.DataFrame) -> pd.DataFrame:
 
 
 SCOPE_NATIONAL, SCOPE_PROVINCE, SCOPE_REGENCY = "national", "province", "regency"
-"""Levels a target (or a figure) can be set for."""
+SCOPE_KECAMATAN = "kecamatan"
+"""Levels a target (or a figure) can be set for; a kecamatan follows its regency's."""
 
 
 def scope_level(scope: str | None) -> str:
     """The level of a scope: ``national`` for ``None`` or ``"national"``, ``province``
-    for ``64``, ``regency`` for ``64.74`` (the one rule, used by every module).
+    for ``64``, ``regency`` for ``64.74``, ``kecamatan`` for ``64.74.01`` (the one
+    rule, used by every module).
 
     Examples
     --------
     >>> scope_level(None), scope_level("national"), scope_level("64"), scope_level("64.74")
     ('national', 'national', 'province', 'regency')
+    >>> scope_level("64.74.01")
+    'kecamatan'
     """
     if not scope or scope == SCOPE_NATIONAL:
         return SCOPE_NATIONAL
-    return SCOPE_REGENCY if "." in scope else SCOPE_PROVINCE
+    dots = scope.count(".")
+    return SCOPE_KECAMATAN if dots >= 2 else SCOPE_REGENCY if dots else SCOPE_PROVINCE
 
 
 def scopes_for(code: str | None) -> list[str]:
     """Scopes whose targets apply to a region, narrowest first: the region's own,
-    its province's (for a regency) and the national one.
+    its regency's (for a kecamatan), its province's and the national one.
 
     Examples
     --------
     >>> scopes_for("65.71")
     ['65.71', '65', 'national']
+    >>> scopes_for("65.71.02")
+    ['65.71.02', '65.71', '65', 'national']
     >>> scopes_for(None)
     ['national']
     """
@@ -104,7 +111,8 @@ def scopes_for(code: str | None) -> list[str]:
     if level == SCOPE_NATIONAL:
         return [SCOPE_NATIONAL]
     assert code is not None
-    return [code, code[:2], SCOPE_NATIONAL] if level == SCOPE_REGENCY else [code, SCOPE_NATIONAL]
+    parents = {SCOPE_KECAMATAN: [code[:5], code[:2]], SCOPE_REGENCY: [code[:2]]}
+    return [code, *parents.get(level, []), SCOPE_NATIONAL]
 
 
 def target_for(targets: pd.DataFrame, indicator: str, year: int, code: str | None) -> Target | None:
