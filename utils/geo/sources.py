@@ -151,6 +151,7 @@ def fetch_all(
 
 
 HINT = (
-    "If this machine cannot reach the upstream addresses, point the app at a local copy "
-    f"laid out like ../shared/upstream: {ENV_SOURCE}=/path/to/upstream"
+    "If this machine cannot reach the upstream addresses, make a verified copy on a machine "
+    "that can (python -m utils.geo download --into /path/to/upstream), carry it over, and "
+    f"point the build at it: {ENV_SOURCE}=/path/to/upstream python -m utils.geo build"
 )
