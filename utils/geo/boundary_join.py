@@ -30,6 +30,7 @@ from geopandas.array import GeometryDtype
 
 from utils.geo.geometry import repair
 from utils.ingest import code_schemes as schemes
+from utils.ingest import kecamatan_names as kec_names
 from utils.ingest.code_schemes import CodeBook, written
 from utils.ingest.matching import Match, RegionIndex, name_key, words
 from utils.ingest.region_rows import RowMatcher, Unresolved, former_names, matcher
@@ -115,10 +116,14 @@ class JoinReport:
 
 @dataclass(frozen=True)
 class Joined:
-    """Regency shapes (``code``, ``name``, ``geometry``, ``parts``) and the report."""
+    """Regency shapes (``code``, ``name``, ``geometry``, ``parts``) and the report;
+    ``key`` is the key used and ``feature_regencies`` each feature's regency
+    (``None`` when unmatched), in file order."""
 
     regencies: gpd.GeoDataFrame
     report: JoinReport
+    key: KeyGuess | None = None
+    feature_regencies: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -513,7 +518,7 @@ def join(frame: gpd.GeoDataFrame, regions: pd.DataFrame, crosswalk: pd.DataFrame
     tally = _decide(rm, features) if keyed else _Tally()
     codes = [tally.matched[f].code if f in tally.matched else None for f in features]
     shapes = _dissolve(frame, codes, ctx.index.names)
-    return Joined(shapes, _report(key, features, tally, shapes, ctx))
+    return Joined(shapes, _report(key, features, tally, shapes, ctx), key, tuple(codes))
 
 
 def _checked(frame: pd.DataFrame, key: KeyGuess, ctx: _Context) -> KeyGuess:
@@ -606,3 +611,122 @@ def _missing_notes(shaped: set[str], ctx: _Context) -> list[dict]:
                                province_name=ctx.index.province_names[str(province)],
                                count=len(lacking), codes=", ".join(lacking)))
     return notes
+
+
+# ---------------------------------------------------------------- kecamatan (issue #17)
+
+
+@dataclass(frozen=True)
+class KecamatanJoin:
+    """Kecamatan shapes of a district- or village-level file and what their join found.
+
+    ``shapes``: ``code`` (``64.02.01``), ``name``, ``geometry``, ``parts``. ``report``
+    is plain data: ``code_column``, ``name_column``, ``codes_used`` (False when the
+    file's codes are not today's Kemendagri codes), ``features``, ``matched_by_code``
+    and ``matched_by_name`` (kecamatan), ``unmatched`` (``{"value", "regency",
+    "features", "suggestions"}``) and ``conflicts`` (``{"value", "regency",
+    "features", "code_kecamatan"}``). A name is only ever matched among the
+    kecamatan of the feature's own regency: kecamatan names repeat across regencies.
+    """
+
+    shapes: gpd.GeoDataFrame
+    report: dict
+
+
+def _kecamatan_code(value: str) -> str | None:
+    """The Kemendagri kecamatan code in a district or village code cell, else ``None``."""
+    found = kec_names.read_code(value) if value else None
+    if found is None or found.kind == kec_names.BPS:
+        return None
+    return found.text[:8]
+
+
+def _kecamatan_columns(frame: pd.DataFrame, key: KeyGuess, regency_of: Sequence[str | None],
+                       index: kec_names.KecamatanIndex) -> tuple[str | None, str | None]:
+    """The district code column (else a village code column) and the kecamatan name column."""
+    used = {key.code_column, key.name_column, key.province_column, key.kind_column}
+    profiles = {c: code_level(cells(frame, c)) for c in attribute_columns(frame)}
+    code = next((c for level in ("district", "village") for c, (found, share) in profiles.items()
+                 if found == level and share >= CODE_SHARE), None)
+    placed = [i for i, r in enumerate(regency_of) if r]
+    best, best_share = None, NAME_SHARE
+    for column in profiles:
+        if column in used or column == code or not placed:
+            continue
+        values = cells(frame, column)
+        share = sum(bool(index.exact(values[i], str(regency_of[i]))) for i in placed) / len(placed)
+        if share >= best_share:
+            best, best_share = column, share
+    return code, best
+
+
+def join_kecamatan(frame: gpd.GeoDataFrame, joined: Joined,
+                   kecamatan: pd.DataFrame) -> KecamatanJoin | None:
+    """Match a file's features to kecamatan within the regency each was matched to.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        The file (:func:`utils.geo.boundary_file.read_boundaries`), EPSG:4326.
+    joined : Joined
+        The file's regency join (:func:`join`): its key and each feature's regency.
+    kecamatan : pandas.DataFrame
+        The kecamatan reference (:func:`utils.metrics.regions.read_kecamatan`).
+
+    Returns
+    -------
+    KecamatanJoin or None
+        ``None`` when the file holds no kecamatan key (a regency-level file).
+        A code names a kecamatan only when it is today's Kemendagri code, lies in
+        the feature's regency and agrees with the feature's kecamatan name (else
+        the feature is a conflict, never matched); a name alone matches only an
+        exact name (prefix, case and spacing aside) of one kecamatan of the
+        feature's regency.
+    """
+    if joined.key is None or len(joined.feature_regencies) != len(frame):
+        return None
+    index = kec_names.KecamatanIndex(kecamatan)
+    regency_of = joined.feature_regencies
+    code_column, name_column = _kecamatan_columns(frame, joined.key, regency_of, index)
+    if code_column is None and name_column is None:
+        return None
+    codes_used = code_column is not None and joined.key.scheme in ("", schemes.KEMENDAGRI)
+    codes = cells(frame, code_column) if codes_used and code_column else [""] * len(frame)
+    names = cells(frame, name_column) if name_column else [""] * len(frame)
+    outcomes: dict[tuple[str, str, str], tuple[str, object]] = {}
+    counts = Counter((r, c, n) for r, c, n in zip(regency_of, codes, names, strict=True) if r)
+    for regency, code, name in counts:
+        outcomes[(regency, code, name)] = _kecamatan_outcome(regency, code, name, index)
+    matched: list[str | None] = [
+        str(outcomes[(r, c, n)][1]) if r and outcomes[(r, c, n)][0] in ("code", "name") else None
+        for r, c, n in zip(regency_of, codes, names, strict=True)]
+    shapes = _dissolve(frame, matched, index.names)
+    by_code = {str(v) for k, v in outcomes.values() if k == "code"}
+    report = {
+        "code_column": code_column, "name_column": name_column, "codes_used": codes_used,
+        "features": sum(counts.values()), "matched_by_code": len(by_code),
+        "matched_by_name": len(set(shapes["code"]) - by_code),
+        "unmatched": [{"value": " ".join(p for p in (c, n) if p), "regency": r,
+                       "features": counts[(r, c, n)], "suggestions": v}
+                      for (r, c, n), (k, v) in sorted(outcomes.items()) if k == "unmatched"],
+        "conflicts": [{"value": " ".join(p for p in (c, n) if p), "regency": r,
+                       "features": counts[(r, c, n)], "code_kecamatan": v}
+                      for (r, c, n), (k, v) in sorted(outcomes.items()) if k == "conflict"],
+    }
+    return KecamatanJoin(shapes, report)
+
+
+def _kecamatan_outcome(regency: str, code: str, name: str,
+                       index: kec_names.KecamatanIndex) -> tuple[str, object]:
+    """``("code"|"name", kecamatan code)``, ``("conflict", {"code", "name"})`` or
+    ``("unmatched", [suggestions])`` for one distinct (regency, code, name)."""
+    kec = _kecamatan_code(code)
+    if kec is not None and kec in index.names:
+        if kec[:5] != regency or not index.agrees(name, kec):
+            return "conflict", {"code": kec, "name": index.labels[kec]}
+        return "code", kec
+    found = index.match(name, regency) if name else []
+    if isinstance(found, Match) and found.by == "name":
+        return "name", found.code
+    ranked = [found] if isinstance(found, Match) else found
+    return "unmatched", [_region(s.code, s.name) for s in ranked]

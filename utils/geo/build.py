@@ -1,5 +1,8 @@
 """Boundary pipeline: upstream dumps → clean coverage → per-scale TopoJSON caches.
 
+Regencies give the national and province maps; kecamatan give one map per regency
+(``maps/kecamatan/<regency>.topo.json``, :mod:`utils.geo.kecamatan_maps`).
+
 Command line::
 
     python -m utils.geo build [--source URL_OR_DIR] [--force]
@@ -16,6 +19,7 @@ import argparse
 import fcntl
 import io
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -26,7 +30,7 @@ import pandas as pd
 import shapely
 
 from utils.atomic import write_bytes, write_text
-from utils.geo import crosswalk, geometry, sources, tile_layout, topology
+from utils.geo import crosswalk, geometry, kecamatan_maps, sources, tile_layout, topology
 from utils.geo.cache_record import MAP_OBJECT, MAPS, cache_dir, is_fresh, read_info, source_digest
 from utils.geo.reference import build_kecamatan, build_regions
 from utils.geo.upstream_sql import iter_boundary_rows
@@ -35,6 +39,7 @@ from utils.metrics.regions import names, province_rows, regencies
 GAP_WIDTH = 0.005  # degrees (~550 m): narrower slivers between neighbours are closed
 NATIONAL = {"tolerance": 0.012, "min_part_area": 0.0005, "quantization": 1e5}
 PROVINCE = {"tolerance_per_extent": 1 / 1200, "quantization": 1e4}
+KECAMATAN_WORKERS = min(2, os.cpu_count() or 1)  # processes over provinces (budget: 2 cores)
 
 StepProgress = Callable[[float, str], None]
 
@@ -146,7 +151,7 @@ def build_from_files(files: dict[str, bytes], folder: Path, progress: StepProgre
     clean["province_code"] = clean["code"].str[:2]
     province_names = names(province_rows(regions))
     check_coverage(clean, regencies(regions))
-    progress(0.75, "simplify")
+    progress(0.6, "simplify")
     regions_csv = regions.to_csv(index=False).encode("utf-8")
     tiles = tile_layout.tile_table(clean, province_names).to_csv(index=False).encode("utf-8")
     outputs = {"regions.csv": regions_csv,
@@ -155,12 +160,18 @@ def build_from_files(files: dict[str, bytes], folder: Path, progress: StepProgre
                "regencies.parquet": parquet_bytes(clean),
                f"{MAPS}/regions.csv": regions_csv, f"{MAPS}/tilegrid.csv": tiles}
     outputs.update({f"{MAPS}/{k}": v for k, v in map_outputs(clean, province_names).items()})
+    progress(0.65, "kecamatan")
+    kec_started = time.perf_counter()
+    kec_maps = kecamatan_maps.build_maps(kecamatan_maps.parse_kecamatan(files), clean, kecamatan,
+                                         workers=KECAMATAN_WORKERS)
+    outputs.update({f"{MAPS}/{k}": v for k, v in kec_maps.outputs.items()})
     progress(0.95, "write")
     for name, data in outputs.items():
         write_bytes(folder / name, data)
     return {
         **sizes(outputs, clean),
         "kecamatan": len(kecamatan),
+        **kec_maps.record(time.perf_counter() - kec_started),
         "invalid_upstream": invalid_before,
         **crosswalk.summary(codes),
         "build_seconds": round(time.perf_counter() - started, 2),
@@ -255,8 +266,9 @@ def _drop_legacy(folder: Path) -> None:
 
 def national_sizes(record: dict) -> dict:
     """The numbers ``info --json`` prints."""
-    keys = ["regencies", "provinces", "kecamatan", "kecamatan_shapes", "invalid", "invalid_upstream", "clean_coverage",
-            "national_bytes", "province_bytes_max", "build_seconds", "source",
+    keys = ["regencies", "provinces", "kecamatan", "kecamatan_shapes", "kecamatan_without_shape",
+            "invalid", "invalid_upstream", "clean_coverage", "national_bytes",
+            "province_bytes_max", "kecamatan_bytes_max", "build_seconds", "source",
             "bps_codes", "bps_mapped", "crosswalk_how", "crosswalk_unresolved"]
     return {k: record.get(k) for k in keys}
 

@@ -11,6 +11,13 @@ province that the file lacks has no shape ("tanpa batas wilayah": listed, never
 silently dropped); provinces the file does not touch keep the default set's
 shapes. Shapes of two sources are never mixed inside one province.
 
+A file at kecamatan (or village) level also gives kecamatan maps: its features are
+matched to kecamatan by code or by name *within the regency* each was matched to
+(:func:`utils.geo.boundary_join.join_kecamatan`), nested in the set's regencies like
+the upstream ones (:mod:`utils.geo.kecamatan_maps`) and written as
+``maps/kecamatan/<regency>.topo.json`` for the regencies it covers; every other
+regency's file is the default build's, so a set's ``maps/kecamatan/`` is always whole.
+
 :func:`build_isolated` runs the build in a child process with a memory and time
 limit, so a hostile or huge file cannot take the app server down.
 """
@@ -34,10 +41,17 @@ import pandas as pd
 import shapely
 
 from utils.atomic import folder_lock, write_bytes
-from utils.geo import boundary_file, boundary_join, boundary_sets, geometry
+from utils.geo import boundary_file, boundary_join, boundary_sets, geometry, kecamatan_maps
 from utils.geo.build import GAP_WIDTH, map_outputs, parquet_bytes, sizes
-from utils.geo.cache_record import MAPS, PIPELINE_VERSION, cache_dir
-from utils.metrics.regions import names, province_rows, read_crosswalk, read_regions, regencies
+from utils.geo.cache_record import MAPS, PIPELINE_VERSION, cache_dir, read_info
+from utils.metrics.regions import (
+    names,
+    province_rows,
+    read_crosswalk,
+    read_kecamatan,
+    read_regions,
+    regencies,
+)
 
 PRESIMPLIFY = 0.0001
 """Degrees (~11 m): an office's file is simplified this much before cleaning; every map
@@ -170,7 +184,8 @@ def build_set(path: Path, root: Path, credit: Credit, *, layer: str | None = Non
     -------
     dict
         The set's record (also ``set.json``): id, source, licence, join report,
-        regencies without shape, provinces filled from the default, sizes.
+        regencies without shape, provinces filled from the default, sizes, and
+        the kecamatan keys of :func:`kecamatan_outputs`.
 
     Raises
     ------
@@ -195,17 +210,21 @@ def build_set(path: Path, root: Path, credit: Credit, *, layer: str | None = Non
     if joined.regencies.empty:
         raise BuildRefused("own_boundaries.nothing_matched", features=read.features)
     report(0.5, "clean")
+    join_report = joined.report.to_dict()
     about = {"layer": read.layer, "source_crs": read.source_crs, "crs_note": read.crs_note,
              "encoding": read.encoding, "features": read.features, "dropped": read.dropped,
-             "columns": boundary_join.attribute_columns(read.frame),
-             "join": joined.report.to_dict()}
+             "columns": boundary_join.attribute_columns(read.frame), "join": join_report}
     own = lighten(joined.regencies)
+    kec = _kecamatan_join(read.frame, joined, base)
     del read, joined  # the file's full-resolution shapes are no longer needed
     combined, filled = combine(own, gpd.read_parquet(base / "regencies.parquet"))
     result = clean(combined)
     known = set(regencies(regions).index)
     report(0.7, "simplify")
     outputs = _outputs(result, base, regions)
+    kec_outputs, kec_record = kecamatan_outputs(kec, result, base, regions)
+    outputs.update(kec_outputs)
+    join_report["notes"] += kecamatan_notes(kec_record)
     sha = _sha256(path)
     record = {
         "id": boundary_sets.new_id(sha),
@@ -216,12 +235,104 @@ def build_set(path: Path, root: Path, credit: Credit, *, layer: str | None = Non
         "without_shape": sorted(known - set(result["code"])),
         "filled_provinces": filled,
         **sizes(outputs, result),
+        **kec_record,
         "pipeline": PIPELINE_VERSION,
         "build_seconds": round(time.perf_counter() - started, 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
     report(0.9, "write")
     return _store(root, record, outputs, path)
+
+
+def _kecamatan_join(frame: gpd.GeoDataFrame, joined: boundary_join.Joined,
+                    base: Path) -> boundary_join.KecamatanJoin | None:
+    """The file's kecamatan (lightened), or ``None`` for a regency-level file or a
+    default build without the kecamatan reference."""
+    path = base / "kecamatan.csv"
+    found = boundary_join.join_kecamatan(frame, joined, read_kecamatan(path)) if path.is_file() \
+        else None
+    if found is None or found.shapes.empty:
+        return found
+    return boundary_join.KecamatanJoin(lighten(found.shapes), found.report)
+
+
+def kecamatan_outputs(kec: boundary_join.KecamatanJoin | None, result: gpd.GeoDataFrame,
+                      base: Path, regions: pd.DataFrame) -> tuple[dict[str, bytes], dict]:
+    """A set's kecamatan maps: the file's own for the regencies it has kecamatan of
+    (nested in the set's regencies, as the upstream build nests them), the default
+    build's files for every other regency, so ``maps/kecamatan/`` is always whole.
+
+    Returns
+    -------
+    (dict, dict)
+        Files (``maps/kecamatan/<regency>.topo.json``) and the record keys:
+        ``kecamatan_own`` (:func:`own_kecamatan`; ``None`` for a regency-level file),
+        ``kecamatan_shapes`` and ``kecamatan_without_shape`` over all regencies.
+    """
+    path = base / "kecamatan.csv"
+    reference = read_kecamatan(path) if path.is_file() else None
+    outputs, own = ({}, None) if reference is None or kec is None or kec.shapes.empty \
+        else own_kecamatan(kec, result, reference, regions)
+    for upstream_map in sorted((base / MAPS / kecamatan_maps.FOLDER).glob("*.topo.json")):
+        outputs.setdefault(f"{MAPS}/{kecamatan_maps.FOLDER}/{upstream_map.name}",
+                           upstream_map.read_bytes())
+    covered = set(own["regencies"]) if own else set()
+    lacking = {c for c in (read_info(base) or {}).get("kecamatan_without_shape") or []
+               if c[:5] not in covered}
+    lacking |= {c for codes in (own or {}).get("without_shape", {}).values() for c in codes}
+    shapes = None if reference is None else len(reference) - len(lacking)
+    return outputs, {"kecamatan_own": own, "kecamatan_shapes": shapes,
+                     "kecamatan_without_shape": sorted(lacking)}
+
+
+def own_kecamatan(kec: boundary_join.KecamatanJoin, result: gpd.GeoDataFrame,
+                  reference: pd.DataFrame, regions: pd.DataFrame) -> tuple[dict[str, bytes], dict]:
+    """The file's kecamatan maps and their record (join report, regencies drawn from
+    the file, per regency its kecamatan without shape, sizes)."""
+    covered = sorted(set(kec.shapes["code"].str[:5]))
+    maps = kecamatan_maps.build_maps(kec.shapes[["code", "geometry"]], result, reference,
+                                     only=covered)
+    names_of = dict(zip(regions["code"], regions["name"], strict=True))
+    own = {**kec.report, "regencies": covered,
+           "without_shape": {r: [c for c in maps.without_shape if c[:5] == r] for r in covered},
+           "beyond_regency": maps.beyond_regency, "uncovered": maps.uncovered,
+           "bytes_max": max((len(v) for v in maps.outputs.values()), default=0),
+           "regency_names": {r: names_of.get(r, r) for r in covered},
+           "kecamatan_names": _kecamatan_names(reference, maps.without_shape)}
+    return {f"{MAPS}/{k}": v for k, v in maps.outputs.items()}, own
+
+
+def _kecamatan_names(reference: pd.DataFrame, codes: list[str]) -> dict[str, str]:
+    named = reference.loc[reference["code"].isin(codes)]
+    return dict(zip(named["code"], named["name"], strict=True))
+
+
+KEC_NOTE = "kecamatan_geo.note."
+EXAMPLES = 3
+
+
+def kecamatan_notes(record: dict) -> list[dict]:
+    """Join notes (``{"key", "values"}``) on a set's kecamatan, shown with the file's report."""
+    own = record.get("kecamatan_own")
+    if not own:
+        return []
+    notes = [{"key": KEC_NOTE + "level", "values": {
+        "regencies": len(own["regencies"]), "by_code": own["matched_by_code"],
+        "by_name": own["matched_by_name"],
+        "columns": ", ".join(c for c in (own["code_column"], own["name_column"]) if c)}}]
+    if own["code_column"] and not own["codes_used"]:
+        notes.append({"key": KEC_NOTE + "codes_not_used", "values": {"column": own["code_column"]}})
+    for kind in ("unmatched", "conflicts"):
+        if own[kind]:
+            examples = ", ".join(row["value"] for row in own[kind][:EXAMPLES])
+            notes.append({"key": KEC_NOTE + kind, "values": {
+                "count": sum(row["features"] for row in own[kind]), "examples": examples}})
+    for regency, codes in own["without_shape"].items():
+        if codes:
+            notes.append({"key": KEC_NOTE + "without_shape", "values": {
+                "regency": own["regency_names"][regency], "count": len(codes),
+                "names": ", ".join(own["kecamatan_names"].get(c, c) for c in codes)}})
+    return notes
 
 
 def _store(root: Path, record: dict, outputs: dict[str, bytes], path: Path) -> dict:
