@@ -18,6 +18,7 @@ from utils.ingest import review
 from utils.ingest.code_schemes import SCHEMES
 from utils.ingest.importer import Report
 from utils.ingest.spreadsheet import MAX_BYTES, ReadError, sheet_names
+from utils.metrics import regions as region_ref
 
 SKIP, NONE = "__skip__", "__none__"
 
@@ -128,9 +129,10 @@ def confirm_widgets(report: Report, defs: dict, tag: str, lang: str) -> dict[int
     return confirmed
 
 
-def decision_widgets(report: Report, names: dict[str, str], tag: str,
-                     lang: str) -> dict[int, str]:
-    """One choice per unmatched row (suggestions first, then every regency in ``names``);
+def decision_widgets(report: Report, names: dict[str, str], tag: str, lang: str,
+                     kecamatan: pd.DataFrame | None = None) -> dict[int, str]:
+    """One choice per unmatched row (suggestions first, then every regency in ``names``;
+    for a kecamatan row, every kecamatan of its regency in ``kecamatan``, the reference);
     returns row → code or ``""``."""
     if not report.unmatched:
         return {}
@@ -138,11 +140,13 @@ def decision_widgets(report: Report, names: dict[str, str], tag: str,
     st.caption(t("data.unmatched_help", lang))
     decisions = {}
     for entry in report.unmatched:
-        suggested = [s["code"] for s in entry["suggestions"]]
-        options = [NONE, SKIP, *suggested, *[c for c in names if c not in suggested]]
+        suggested = {s["code"]: s["name"] for s in entry["suggestions"]}
+        listed = _listed(report, entry, names, kecamatan)
+        labels = {**listed, **suggested}
+        options = [NONE, SKIP, *suggested, *[c for c in listed if c not in suggested]]
         choice = st.selectbox(
             f"{t('data.row', lang, row=entry['row'])}: {plain(entry['text'])}", options,
-            format_func=lambda c: _choice_label(c, names, lang),
+            format_func=lambda c, labels=labels: _choice_label(c, labels, lang),
             key=f"data_choice_{tag}_{entry['row']}")
         if why := review.unmatched_reason(report, entry, lang):
             st.caption(plain(why))
@@ -151,12 +155,41 @@ def decision_widgets(report: Report, names: dict[str, str], tag: str,
     return decisions
 
 
+def _listed(report: Report, entry: dict, names: dict[str, str],
+            kecamatan: pd.DataFrame | None) -> dict[str, str]:
+    """What a row may be matched to beyond its suggestions: in a kecamatan file the
+    kecamatan of the row's regency (none without one), else every region in ``names``."""
+    if entry.get("level") != "kecamatan" or kecamatan is None:
+        return names
+    regency = entry.get("regency")
+    if not regency or entry["reason"] == "kec_imp_regency_conflict":
+        return {}
+    rows = region_ref.kecamatan_of(kecamatan, regency)
+    return {r["code"]: region_ref.kecamatan_label(r) for r in rows.to_dict("records")}
+
+
 def _choice_label(code: str, names: dict[str, str], lang: str) -> str:
     if code == NONE:
         return t("data.choice.none", lang)
     if code == SKIP:
         return t("data.choice.skip", lang)
     return f"{code} {names.get(code, '')}"
+
+
+def regency_widget(report: Report, names: dict[str, str], tag: str, lang: str) -> str | None:
+    """«Semua baris dari»: the regency of every kecamatan row that names none, chosen once
+    (shown for a kecamatan-level file that needs it, or whose title names one)."""
+    summary = report.kecamatan or {}
+    if report.level != "kecamatan" or not (summary.get("waiting_for_regency")
+                                           or summary.get("title_regency")):
+        return None
+    title = summary.get("title_regency")
+    auto = (t("kec_imp_regency_title", lang, name=names.get(title, title)) if title
+            else t("kec_imp_regency_none", lang))
+    choice = st.selectbox(t("kec_imp_regency_label", lang), ["", *names],
+                          format_func=lambda c: f"{c} {names[c]}" if c else auto,
+                          help=t("kec_imp_regency_help", lang), key=f"data_regency_{tag}")
+    return choice or None
 
 
 def period_widget(report: Report, tag: str, lang: str) -> str | None:

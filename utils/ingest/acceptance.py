@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from utils.ingest.kecamatan_names import alias_key
 from utils.ingest.matching import name_key
 from utils.ingest.report import Report
+from utils.metrics.regions import KECAMATAN_CODE
 
 
 def header_mapping(report: Report) -> dict[str, str]:
@@ -38,7 +40,20 @@ def details(report: Report, decisions: Mapping[int, str]) -> dict[str, Any]:
         "skipped": len(report.skipped),
         "decisions": {str(k): v for k, v in decisions.items()},
         "warnings": len(report.warnings),
+        **_kecamatan_details(report),
     }
+
+
+def _kecamatan_details(report: Report) -> dict[str, Any]:
+    """A kecamatan-level file: the regency its names were read in, and per regency the
+    kecamatan stored of all and how its figure is made."""
+    summary = report.kecamatan
+    if not summary:
+        return {}
+    return {"kecamatan": {
+        "regency": summary.get("regency"), "regency_source": summary.get("regency_source"),
+        "regencies": {e["code"]: {"present": e["present"], "total": e["total"],
+                                  "status": e["status"]} for e in summary["regencies"]}}}
 
 
 def aliases(report: Report, decisions: Mapping[int, str]) -> dict[str, dict[str, str]]:
@@ -54,15 +69,24 @@ def aliases(report: Report, decisions: Mapping[int, str]) -> dict[str, dict[str,
     Returns
     -------
     dict
-        :attr:`utils.ingest.matching.NameKey.alias` of the written name →
-        ``{"code", "text"}``; skipped rows and rows no longer matched are left out.
+        :attr:`utils.ingest.matching.NameKey.alias` of the written name (for a
+        kecamatan :func:`utils.ingest.kecamatan_names.alias_key`, which holds its
+        regency) → ``{"code", "text"}``; skipped rows and rows no longer matched
+        are left out.
     """
     texts = {m["row"]: m["text"] for m in report.matched}
     return {
-        name_key(texts[row]).alias: {"code": code, "text": texts[row]}
+        _alias(texts[row], code): {"code": code, "text": texts[row]}
         for row, code in decisions.items()
         if code and row in texts
     }
+
+
+def _alias(text: str, code: str) -> str:
+    """The key a name is remembered under: per regency for a kecamatan (names repeat)."""
+    if KECAMATAN_CODE.match(code):
+        return alias_key(code[:5], text)
+    return name_key(text).alias
 
 
 def accept_arguments(

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from utils.ingest import kecamatan_summary
 from utils.ingest.report import Context, Issue, Report
-from utils.metrics import coverage
+from utils.metrics import coverage, kecamatan
 from utils.metrics import regions as region_ref
 from utils.metrics.published import province_figure
 
@@ -68,8 +69,15 @@ def completeness(table: pd.DataFrame, regions: pd.DataFrame | None) -> dict[str,
 
 
 def summarise(report: Report, context: Context) -> None:
-    """Province figures of the file's (latest) period, and of each period when it has several."""
+    """Province figures of the file's (latest) period, and of each period when it has several.
+
+    In a kecamatan-level file they are made from its regency rows and the regencies
+    whose kecamatan are all present (:func:`utils.metrics.kecamatan.regency_level`).
+    """
     table = report.table
+    if report.level == "kecamatan" and context.kecamatan is not None:
+        reference = kecamatan_summary.reference_for(table, context.kecamatan)
+        table = kecamatan.regency_level(table, reference)[0]  # never counted twice
     latest = table[table["period"] == report.period] if len(report.periods) > 1 else table
     report.aggregates = aggregates(latest, context.regions)
     report.completeness = completeness(latest, context.regions)

@@ -1,6 +1,7 @@
 """Header recognition: which spreadsheet column holds which field.
 
-Fields are ``region.code``, ``region.name``, ``row.number`` and, for every
+Fields are ``region.code``, ``region.name``, ``row.number``, the kecamatan's
+``region.kecamatan_code`` and ``region.kecamatan`` and, for every
 indicator, ``<id>.numerator``, ``<id>.denominator``, ``<id>.percent`` and
 ``<id>.remaining`` (the *belum* column: denominator minus numerator).
 Keywords are data (``data/indicator_headers.csv``); each indicator's own
@@ -41,7 +42,11 @@ from utils.paths import DATA_DIR
 HEADERS_CSV = DATA_DIR / "indicator_headers.csv"
 MARKERS_CSV = DATA_DIR / "header_markers.csv"
 ROLES = ("denominator", "numerator", "percent", "remaining")
-REGION_FIELDS = ("row.number", "region.code", "region.name")
+REGION_FIELDS = ("row.number", "region.code", "region.name", "region.kecamatan_code",
+                 "region.kecamatan")
+"""Which region a row is: its code and name and, in a file per kecamatan, the kecamatan's
+code and name (``region.code``/``region.name`` then hold the regency, if given)."""
+KECAMATAN_FIELDS = ("region.kecamatan_code", "region.kecamatan")
 PERIOD_FIELDS = ("period.year",)
 """A year column (``tahun``): the long layout of open-data files, one row per region and year."""
 KEY_FIELDS = REGION_FIELDS + PERIOD_FIELDS
@@ -394,7 +399,7 @@ def find_header(vocab: Vocabulary, rows: Sequence[Sequence[object]]) -> Header |
 
 def _usable(mapping: dict[int, str]) -> bool:
     """A header names at least the region column (the user can map the rest)."""
-    return bool(set(mapping.values()) & {"region.code", "region.name"})
+    return bool(set(mapping.values()) & {"region.code", "region.name", *KECAMATAN_FIELDS})
 
 
 def indicators_mapped(mapping: dict[int, str]) -> dict[str, dict[str, int]]:

@@ -17,7 +17,7 @@ from utils.i18n import t
 from utils.ingest.spreadsheet import neutralise
 from utils.metrics import coverage
 from utils.metrics.indicators import Indicator
-from utils.metrics.regions import regency_rows
+from utils.metrics.regions import kecamatan_label, kecamatan_of, regency_rows
 
 EXPORT_COLUMNS = ["period", "code", "name", "province", "indicator", "numerator",
                   "denominator", "percent", "derived", "derived_margin"]
@@ -44,6 +44,21 @@ def template_frame(regions: pd.DataFrame, indicators: dict[str, Indicator],
     return frame
 
 
+def kecamatan_template_frame(kecamatan: pd.DataFrame, indicators: dict[str, Indicator],
+                             regency: str) -> pd.DataFrame:
+    """Empty import template of one regency's kecamatan: regency, kecamatan code and
+    name, one column per count (headers the importer recognises: a filled-in
+    template imports by code, its names checked against the codes)."""
+    rows = kecamatan_of(kecamatan, regency)
+    frame = pd.DataFrame({"KABUPATEN/KOTA": rows["regency_name"].to_numpy(),
+                          "KODE KECAMATAN": rows["code"].to_numpy(),
+                          "KECAMATAN": rows["name"].to_numpy()})
+    for indicator in indicators.values():
+        frame[indicator.denominator_id] = pd.NA
+        frame[indicator.numerator_id] = pd.NA
+    return frame
+
+
 def derived_text(table: pd.DataFrame, lang: str = "id") -> pd.Series:
     """Per row, in ``lang``: ``dihitung dari persentase``, ``dihitung: sudah + belum``,
     ``hanya persen (tanpa jumlah)`` or ``""`` for figures read as written."""
@@ -54,12 +69,18 @@ def derived_text(table: pd.DataFrame, lang: str = "id") -> pd.Series:
 
 
 def current_frame(table: pd.DataFrame, regions: pd.DataFrame, lang: str = "id",
-                  indicators: Mapping[str, Indicator] | None = None) -> pd.DataFrame:
+                  indicators: Mapping[str, Indicator] | None = None,
+                  kecamatan: pd.DataFrame | None = None) -> pd.DataFrame:
     """Active data with region names and percent (the published one for rows
     without counts), how each figure was obtained and its margin; headers in ``lang``,
-    indicators by their label in ``lang`` when ``indicators`` are given. Rows keep
-    ``table``'s order."""
+    indicators by their label in ``lang`` when ``indicators`` are given, a kecamatan
+    named with its regency (``Kecamatan Loa Kulu, Kabupaten Kutai Kartanegara``)
+    when the ``kecamatan`` reference is given. Rows keep ``table``'s order."""
     names = regions.set_index("code")["name"].str.strip()
+    if kecamatan is not None:
+        labels = [kecamatan_label({"kind": k, "name": n, "regency_name": r}) for k, n, r in zip(
+            kecamatan["kind"], kecamatan["name"], kecamatan["regency_name"], strict=True)]
+        names = pd.concat([names, pd.Series(labels, index=kecamatan["code"].to_numpy())])
     out = coverage.with_percent(coverage.with_optional(table))
     if indicators:
         out["indicator"] = out["indicator"].map(

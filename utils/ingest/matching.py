@@ -84,11 +84,16 @@ def words(text: object) -> list[str]:
     return re.findall(r"[a-z0-9]+", ascii_words("" if text is None else str(text)).lower())
 
 
-def _respell(word: str) -> str:
+def respell(word: str) -> str:
+    """One word in today's spelling, abbreviations written out (``kep`` → ``kepulauan``,
+    ``tjilatjap`` → ``cilacap``)."""
     word = WORD_VARIANTS.get(word, word)
     for old, new in SPELLING:
         word = word.replace(old, new)
     return word
+
+
+_respell = respell
 
 
 def name_key(text: object) -> NameKey:
@@ -181,6 +186,15 @@ class RegionIndex:
     def _candidates(self, key: NameKey) -> list[str]:
         codes = self.by_core.get(key.compact, [])
         return [c for c in codes if key.kind is None or self.kinds[c] == key.kind]
+
+    def exact(self, text: object) -> list[str]:
+        """Regencies whose name (today's) is ``text`` exactly, kind respected; no guess.
+
+        Examples
+        --------
+        ``"KAB. SRAGEN"`` → ``["33.14"]``; ``"Kota Bangun"`` (a kecamatan) → ``[]``.
+        """
+        return self._candidates(name_key(text))
 
     def match(self, text: object, province: str | None = None) -> Match | list[Suggestion]:
         """Match a written name; a :class:`Match`, or ranked suggestions when unsure.

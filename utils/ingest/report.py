@@ -33,7 +33,8 @@ class Issue:
 
     def message(self, lang: str = "id") -> str:
         """The issue as a sentence in ``lang`` (numbers written the ``lang`` way)."""
-        key = self.kind if self.kind.startswith("data.") else f"data.issue.{self.kind}"
+        own = self.kind.startswith(("data.", "kec_imp_"))
+        key = self.kind if own else f"data.issue.{self.kind}"
         values = {k: _shown(v, lang) for k, v in self.params.items()}
         if self.kind == "period_found":
             values["source"] = t(f"data.period_source.{self.params['source']}", lang)
@@ -86,6 +87,10 @@ class Report:
     uncounted: dict[str, dict[str, int]] = field(default_factory=dict)
     level: str = "regency"
     code_scheme: dict = field(default_factory=dict)
+    kecamatan: dict = field(default_factory=dict)
+    """A kecamatan-level file (``level`` ``kecamatan``): the regency its names are read in,
+    and per regency the kecamatan present, missing and how the regency figure is made
+    (:func:`utils.ingest.kecamatan_summary.summarise`)."""
     table: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=coverage.COLUMNS))
     preview: list[list[Cell]] = field(default_factory=list)
 
@@ -112,6 +117,7 @@ class Report:
             "completeness": self.completeness, "uncounted": self.uncounted,
             "aggregates_by_period": self.aggregates_by_period,
             "level": self.level, "code_scheme": self.code_scheme,
+            "kecamatan": self.kecamatan or None,
         }
 
 
@@ -124,15 +130,19 @@ class Context:
     vocabulary: cols.Vocabulary
     published: pd.DataFrame | None = None
     crosswalk: pd.DataFrame | None = None
+    kecamatan: pd.DataFrame | None = None
 
     @classmethod
-    def load(cls, regions: pd.DataFrame, crosswalk: pd.DataFrame | None = None) -> Context:
+    def load(cls, regions: pd.DataFrame, crosswalk: pd.DataFrame | None = None,
+             kecamatan: pd.DataFrame | None = None) -> Context:
         """Context with the committed indicators, header keywords and published figures.
 
         ``crosswalk`` (``crosswalk.csv`` of the build) lets the importer read BPS
         codes, older code lists and former names; without it only today's
-        Kemendagri codes and names are known.
+        Kemendagri codes and names are known. ``kecamatan`` (``kecamatan.csv``,
+        :func:`utils.metrics.regions.read_kecamatan`) lets it read files per
+        kecamatan; without it kecamatan rows are skipped as before.
         """
         indicators = load_indicators()
         return cls(regions, indicators, cols.load_vocabulary(indicators), load_published(),
-                   crosswalk)
+                   crosswalk, kecamatan)

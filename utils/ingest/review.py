@@ -13,7 +13,7 @@ from typing import Any
 
 from utils.formatting import format_percent
 from utils.i18n import t
-from utils.ingest.columns import KEY_FIELDS, ROLES
+from utils.ingest.columns import KECAMATAN_FIELDS, KEY_FIELDS, ROLES
 from utils.ingest.report import Issue, Report
 
 FIELD_PARAMS = ("field", "column")
@@ -43,6 +43,8 @@ class Names:
         """``ktp_el.numerator`` → "Perekaman KTP-el — pembilang (…)"; ``""`` → ignored."""
         if not key:
             return t("data.mapping.ignore", lang)
+        if key in KECAMATAN_FIELDS:
+            return t(f"kec_imp_field.{key}", lang)
         if key in KEY_FIELDS:
             return t(f"data.field.{key}", lang)
         indicator, _, role = key.rpartition(".")
@@ -85,12 +87,19 @@ def unmatched_reason(report: Report, entry: Mapping[str, Any], lang: str) -> str
     """Why an unmatched row needs a choice (a code that names another region …), or ``None``."""
     reason = entry.get("reason")
     found = [e for e in report.errors if e.kind == reason and e.row == entry["row"]]
-    return found[0].message(lang) if found else None
+    if found:
+        return found[0].message(lang)
+    if isinstance(reason, str) and reason.startswith("kec_imp_"):  # told once for the file
+        params = {k: v for k, v in entry.items() if k not in {"row", "suggestions", "reason"}}
+        return Issue(reason, entry["row"], params).message(lang)
+    return None
 
 
 def skipped_rows(report: Report, lang: str) -> list[dict[str, Any]]:
     """Skipped rows with why, in ``lang`` (``catatan``, ``kecamatan/desa`` …)."""
-    return [{**s, "reason": t(f"data.skip_reason.{s['reason']}", lang)} for s in report.skipped]
+    return [{**s, "reason": t(s["reason"] if s["reason"].startswith("kec_imp_")
+                              else f"data.skip_reason.{s['reason']}", lang)}
+            for s in report.skipped]
 
 
 def checks_text(checks: Mapping[str, Mapping[str, Any]], label: Any = str) -> str:
@@ -153,6 +162,22 @@ def aggregate_rows(report: Report, lang: str, names: Names | None = None
         return out
     return [{**r, "province": names.province(r["province"]),
              "indicator": names.indicator(r["indicator"], lang)} for r in out]
+
+
+def kecamatan_rows(report: Report, lang: str) -> list[dict[str, Any]]:
+    """Per regency of a kecamatan-level file: its name, kecamatan present of all, how its
+    figure is made (summed, partial, its own row) and the kecamatan missing, in ``lang``."""
+    out = []
+    for entry in (report.kecamatan or {}).get("regencies", []):
+        rows = ", ".join(str(r) for r in entry["own_rows"])
+        out.append({
+            "regency": f"{entry['code']} {entry['name']}",
+            "present": t("kec_imp_present", lang, present=entry["present"],
+                         total=entry["total"]),
+            "status": t(f"kec_imp_status.{entry['status']}", lang, rows=rows),
+            "missing": ", ".join(f"{m['code']} {m['name']}" for m in entry["missing"]),
+        })
+    return out
 
 
 def version_rows(versions: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
