@@ -5,6 +5,7 @@ Layout::
     store/
       state.json          committed versions, the active set, the event log
       aliases.json        confirmed name → regency code aliases (all of them)
+      audit.jsonl         the audit log beyond accepts and rollbacks (Store.log)
       versions/v0001/     one immutable folder per accepted import
         meta.json         source name, sha256, period, who/when, counts, mapping
         data.csv          the import in the long format (utils.metrics.coverage)
@@ -52,6 +53,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import tempfile
 import time
 from contextlib import AbstractContextManager
@@ -94,8 +96,54 @@ def current_user() -> str:
         return "unknown"
 
 
+def replica_name() -> str:
+    """Which app process writes: ``CAPAIAN_REPLICA``, else ``hostname:port``
+    (``STREAMLIT_SERVER_PORT``), else ``hostname``; kept with every event."""
+    named = os.environ.get("CAPAIAN_REPLICA")
+    if named:
+        return named
+    port = os.environ.get("STREAMLIT_SERVER_PORT")
+    return f"{socket.gethostname()}:{port}" if port else socket.gethostname()
+
+
+def audit_line(entry: dict) -> str:
+    """One line of ``audit.jsonl`` (sorted keys, newline-terminated)."""
+    return json.dumps(entry, ensure_ascii=False, sort_keys=True, default=str) + "\n"
+
+
+def read_json(path: Path, default: dict) -> dict:
+    """A store's JSON file, ``default`` when missing; a damaged one is refused
+    (:class:`StoreError` ``data.store.damaged``), never taken as empty."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return default
+    except (OSError, ValueError) as error:
+        raise StoreError("data.store.damaged", file=path.name, error=str(error)) from None
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """The entries of a JSON-lines log (``audit.jsonl``), a line torn by a crash skipped."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    out = []
+    for line in lines:
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            continue
+    return out
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _instant() -> str:
+    """When an event or log entry happened, to the microsecond: the audit log's order."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
 def _json(data: object) -> str:
@@ -114,6 +162,12 @@ class Store:
     def __init__(self, root: Path | None = None) -> None:
         self.root = Path(root) if root is not None else default_root()
         self._tidy()
+
+    @property
+    def location(self) -> str:
+        """Where the store is (its folder): :func:`utils.ingest.store_backend.open_store`
+        opens it again from this."""
+        return str(self.root)
 
     # --- leftovers of killed writes ------------------------------------------------------
 
@@ -154,13 +208,12 @@ class Store:
     def _aliases_path(self) -> Path:
         return self.root / "aliases.json"
 
+    @property
+    def _audit_path(self) -> Path:
+        return self.root / "audit.jsonl"
+
     def _read_json(self, path: Path, default: dict) -> dict:
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return default
-        except (OSError, ValueError) as error:
-            raise StoreError("data.store.damaged", file=path.name, error=str(error)) from None
+        return read_json(path, default)
 
     def state(self) -> dict:
         """Committed versions, active set and event log."""
@@ -300,23 +353,10 @@ class Store:
             self._clean_orphans(state)
             self._repair_aliases()
             version_id = self._next_id(state)
-            meta = {
-                "id": version_id, "created": _now(), "user": user or current_user(),
-                "period": period, "active_before": list(state["active"]),
-                "source": {"name": Path(source_name).name, "sha256": _sha256(source_bytes),
-                           "size": len(source_bytes)},
-                "rows": {"values": len(rows), "regions": int(rows["code"].nunique())},
-                "indicators": sorted(rows["indicator"].unique()),
-                "mapping": mapping or {}, **(details or {}),
-            }
-            if rows["period"].nunique() > 1:
-                meta["periods"] = sorted(rows["period"].astype(str).unique())
-            if companion is not None:
-                meta["companion"] = {"name": Path(companion[0]).name,
-                                     "sha256": _sha256(companion[1]), "size": len(companion[1])}
-            sources = [(f"source{_suffix(source_name)}", source_bytes)]
-            if companion is not None:
-                sources.append((f"companion{_suffix(companion[0])}", companion[1]))
+            meta = new_meta(version_id, rows, state["active"], source=(source_name, source_bytes),
+                            period=period, user=user, mapping=mapping, details=details,
+                            companion=companion)
+            sources = source_files((source_name, source_bytes), companion)
             self._commit(version_id, meta, rows, sources, state, aliases)
         return meta
 
@@ -332,8 +372,9 @@ class Store:
             state = self.state()
             meta = self.meta(version_id)
             active = [*meta.get("active_before", []), version_id]
-            event = {"at": _now(), "user": user or current_user(), "action": "rollback",
-                     "version": version_id, "active_before": state["active"]}
+            event = {"at": _instant(), "user": user or current_user(), "action": "rollback",
+                     "version": version_id, "active_before": state["active"],
+                     "replica": replica_name()}
             new = {**state, "active": active, "events": [*state.get("events", []), event]}
             write_text(self._state_path, _json(new))
         return active
@@ -342,6 +383,42 @@ class Store:
         """Add confirmed aliases (name key → ``{"code", "text"}``)."""
         with self._locked():
             write_text(self._aliases_path, _json(self._merged_aliases(aliases, user)))
+        self.log("remember", user, aliases={k: v.get("code") for k, v in aliases.items()})
+
+    def log(self, action: str, user: str | None = None, **what: object) -> dict:
+        """Add an entry to the audit log (``audit.jsonl``: one JSON object a line,
+        appended in one write; a line torn by a crash is skipped when read).
+
+        Parameters
+        ----------
+        action : str
+            ``sign_in``, ``import``, ``boundary_activate``, ``scenario_save`` …
+        user : str, optional
+            Who (the process login name by default).
+        **what
+            What it concerned (JSON values).
+
+        Returns
+        -------
+        dict
+            The entry, with ``at``, ``user``, ``action`` and ``replica``.
+        """
+        entry = {**what, "at": _instant(), "user": user or current_user(), "action": action,
+                 "replica": replica_name()}
+        self.root.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(self._audit_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(descriptor, audit_line(entry).encode("utf-8"))
+        finally:
+            os.close(descriptor)
+        return entry
+
+    def audit(self) -> list[dict]:
+        """The audit log, oldest first: accepts and rollbacks (:meth:`events`) and
+        every :meth:`log` entry (aliases remembered, sign-ins …), in the order they
+        happened (each is stamped to the microsecond)."""
+        logged = read_jsonl(self._audit_path)
+        return sorted([*self.events(), *logged], key=lambda e: str(e.get("at", "")))
 
     def _merged_aliases(self, aliases: dict[str, dict], user: str | None,
                         at: str | None = None) -> dict:
@@ -378,8 +455,8 @@ class Store:
                 write_text(tmp / "aliases.json", _json(_stamped(
                     aliases, {"at": meta["created"], "user": meta["user"]})))
             os.rename(tmp, target)
-            event = {"at": meta["created"], "user": meta["user"], "action": "accept",
-                     "version": version_id}
+            event = {"at": _instant(), "user": meta["user"], "action": "accept",
+                     "version": version_id, "replica": replica_name()}
             write_text(self._state_path, _json({
                 **state, "versions": [*state["versions"], version_id],
                 "active": [*state["active"], version_id],
@@ -421,17 +498,56 @@ class Store:
             changed, with ``change`` and both sides' numerator, denominator and
             percent (suffixes ``_a`` and ``_b``).
         """
-        left = coverage.with_percent(self.data(a)).drop(columns="is_demo")
-        right = coverage.with_percent(self.data(b)).drop(columns="is_demo")
-        both = left.merge(right, on=KEYS, how="outer", suffixes=("_a", "_b"), indicator=True)
-        both["change"] = both["_merge"].map(
-            {"left_only": "removed", "right_only": "added", "both": "changed"}).astype(str)
-        same = ((both["numerator_a"] == both["numerator_b"])
-                & (both["denominator_a"] == both["denominator_b"]))
-        out = both[~same].drop(columns="_merge")
-        columns = [*KEYS, "change"] + [f"{c}_{s}" for s in "ab"
-                                       for c in ("numerator", "denominator", "percent")]
-        return out[columns].sort_values(KEYS).reset_index(drop=True)
+        return diff_tables(self.data(a), self.data(b))
+
+
+def diff_tables(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """What changed from the rows ``a`` to the rows ``b`` of two versions
+    (:meth:`Store.diff` of their data; same columns)."""
+    left = coverage.with_percent(a).drop(columns="is_demo")
+    right = coverage.with_percent(b).drop(columns="is_demo")
+    both = left.merge(right, on=KEYS, how="outer", suffixes=("_a", "_b"), indicator=True)
+    both["change"] = both["_merge"].map(
+        {"left_only": "removed", "right_only": "added", "both": "changed"}).astype(str)
+    same = ((both["numerator_a"] == both["numerator_b"])
+            & (both["denominator_a"] == both["denominator_b"]))
+    out = both[~same].drop(columns="_merge")
+    columns = [*KEYS, "change"] + [f"{c}_{s}" for s in "ab"
+                                   for c in ("numerator", "denominator", "percent")]
+    return out[columns].sort_values(KEYS).reset_index(drop=True)
+
+
+def new_meta(version_id: str, rows: pd.DataFrame, active: list[str], *,
+             source: tuple[str, bytes], period: str, user: str | None,
+             mapping: dict[str, str] | None, details: dict | None,
+             companion: tuple[str, bytes] | None) -> dict:
+    """The metadata of a version about to be accepted (what :meth:`Store.accept`
+    returns): who and when, the active set before it, the files' names and
+    hashes, row counts, indicators, mapping and ``details``."""
+    meta = {
+        "id": version_id, "created": _now(), "user": user or current_user(),
+        "period": period, "active_before": list(active),
+        "source": {"name": Path(source[0]).name, "sha256": _sha256(source[1]),
+                   "size": len(source[1])},
+        "rows": {"values": len(rows), "regions": int(rows["code"].nunique())},
+        "indicators": sorted(rows["indicator"].unique()),
+        "mapping": mapping or {}, **(details or {}),
+    }
+    if rows["period"].nunique() > 1:
+        meta["periods"] = sorted(rows["period"].astype(str).unique())
+    if companion is not None:
+        meta["companion"] = {"name": Path(companion[0]).name,
+                             "sha256": _sha256(companion[1]), "size": len(companion[1])}
+    return meta
+
+
+def source_files(source: tuple[str, bytes],
+                 companion: tuple[str, bytes] | None) -> list[tuple[str, bytes]]:
+    """The files kept with a version: ``source.<suffix>`` and ``companion.<suffix>``."""
+    files = [(f"source{_suffix(source[0])}", source[1])]
+    if companion is not None:
+        files.append((f"companion{_suffix(companion[0])}", companion[1]))
+    return files
 
 
 def _stamped(aliases: dict[str, dict], stamp: dict) -> dict[str, dict]:
