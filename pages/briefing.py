@@ -1,7 +1,8 @@
 """Briefing page: the figures as slides for a projector (keyboard, clicker or mouse).
 
-Slide, scope and period live in the address (``?slide=3&scope=64&period=…``),
-so a link opens the same slide. The sidebar and header are hidden on this
+Slide, scope and period live in the address (``?slide=3&scope=64&period=…``;
+a regency, ``scope=64.02``, is presented by kecamatan), so a link opens the
+same slide. The sidebar and header are hidden on this
 page only; text is sized in viewport units and the charts in pixels from the
 viewport the keyboard component reports.
 """
@@ -12,14 +13,12 @@ import json
 
 import streamlit as st
 
-from pages.support import access, cached, change_view, deck_download
+from pages.support import access, briefing_scope, cached, change_view, deck_download
+from pages.support.briefing_scope import TILES
 from utils.charts import projector
 from utils.charts.projector import Chart
-from utils.formatting import format_date
 from utils.i18n import t
 from utils.ingest import saved_scenarios
-from utils.ingest.store import Store
-from utils.metrics import attainment
 from utils.metrics import regions as region_ref
 from utils.report import deck as slides
 from utils.report import deck_html as markup
@@ -32,8 +31,6 @@ KEYS, VIEWPORT, TOTAL, EXIT = (
     "briefing_exit",
 )
 DEFAULT_VIEWPORT = (1920, 1080)
-TILES = ("tampil", "petak")
-"""``?tampil=petak``: indicator slides show the tile grid (as on the map page)."""
 CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"], header[data-testid="stHeader"],
@@ -108,43 +105,28 @@ def on_key() -> None:
         go(value["move"])
 
 
-def on_setting(param: str, key: str) -> None:
-    """A new scope, period or scenario starts the deck again from its first slide."""
-    if st.session_state[key]:
-        st.query_params[param] = st.session_state[key]
-    else:
-        st.query_params.pop(param, None)
-    st.query_params["slide"] = "1"
-
-
-def on_shape() -> None:
-    """Map or equal tiles: the address follows, the deck stays on its slide."""
-    st.query_params[TILES[0]] = st.session_state["briefing_tiles"]
-
-
 def indicator_slide(
     slide: slides.Slide, table, code: str | None, period: str, lang: str
 ) -> list[Chart]:
     """Map, headline figure, gauge and summary; returns the slide's charts."""
     defs, regions = cached.indicator_defs(), cached.region_table()
     indicator = defs[slide.indicator]
-    name = f"province/{code}.topo.json" if code else "national.topo.json"
-    topology = cached.topology(name)
     tiled = st.query_params.get(TILES[0]) == TILES[1]  # every city one equal cell
-    aspect = (projector.tile_aspect(cached.tile_layout(), code) if tiled
+    shown = briefing_scope.slide_map(code, tiled)  # a regency: its kecamatan when built
+    topology, province = shown.topology, slides.province_of(code)
+    aspect = (projector.tile_aspect(cached.tile_layout(), province) if tiled
               else projector.map_aspect(topology["bbox"]))
     sizes = projector.layout(*viewport(), aspect)
-    values = slides.map_values(table, regions, slide.indicator, period, code)
-    labels = slides.map_labels(indicator, lang)
+    values = slides.map_values(table, regions, slide.indicator, period, code, shown.kecamatan)
+    labels = slides.map_labels(indicator, lang, shown.kecamatan is not None)
     html(markup.head(slide))
     left, right = st.columns([sizes.split, 1 - sizes.split], gap="large")
-    url = cached.geometry_url(name)
     if tiled:
         spec = projector.slide_tiles(slide, cached.tile_layout(), values, labels, lang,
-                                     cached.geometry_url("tilegrid.csv"), sizes, code)
+                                     cached.geometry_url("tilegrid.csv"), sizes, province)
     else:
         spec = projector.for_slide(
-            projector.slide_map(slide, values, labels, lang, url, sizes.map_height, True),
+            projector.slide_map(slide, values, labels, lang, shown.url, sizes.map_height, True),
             sizes.font,
             sizes.map_width,
         )
@@ -268,51 +250,10 @@ def footer(
         with cells[5].popover(
             t("briefing.settings", lang), icon=":material/tune:", width="stretch"
         ):
-            settings(scope, lang)
+            briefing_scope.settings(scope, lang)
         cells[6].page_link(
             "pages/map.py", label=t("briefing.exit", lang), icon=":material/close:", width="stretch"
         )
-
-
-def settings(scope: dict, lang: str) -> None:
-    names = cached.region_names()
-    st.session_state["briefing_scope"] = scope["code"] or slides.NATIONAL
-    st.session_state["briefing_period"] = scope["period"]
-    st.selectbox(
-        t("briefing.scope", lang),
-        [slides.NATIONAL, *scope["provinces"]],
-        key="briefing_scope",
-        on_change=on_setting,
-        args=("scope", "briefing_scope"),
-        format_func=lambda c: (
-            t("briefing.indonesia", lang) if c == slides.NATIONAL else names.get(c, c)
-        ),
-    )
-    st.selectbox(
-        t("briefing.period", lang),
-        scope["periods"],
-        key="briefing_period",
-        on_change=on_setting,
-        args=("period", "briefing_period"),
-        format_func=lambda p: format_date(p, lang),
-    )
-    shape = st.query_params.get(TILES[0], "peta")
-    st.session_state["briefing_tiles"] = shape if shape in ("peta", TILES[1]) else "peta"
-    st.radio(t("briefing.shape", lang), ["peta", TILES[1]], key="briefing_tiles",
-             on_change=on_shape, horizontal=True,
-             format_func=lambda v: t(f"map.view.{v}", lang), help=t("map.view_help", lang))
-    saved = scope["scenarios"]
-    if saved:
-        st.session_state["briefing_scenario"] = scope["scenario"] or ""
-        st.selectbox(
-            t("briefing.scenario", lang),
-            ["", *saved],
-            key="briefing_scenario",
-            on_change=on_setting,
-            args=("scenario", "briefing_scenario"),
-            format_func=lambda s: saved[s]["name"] if s else t("briefing.no_scenario", lang),
-        )
-    st.caption(t("briefing.keys_hint", lang))
 
 
 def main() -> None:
@@ -328,15 +269,18 @@ def main() -> None:
     regions = cached.region_table()
     provinces = region_ref.province_codes(regions)
     periods = sorted(table["period"].unique(), reverse=True)
-    code = slides.scope_code(st.query_params.get("scope"), provinces)
-    if "scope" not in st.query_params:  # one province's data opens on that province
-        code = attainment.data_province(table, regions)
+    code = briefing_scope.read_scope(table, regions)  # one province's data opens on it
     period = slides.pick_period(st.query_params.get("period"), periods)
-    deck = list(cached.briefing_deck(table, period, code, lang))
-    found = saved_scenarios.list_saved(Store().root, public_only=access.is_public())[0]
+    deck = briefing_scope.deck(table, period, code, lang)
+    found = saved_scenarios.list_saved(access.store().root, public_only=access.is_public())[0]
     saved = {r["slug"]: r for r in found}  # public mode: published scenarios only
     chosen = st.query_params.get("scenario")
-    baseline = cached.scenario_baseline() if chosen in saved else None
+    record = saved.get(chosen or "", {})
+    per_kecamatan = (record.get("scenario") or {}).get("kecamatan_of")
+    if per_kecamatan:  # its model runs over one regency's kecamatan: the what-if page shows it
+        st.info(t("kec_brief_scenario_elsewhere", lang,
+                  regency=cached.region_names().get(str(per_kecamatan), str(per_kecamatan))))
+    baseline = cached.scenario_baseline() if chosen in saved and not per_kecamatan else None
     if baseline is not None:
         deck.append(
             slides.scenario_slide(
@@ -352,7 +296,7 @@ def main() -> None:
             )
         )
     else:
-        if chosen:  # the same words whether it never existed or is not public
+        if chosen and not per_kecamatan:  # the same words whether it never existed or is not public
             st.info(t("briefing.scenario_missing", lang))
         chosen = None
         st.query_params.pop("scenario", None)

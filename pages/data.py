@@ -12,13 +12,14 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from pages.support import access, boundary_box, cached, chrome
+from pages.support import access, audit_box, boundary_box, cached, chrome
 from pages.support import import_choices as choices
 from utils.formatting import plain
 from utils.i18n import t
 from utils.ingest import acceptance, export, provenance, review
 from utils.ingest.importer import Context, Report
-from utils.ingest.store import Store, StoreError
+from utils.ingest.store import StoreError
+from utils.ingest.store_backend import AnyStore
 from utils.metrics import regions as region_ref
 
 
@@ -60,8 +61,26 @@ def report_view(report: Report, lang: str) -> None:
     if report.warnings:
         with st.expander(f"{t('data.warnings', lang)} ({len(report.warnings)})"):
             issues_table(report.warnings, lang)
+    _kecamatan_view(report, lang)
     _matched_view(report, lang)
     _aggregates_view(report, lang)
+
+
+def _kecamatan_view(report: Report, lang: str) -> None:
+    """A file per kecamatan: where its names are read, and per regency the kecamatan
+    present and missing and how the regency figure is made."""
+    summary = report.kecamatan
+    if report.level != "kecamatan" or not summary:
+        return
+    st.markdown(f"**{t('kec_imp_heading', lang)}**")
+    st.caption(t("kec_imp_intro", lang, rows=summary["rows"]))
+    if summary.get("regency") and summary.get("regency_source"):
+        st.caption(t("kec_imp_reading_in", lang, name=summary["regency_name"],
+                     source=t(f"kec_imp_source.{summary['regency_source']}", lang)))
+    rows = review.kecamatan_rows(report, lang)
+    if rows:
+        table(rows, {k: t(f"kec_imp_col.{k}", lang)
+                     for k in ("regency", "present", "status", "missing")})
 
 
 def _matched_view(report: Report, lang: str) -> None:
@@ -96,7 +115,7 @@ def _aggregates_view(report: Report, lang: str) -> None:
 
 
 def accept_widget(report: Report, upload: tuple[str, bytes], decisions: dict[int, str],
-                  store: Store, lang: str, companion: tuple[str, bytes] | None = None) -> None:
+                  store: AnyStore, lang: str, companion: tuple[str, bytes] | None = None) -> None:
     """Accept button (enabled only for a clean report) and what it stores."""
     user = st.text_input(t("data.user", lang), key="data_user")
     already = store.find_source(report.sha256, report.period)
@@ -117,7 +136,7 @@ def accept_widget(report: Report, upload: tuple[str, bytes], decisions: dict[int
                  regions=meta["rows"]["regions"]))
 
 
-def import_tab(context: Context, store: Store, lang: str) -> None:
+def import_tab(context: Context, store: AnyStore, lang: str) -> None:
     """Upload → sheet → check → mapping → choices → report → accept."""
     upload = choices.upload_widgets(lang)
     if upload is None:
@@ -133,6 +152,10 @@ def import_tab(context: Context, store: Store, lang: str) -> None:
 
     sheet = choices.sheet_widget(data, tag, lang)
     first = analysed(sheet=sheet)
+    logged = st.session_state.setdefault("data_audited", set())
+    if digest not in logged:  # the audit log names each file checked, once per session
+        logged.add(digest)
+        access.audit("import", file=name, sha256=digest, status=first.status)
     if first.status == "unreadable":
         st.error(plain(t("data.unreadable", lang, reason=first.reason.message(lang))))
         return
@@ -152,9 +175,14 @@ def import_tab(context: Context, store: Store, lang: str) -> None:
         **choices.confirm_widgets(first, defs, f"{tag}_{sheet}", lang),
         **choices.mapping_widget(first, defs, context.vocabulary.fields, f"{tag}_{sheet}", lang)}
     again = analysed(**base)
+    regencies = region_ref.names(region_ref.regency_rows(context.regions))
+    if regency := choices.regency_widget(again, regencies, f"{tag}_{sheet}", lang):
+        base["regency"] = regency
+        again = analysed(**base)
     rows = (region_ref.province_rows if again.level == "province" else region_ref.regency_rows)
     names = region_ref.names(rows(context.regions))
-    decisions = choices.decision_widgets(again, names, f"{tag}_{sheet}", lang)
+    decisions = choices.decision_widgets(again, names, f"{tag}_{sheet}", lang,
+                                         context.kecamatan)
     report = analysed(**base, decisions=decisions)
     report_view(report, lang)
     accept_widget(report, upload, decisions, store, lang, companion)
@@ -163,7 +191,7 @@ def import_tab(context: Context, store: Store, lang: str) -> None:
 # --- versions and downloads ------------------------------------------------------------------
 
 
-def versions_tab(store: Store, lang: str) -> None:
+def versions_tab(store: AnyStore, lang: str) -> None:
     """List versions, compare two, roll back."""
     versions = store.versions()
     if not versions:
@@ -178,7 +206,7 @@ def versions_tab(store: Store, lang: str) -> None:
     rollback_view(store, ids, lang)
 
 
-def diff_view(store: Store, ids: list[str], lang: str) -> None:
+def diff_view(store: AnyStore, ids: list[str], lang: str) -> None:
     """Differences between two chosen versions."""
     st.markdown(f"**{t('data.diff', lang)}**")
     left, right = st.columns(2)
@@ -193,7 +221,7 @@ def diff_view(store: Store, ids: list[str], lang: str) -> None:
                  hide_index=True)
 
 
-def rollback_view(store: Store, ids: list[str], lang: str) -> None:
+def rollback_view(store: AnyStore, ids: list[str], lang: str) -> None:
     """Roll the active set back (or forward) to a chosen version."""
     st.markdown(f"**{t('data.rollback', lang)}**")
     target = st.selectbox(t("data.rollback", lang), ids[::-1], key="data_rollback_to",
@@ -208,7 +236,7 @@ def rollback_view(store: Store, ids: list[str], lang: str) -> None:
         st.success(t("data.rollback.done", lang, versions=", ".join(active)))
 
 
-def download_tab(context: Context, store: Store, lang: str) -> None:
+def download_tab(context: Context, store: AnyStore, lang: str) -> None:
     """Empty templates (CSV/XLSX) and the current data (CSV/XLSX)."""
     st.markdown(f"**{t('data.download.template', lang)}**")
     names = region_ref.names(region_ref.province_rows(context.regions))
@@ -222,6 +250,7 @@ def download_tab(context: Context, store: Store, lang: str) -> None:
         (t("data.download.template_csv", lang), t("data.download.template_xlsx", lang)),
         "data_dl_template",
     )
+    kecamatan_template(context, lang)
     st.markdown(f"**{t('data.download.current', lang)}**")
     current = store.current()
     if current is None or current.empty:
@@ -230,10 +259,30 @@ def download_tab(context: Context, store: Store, lang: str) -> None:
     origin = provenance.row_sources(cached.data_in_use(), current, lang)  # version per row
     chrome.table_downloads(
         lambda: export.labelled(export.current_frame(current, context.regions, lang,
-                                                     context.indicators), origin, lang),
+                                                     context.indicators, context.kecamatan),
+                                origin, lang),
         "capaian_data",
         (t("data.download.current_csv", lang), t("data.download.current_xlsx", lang)),
         "data_dl_current",
+    )
+
+
+def kecamatan_template(context: Context, lang: str) -> None:
+    """An empty template of one regency's kecamatan (CSV/XLSX), when the reference has them."""
+    if context.kecamatan is None:
+        return
+    st.markdown(f"**{t('kec_imp_template', lang)}**")
+    names = region_ref.names(region_ref.regency_rows(context.regions))
+    regency = st.selectbox(t("kec_imp_template_regency", lang), ["", *names],
+                           format_func=lambda c: f"{c} {names[c]}" if c
+                           else t("kec_imp_regency_none", lang), key="data_template_regency")
+    if not regency:
+        return
+    chrome.table_downloads(
+        lambda: export.kecamatan_template_frame(context.kecamatan, context.indicators, regency),
+        f"templat_capaian_kecamatan_{regency.replace('.', '')}",
+        (t("data.download.template_csv", lang), t("data.download.template_xlsx", lang)),
+        "data_dl_template_kecamatan",
     )
 
 
@@ -253,13 +302,14 @@ def main() -> None:
         st.error(t("data.no_regions", lang))
         return
     context = cached.import_context()
-    store = Store()
+    store = access.store()
     tab_import, tab_versions, tab_download, tab_boundaries = st.tabs(
         [t(f"data.tab.{k}", lang) for k in ("import", "versions", "download", "boundaries")])
     with tab_import:
         import_tab(context, store, lang)
     with tab_versions:
         versions_tab(store, lang)
+        audit_box.audit_box(store, lang)
     with tab_download:
         download_tab(context, store, lang)
     with tab_boundaries:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.support import cached, change_view, chrome
+from pages.support import cached, change_view, chrome, map_drill, map_kecamatan
 from utils.charts import choropleth as charts
 from utils.charts import tiles
 from utils.formatting import (
@@ -32,34 +32,40 @@ SELECT = "pilih"
 SCREEN_FONT = 24  # px: legend and ranking in the presentation layout, read from the back
 
 lang = st.session_state.get("lang", "id")
-table = chrome.page_data("map.title", "map.intro", "home.no_data", lang)
+table = map_drill.page_data(lang)  # also when only some kecamatan of a regency are in
 if table is None:
     st.stop()
 defs, regions = cached.indicator_defs(), cached.region_table()
 names = cached.region_names()
 provinces = region_ref.province_codes(regions)
-periods = sorted(table["period"].unique(), reverse=True)
+periods = map_drill.periods(table)
 
 # First visit: the widgets start from the link; afterwards the widgets lead.
-linked = map_view.parse_state(st.query_params, list(defs), periods, provinces)
+linked = map_view.parse_state(st.query_params, list(defs), periods, provinces,
+                              map_drill.linkable())
 # One province's data opens on that province unless the link names a scope
 # ("wil=ID": Indonesia), since its figure is not Indonesia's.
-home = attainment.data_province(table, regions) or ""
+home = map_drill.home(table, regions)
 if home and map_view.PARAMS["scope"] not in st.query_params:
     linked = map_view.MapState(linked.indicator, linked.period, home, linked.level, linked.view)
-for field, key in KEYS.items():
-    st.session_state.setdefault(key, getattr(linked, field))
+for field, key in KEYS.items():  # a regency's scope: its province, and the regency below
+    st.session_state.setdefault(key, getattr(linked, "province" if field == "scope" else field))
+st.session_state.setdefault(map_drill.KEY, linked.regency)
 
 
 def go_to(province: str) -> None:
     """Drill into a province (or back to Indonesia with ``""``)."""
     st.session_state[KEYS["scope"]] = province
+    map_drill.leave()
 
 
 def clicked(key: str) -> None:
-    """A click on the map: drill into the clicked region's province."""
+    """A click on the map: drill into the clicked region's province, or from a
+    province into the clicked regency's kecamatan."""
     picked = st.session_state[key].selection.get(SELECT) or []
-    if picked and picked[0].get("province_code") in names:
+    if picked and picked[0].get(charts.REGION_CODE) in names:
+        map_drill.clicked(picked[0][charts.REGION_CODE], indicator, period)
+    elif picked and picked[0].get("province_code") in names:
         go_to(picked[0]["province_code"])
 
 
@@ -78,6 +84,7 @@ scope = row[2].selectbox(
     ["", *provinces],
     key=KEYS["scope"],
     format_func=lambda c: names[c] if c else t("map.indonesia", lang),
+    on_change=map_drill.leave,
 )
 level = row[3].radio(
     t("map.level", lang),
@@ -100,13 +107,24 @@ st.session_state.setdefault("map_screen", map_view.screen_layout(st.query_params
 screen = st.checkbox(t("map.screen", lang), key="map_screen", help=t("map.screen_help", lang))
 if screen:
     st.set_page_config(initial_sidebar_state="collapsed")
-state = map_view.MapState(indicator, period, scope, level, view)
+map_drill.picker(st.sidebar if screen else st.columns([3, 7])[0], indicator, period, scope,
+                 st.session_state.get(map_drill.KEY) or "", names, lang)
+regency = st.session_state.get(map_drill.KEY) or ""  # Indonesia › province › regency
+state = map_view.MapState(indicator, period, regency if regency[:2] == scope else scope,
+                          level, view)
 st.query_params.from_dict(
     {**map_view.state_params(state), **({"lang": lang} if lang != "id" else {}),
      **({map_view.PARAMS["scope"]: "ID"} if home and not scope else {})}
 )
 
 st.query_params.update(map_view.layout_params(screen))
+# On a phone the map is as wide as the screen (~390 px), so all of Indonesia is
+# ~150 px tall: a projector-sized box would leave bands of white around it.
+PHONE = "Mobi" in (st.context.headers.get("User-Agent") or "")
+if state.regions_level == map_view.KECAMATAN:  # one regency's kecamatan
+    map_kecamatan.draw(state, lang, names=names, indicator_label=defs[indicator].label(lang),
+                        go_to=go_to, screen=screen, phone=PHONE, font=SCREEN_FONT)
+    st.stop()
 rows = cached.map_rows(state)
 target = cached.target_in_force(indicator, int(period[:4]), scope or None)
 scope_name = names[scope] if scope else "Indonesia"
@@ -116,9 +134,12 @@ changes = change_view.rows(state, lang) if view == change_view.VIEW else None  #
 # per region how its figure was obtained: for the tooltip, captions and table.
 scope_rows = coverage.select(table, indicator, period)
 whole = attainment.scope_total(scope_rows, regions, scope or None)
-notes = completeness.row_notes(rows, lang)
+fed, why = map_drill.fed_by_kecamatan(rows, state, lang)  # summed, or some kecamatan only
+notes = map_drill.joined(completeness.row_notes(rows, lang), fed)
 if (notes != "").any():
     rows = rows.assign(note=notes)
+if (why != "").any():  # said instead of "tanpa data"
+    rows = rows.assign(**{charts.MISSING_TEXT: why})
 if target is None:
     target_label = t("map.no_target", lang)
 elif target.scope == "national":
@@ -159,9 +180,6 @@ if state.regions_level == "regency":
 # Indonesia is about 2.6 times wider than tall: a lower map wastes no screen.
 height = 600 if scope else 520
 LEGEND_HEIGHT = 64
-# On a phone the map is as wide as the screen (~390 px), so all of Indonesia is
-# ~150 px tall: a projector-sized box would leave bands of white around it.
-PHONE = "Mobi" in (st.context.headers.get("User-Agent") or "")
 map_height = (360 if scope else 180) if PHONE else height - LEGEND_HEIGHT
 if screen:  # as wide as the screen, below the controls: Indonesia ~1550 × 580 px,
     map_height = 700 if scope else (800 if view == "petak" else 580)  # tiles ~25 px
@@ -236,6 +254,8 @@ with left.container(key="map_chart"):
         for line in boundary_report.map_lines(cached.boundary_record(), cached.region_names(),
                                               scope, lang):
             st.caption(plain(line))
+    # from a province's map, a click opens a regency's kecamatan (where there are data)
+    drill = map_drill.offered(indicator, period, scope) if scope and view == "peta" else []
     if changes is not None:  # the same geometry address: the map file is fetched once
         chart = change_view.chart(changes, geometry, state, lang, map_height,
                                   None if scope else SELECT)
@@ -249,9 +269,10 @@ with left.container(key="map_chart"):
             height=map_height,
             province_borders=not scope,
             level=state.regions_level,
-            select=None if scope else SELECT,
+            select=SELECT if not scope or drill else None,
             named=True,
             legend=False,
+            select_field=charts.REGION_CODE if scope else "province_code",
         )
     else:
         labels.update(kabupaten=t("map.kabupaten", lang), kota=t("map.kota", lang))
@@ -265,11 +286,15 @@ with left.container(key="map_chart"):
     click_key = f"map_click_{scope}_{level}_{view}"
     if view != "petak":
         st.vega_lite_chart(chart, width="stretch", key=click_key,
-                           on_select=(lambda: clicked(click_key)) if not scope else "ignore")
+                           on_select=(lambda: clicked(click_key)) if not scope or drill
+                           else "ignore")
     else:
         st.altair_chart(chart, width="stretch", key=click_key)
     if not scope and view != "petak":
         st.caption(t("map.click_hint", lang))
+    elif drill:
+        st.caption(t("kec_map_click_hint", lang))
+        map_drill.notice(names, lang)
 with right:
     st.markdown(f"**{t('map.strip', lang)}**", help=t("map.strip_help", lang))
     st.vega_lite_chart(
@@ -308,8 +333,9 @@ if changes is not None:
 
 st.subheader(t("map.table", lang))
 st.caption(t("map.table_help", lang))
-shown = completeness.table_notes(map_view.table_frame(rows, state), rows, lang)
-headers = {c: t(f"map.col.{c}", lang) for c in shown.columns}
+shown = map_drill.with_note_column(
+    completeness.table_notes(map_view.table_frame(rows, state), rows, lang), fed)
+headers = {c: map_drill.header(c, lang) for c in shown.columns}
 # Up to a province's worth of rows the table is always shown; the 514-row
 # table (~130 KB per change) waits for a click, the downloads are always there.
 many = len(shown) > map_view.TABLE_ROWS_SHOWN

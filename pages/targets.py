@@ -126,6 +126,7 @@ start = gauges.axis_start(per_region["percent"].min(), per_region["target"].min(
 st.caption(t("targets.bullets_note", lang) + (" " + t("targets.axis_start", lang,
                                                      percent=format_percent(start, lang, 0))
                                                if start else ""))
+st.caption(t("kec_reg_targets_note", lang))  # a kecamatan follows its regency's target
 
 
 def cited(row: dict) -> str:

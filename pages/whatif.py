@@ -1,4 +1,5 @@
-"""What-if page: move targets, outreach, horizon and growth; see every regency's result.
+"""What-if page: move targets, outreach, horizon and growth; see every regency's result,
+or every kecamatan's of one regency (:mod:`pages.support.whatif_level`).
 
 Thin page: widgets → :mod:`utils.metrics.whatif` (the model) → charts and tables. The
 sliders' state lives in ``st.query_params`` under short names, so a link
@@ -7,19 +8,25 @@ restores every slider.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import pandas as pd
 import streamlit as st
 
-from pages.support import access, cached, capacity_box, chrome, goal_box, saved_box
+from pages.support import (
+    access,
+    cached,
+    cached_kecamatan,
+    capacity_box,
+    chrome,
+    goal_box,
+    saved_box,
+)
+from pages.support import whatif_level as level
+from pages.support import whatif_share as share
+from pages.support.whatif_level import words
 from utils.charts import gauges
 from utils.charts import whatif as scenario_charts
 from utils.formatting import format_date, format_number, format_percent
 from utils.i18n import t
-from utils.ingest import provenance, saved_scenarios
-from utils.ingest.export import labelled, to_csv
-from utils.ingest.store import Store
 from utils.metrics import regions as region_ref
 from utils.metrics import whatif as model
 from utils.metrics import whatif_state as choices
@@ -146,6 +153,7 @@ def controls(defs, nationals, names, provinces, regions, year, lang) -> choices.
     """Draw every slider and return the scenario they describe."""
     box = st.container(border=True)
     box.markdown(f"**{t('whatif.controls', lang)}**")
+    area = level.level_control(box, names, lang)
     chosen = {}
     for i, ind in defs.items():
         if nationals.get(i) is None:
@@ -155,13 +163,19 @@ def controls(defs, nationals, names, provinces, regions, year, lang) -> choices.
         target_slider(box, t("whatif.target_label", lang, indicator=ind.label(lang)), key,
                       nationals[i], lang)
         chosen[i] = float(st.session_state[key])
-    scope = scope_controls(box, names, provinces, regions, lang)
+    if area:  # the planned regency is the scope of the gauges and of its own target
+        scope = area
+        box.caption(t("kec_wi_scope_is", lang, name=names.get(area, area)))
+    else:
+        scope = scope_controls(box, names, provinces, regions, lang)
     overrides = override_controls(box, defs, scope, chosen, names, year, lang) if scope else {}
-    outreach = number_slider(box, t("whatif.outreach", lang), KEY["outreach"],
+    outreach = number_slider(box, t(words("whatif.outreach", area), lang), KEY["outreach"],
                              list(range(0, choices.OUTREACH_MAX + 1, choices.OUTREACH_STEP)),
-                             lambda v: format_number(v, lang), help=t("whatif.outreach_help", lang))
-    picked = outreach_controls(box, names, provinces, (scope or "")[:2], lang)
-    capacity = capacity_box.capacity_controls(box, defs, names, lang)
+                             lambda v: format_number(v, lang),
+                             help=t(words("whatif.outreach_help", area), lang))
+    picked = (level.outreach_picks(box, area, lang) if area
+              else outreach_controls(box, names, provinces, (scope or "")[:2], lang))
+    capacity = capacity_box.capacity_controls(box, defs, names, lang, area)
     months = box.slider(t("whatif.months", lang), 0, choices.MONTHS_MAX, key=KEY["months"],
                         help=t("whatif.months_help", lang))
     growth = number_slider(box, t("whatif.growth", lang), KEY["growth"],
@@ -171,10 +185,10 @@ def controls(defs, nationals, names, provinces, regions, year, lang) -> choices.
     return choices.Scenario(
         targets=chosen, scope=scope, overrides=overrides, outreach=float(outreach),
         outreach_regions=picked, months=int(months), growth=float(growth), capacity=capacity,
-        indicator=indicator if indicator in defs else next(iter(defs)))
+        indicator=indicator if indicator in defs else next(iter(defs)), kecamatan_of=area)
 
 
-def metrics(tot: model.Totals, deadline: str, lang: str) -> None:
+def metrics(tot: model.Totals, deadline: str, area: str | None, lang: str) -> None:
     """The four big numbers of the shown indicator."""
     cells = st.columns(4)
     of = t("whatif.of", lang, total=tot.with_data)
@@ -184,7 +198,8 @@ def metrics(tot: model.Totals, deadline: str, lang: str) -> None:
     cells[1].metric(t("whatif.m.end", lang), f"{tot.meeting_end} {of}",
                     delta=report.delta_text(tot.meeting_end - tot.meeting_base, lang),
                     help=t("whatif.m.end_help", lang, date=deadline, count=tot.meeting_base))
-    gap_help = t("whatif.m.gap_help", lang, date=deadline, gap=format_number(tot.gap_base, lang))
+    gap_help = t(words("whatif.m.gap_help", area), lang, date=deadline,
+                 gap=format_number(tot.gap_base, lang))
     cells[2].metric(t("whatif.m.gap", lang), format_number(tot.gap_end, lang),
                     delta=report.delta_text(tot.gap_end - tot.gap_base, lang),
                     delta_color="inverse", help=gap_help)
@@ -222,87 +237,39 @@ def change_map(result: pd.DataFrame, lang: str) -> None:
     st.caption(report.category_counts(result, lang) + ". " + t("whatif.map_note", lang))
 
 
-def share_and_export(results, scen, tots, defs, period, deadline, names, is_demo, lang) -> None:
-    """Link that restores the sliders, CSV of every regency, one-page summary."""
-    query = choices.to_query(scen) | ({"lang": "en"} if lang == "en" else {})
-    base_url = st.context.url or ""
-    st.markdown(f"**{t('whatif.share', lang)}**")
-    st.code(f"{base_url}?{urlencode(query)}", language=None, wrap_lines=True)
-    left, right = st.columns(2)
-    source = provenance.source_text(cached.data_in_use(), lang, period)
-    left.download_button(
-        t("whatif.csv", lang),
-        data=lambda: to_csv(labelled(  # indicator labels, the data's source on every row
-            report.export_frame(results, period, lang, {i: d.label(lang) for i, d in defs.items()}),
-            source, lang)),
-        file_name=f"simulasi-{period}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="whatif_csv",
-        icon=":material/download:",
-    )
-    right.download_button(
-        t("whatif.summary", lang),
-        data=lambda: report.summary_page(
-            results, scen, tots, defs, period, deadline, names, is_demo, lang
-        ).encode("utf-8"),
-        file_name=f"simulasi-{period}.html",
-        mime="text/html",
-        on_click="ignore",
-        key="whatif_summary",
-        icon=":material/description:",
-    )
-
-
-def save_box(scen: choices.Scenario, period: str, lang: str) -> None:
-    """Name and save the current scenario (signed-in users only; hidden when public)."""
-    if access.is_public():
-        return
-    st.markdown(f"**{t('whatif.save', lang)}**")
-    if not access.require_sign_in(lang):  # draws the sign-in form when needed
-        return
-    name = st.text_input(t("whatif.save_name", lang), max_chars=saved_scenarios.NAME_MAX,
-                         key="whatif_save_name", placeholder=t("whatif.save_hint", lang))
-    if st.button(t("whatif.save_button", lang), key="whatif_save", icon=":material/save:"):
-        try:
-            record = saved_scenarios.save(Store().root, name, choices.to_dict(scen),
-                                          baseline_period=period)
-        except saved_scenarios.ScenarioError as error:
-            st.error(chrome.quoting(error.key, lang, **error.params))
-            return
-        st.success(chrome.quoting("whatif.saved_ok", lang, **record))
-
-
 # --- the page --------------------------------------------------------------------------------
 
 
 def main() -> None:
     lang = st.session_state.get("lang", "id")
     table = chrome.page_data("whatif.title", "whatif.intro", "whatif.no_data", lang)
-    baseline = cached.scenario_baseline() if table is not None else None
-    if baseline is None:
+    national = cached.scenario_baseline() if table is not None else None
+    if national is None:
         return
-    period = baseline[0]
-    year = int(period[:4])
+    year = int(national[0][:4])
     defs, regions = cached.indicator_defs(), cached.region_table()
     names = cached.region_names()
     provinces = region_ref.province_codes(regions)
     nationals = {i: (found.percent if (found := cached.target_in_force(i, year, None)) else None)
                  for i in defs}
-    base = choices.defaults(nationals, model.months_to_year_end(period), next(iter(defs)))
-    known = set(names)
+    base = choices.defaults(nationals, model.months_to_year_end(national[0]), next(iter(defs)))
+    known = level.known_codes(names)
     restore(base, defs, year, known)
-    st.markdown(t("whatif.model", lang))
+    st.markdown(t(words("whatif.model", level.chosen()), lang))
 
     left, right = st.columns([1, 2.4], gap="large")
     with left:
         scen = controls(defs, nationals, names, provinces, regions, year, lang)
     write_query(scen)
-    evaluated = {i: cached.scenario_result(i, scen) for i in defs}
+    area = scen.kecamatan_of
+    period = (level.baseline(area) or national)[0]
+    evaluated = {i: cached_kecamatan.level_result(i, scen) for i in defs}
     results = {i: found[0] for i, found in evaluated.items()}
     tots = {i: found[1] for i, found in evaluated.items()}
     deadline = report.month_label(period, scen.months, lang)
-    scope_name = names.get(scen.scope or "", t("whatif.indonesia", lang))
+    scope_name = (level.scope_name(area, names, lang) if area
+                  else names.get(scen.scope or "", t("whatif.indonesia", lang)))
+    names = names | level.place_names(area)
     with right:
         st.html(WRAP_CHOICES)  # four long names do not fit a phone's row
         indicator = st.segmented_control(
@@ -310,38 +277,48 @@ def main() -> None:
             format_func=lambda i: defs[i].label(lang), required=True)
         st.subheader(t("whatif.results", lang, indicator=defs[indicator].label(lang),
                        date=deadline, base=format_date(period, lang)))
-        metrics(tots[indicator], deadline, lang)
-        if excluded := report.excluded_text(tots[indicator], lang):  # percent-only rows
-            st.caption(excluded)
-        change_map(results[indicator], lang)
+        if area:
+            level.sum_note(results[indicator], area, names, lang)
+        metrics(tots[indicator], deadline, area, lang)
+        if tots[indicator].without_counts:  # percent-only rows
+            st.caption(t(words("whatif.excluded", area), lang,
+                         count=tots[indicator].without_counts))
+        if area:
+            level.change_map(results[indicator], area, lang)
+        else:
+            change_map(results[indicator], lang)
         st.subheader(t("whatif.gauges", lang, scope=scope_name, date=deadline))
         gauge_row(results, scen, defs, year, scen.scope, scope_name, period, lang)
-        st.caption(t("whatif.gauges_note", lang))
+        st.caption(t(words("whatif.gauges_note", area), lang))
         st.markdown(report.markdown_table(report.overview(results, tots, scen, defs, lang)))
-    st.subheader(t("whatif.table", lang, indicator=defs[indicator].label(lang)))
-    st.markdown(report.markdown_table(report.region_table(results[indicator], period, lang)))
-    st.caption(t("whatif.table_note", lang))
+    st.subheader(t(words("whatif.table", area), lang, indicator=defs[indicator].label(lang)))
+    if area:
+        level.results_table(results[indicator], period, lang)
+    else:
+        st.markdown(report.markdown_table(report.region_table(results[indicator], period, lang)))
+    st.caption(t(words("whatif.table_note", area), lang))
     counts = model.meeting_counts(results[indicator], scen)
-    st.subheader(t("whatif.by_month", lang, indicator=defs[indicator].label(lang)))
+    st.subheader(t(words("whatif.by_month", area), lang, indicator=defs[indicator].label(lang)))
     st.vega_lite_chart(spec=scenario_charts.by_month_spec(
         counts, [report.month_label(period, k, lang) for k in range(len(counts))],
-        tots[indicator].meeting_base, report.by_month_texts(lang)), width="stretch")
-    goal_box.goal_box(scen, defs, period, deadline, lang)
+        tots[indicator].meeting_base, report.by_month_texts(lang, bool(area))), width="stretch")
+    goal_box.goal_box(scen, defs, period, deadline, names, lang)
     keys = ["whatif.tab_share", "whatif.tab_saved"]
     if not access.is_public():
         keys.insert(1, "whatif.tab_save")
     tabs = dict(zip(keys, st.tabs([t(k, lang) for k in keys]), strict=True))
     with tabs["whatif.tab_share"]:
-        share_and_export(
+        share.share_and_export(
             results, scen, tots, defs, period, deadline, names, bool(table["is_demo"].any()),
             lang,
         )
     if "whatif.tab_save" in tabs:
         with tabs["whatif.tab_save"]:
-            save_box(scen, period, lang)
+            share.save_box(scen, period, lang)
     with tabs["whatif.tab_saved"]:
         saved_box.saved_box(scen, tots, base, defs, known,
-                            lambda record: apply_saved(record, base, defs, year, known), lang)
+                            lambda record: apply_saved(record, base, defs, year, known), names,
+                            lang)
 
 
 main()

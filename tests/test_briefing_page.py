@@ -184,6 +184,16 @@ def test_a_saved_scenario_adds_a_last_slide(built, store):
     assert f"1 / {SLIDES}" in counter(at) and "scenario" not in at.query_params
 
 
+def test_a_scenario_over_kecamatan_is_not_counted_as_regencies(built, store):
+    """Its outreach goes to one regency's kecamatan: a regency slide would drop it silently."""
+    saved = saved_scenarios.save(store, "Jemput bola Kukar",
+                                 {"kecamatan_of": "64.02", "outreach": 100, "months": 6},
+                                 "test", "2025-06-30")
+    at = open_briefing(scenario=saved["slug"])
+    assert f"1 / {SLIDES}" in counter(at) and "scenario" not in at.query_params
+    assert any("dihitung per kecamatan Kabupaten Kutai Kartanegara" in i.value for i in at.info)
+
+
 def test_an_unknown_scenario_is_dropped_from_the_address(built, store):
     at = open_briefing(scenario="tidak-ada-abc")
     assert f"1 / {SLIDES}" in counter(at) and "scenario" not in at.query_params

@@ -25,6 +25,7 @@ def metrics(app) -> dict[str, str]:
 
 def expected_percent(indicator: str, period: str, province: str | None = None) -> float:
     rows = coverage.select(demo.read_demo(), indicator, period)
+    rows = rows[rows["code"].str.fullmatch(r"\d{2}\.\d{2}")]  # kecamatan are inside these
     if province:
         rows = rows[rows["code"].str.startswith(province + ".")]
     return 100 * rows["numerator"].sum() / rows["denominator"].sum()

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from pages.support import cached
 from utils import demo
 from utils.ingest import export
-from utils.metrics import coverage, regions
+from utils.metrics import coverage, kecamatan, regions
 from utils.metrics.indicators import load_indicators
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,8 +155,10 @@ def test_the_table_and_the_csv_hold_what_the_charts_draw(tables, monkeypatch):
 
 def test_a_region_without_data_shows_a_gap_not_zero(tables, monkeypatch):
     table, _ = tables
-    missing = table[~((table["code"] == "64.74") & (table["period"] == LATEST))]
-    monkeypatch.setattr(cached, "current_coverage", lambda: missing)
+    gone = table["code"].str.startswith("64.74") & (table["period"] == LATEST)  # and its kecamatan
+    upper, lower = kecamatan.split(table[~gone])
+    monkeypatch.setattr(cached, "current_coverage", lambda: upper)
+    monkeypatch.setattr(cached, "kecamatan_coverage", lambda: lower)
     at = page("64.74")
     assert not at.exception
     assert [(m.label, m.value) for m in at.metric] == [(label, "–") for label in LABELS]

@@ -118,13 +118,16 @@ def build_demo_kecamatan(table: pd.DataFrame, kecamatan: pd.DataFrame,
         if not codes:
             continue
         size = _rng(regency, "kecamatan").uniform(0.4, 1.6, len(codes))
-        for row in table[table["code"] == regency].itertuples(index=False):
-            _, low, high, _ = PROFILES.get(row.indicator, DEFAULT_PROFILE)
+        own = table[table["code"] == regency]
+        for period, indicator, numerator, denominator in zip(
+                own["period"], own["indicator"], own["numerator"], own["denominator"],
+                strict=True):
+            _, low, high, _ = PROFILES.get(str(indicator), DEFAULT_PROFILE)
             spread = min(0.15, (high - low) / (2 * high))  # kecamatan differ as regencies do
-            reach = _rng(regency, row.indicator).uniform(1 - spread, 1 + spread, len(codes))
-            dens = _apportion(int(row.denominator), size)
-            nums = _apportion(int(row.numerator), size * reach)
-            records += [(row.period, c, row.indicator, int(n), int(d), True)
+            reach = _rng(regency, str(indicator)).uniform(1 - spread, 1 + spread, len(codes))
+            dens = _apportion(int(denominator), size)
+            nums = _apportion(int(numerator), size * reach)
+            records += [(period, c, indicator, int(n), int(d), True)
                         for c, n, d in zip(codes, nums, dens, strict=True)]
     return pd.DataFrame.from_records(records, columns=COLUMNS)
 

@@ -18,6 +18,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from utils import auth
 from utils.i18n import t
+from utils.ingest import store_backend
 
 SESSION_KEY = "access_signed_in"
 """Session value: the fingerprint of the password hash the session signed in with."""
@@ -33,6 +34,26 @@ _LOGGER = logging.getLogger(__name__)
 _hardened: dict[str, str | bool] = {}
 """This process: ``details`` = the error-detail setting before public mode hid
 it; ``warned`` = the missing guard was logged."""
+
+
+def store() -> store_backend.AnyStore:
+    """The store this app reads and writes: PostgreSQL when ``CAPAIAN_STORE_URL`` or the
+    secret ``[connections.capaian] url`` names one, else the folder store."""
+    return store_backend.open_store(secret_url=store_backend.url_from_secrets(_secrets()))
+
+
+def who() -> str:
+    """Who acts, as the audit log records it: the shared password and the address used."""
+    return f"password@{_client()}"
+
+
+def audit(action: str, **what: object) -> None:
+    """Add ``action`` (``sign_in``, ``import``, ``boundary_activate`` …) to the store's
+    audit log; a log that cannot be written never blocks what the user did."""
+    try:
+        store().log(action, who(), **what)
+    except Exception:
+        logging.getLogger(__name__).exception("audit log entry %s not written", action)
 
 
 def _secrets() -> Mapping[str, object]:
@@ -97,6 +118,7 @@ def _try(password: str, stored: str, lang: str) -> bool:
         return False
     LIMITER.success(client)
     st.session_state[SESSION_KEY] = auth.fingerprint(stored)
+    audit("sign_in")
     return True
 
 

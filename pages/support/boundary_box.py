@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from pages.support import cached
+from pages.support import access, cached
 from utils.charts.boundary_preview import preview
 from utils.formatting import plain
 from utils.geo import boundary_file, boundary_sets, own_boundaries
@@ -167,10 +167,12 @@ def sets_box(lang: str) -> None:
     if left.button(t("boundary.activate", lang), disabled=chosen == active, type="primary",
                    key="boundary_activate"):
         boundary_sets.activate(root, chosen)
+        access.audit("boundary_activate", set=chosen, file=record["file"])
         cached.start_rerun()
         st.success(t("boundary.activated", lang, file=plain(record["file"])))
     if right.button(t("boundary.rollback", lang), key="boundary_rollback"):
         back = boundary_sets.rollback(root)
+        access.audit("boundary_rollback", set=back)
         cached.start_rerun()
         st.info(t("boundary.rolled_back" if back is not None else "boundary.nothing_back", lang))
 

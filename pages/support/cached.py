@@ -12,8 +12,8 @@ from utils import demo
 from utils.geo import boundary_sets
 from utils.geo import cache_record as builds
 from utils.ingest import importer, provenance
-from utils.ingest.store import Store
-from utils.metrics import indicators, map_view, regions, targets
+from utils.ingest.store_backend import open_store
+from utils.metrics import indicators, kecamatan, map_view, regions, targets
 from utils.metrics.whatif_state import Scenario
 
 
@@ -29,9 +29,21 @@ def region_names() -> dict[str, str]:
     return regions.names(region_table())
 
 
+def kecamatan_table() -> pd.DataFrame | None:
+    """The kecamatan reference (7,285 rows; ``None`` without), per file and modification."""
+    path = builds.cache_dir() / "kecamatan.csv"
+    return _kecamatan(str(path), path.stat().st_mtime_ns) if path.is_file() else None
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _kecamatan(path: str, mtime: int) -> pd.DataFrame:
+    return regions.read_kecamatan(Path(path))
+
+
 def boundary_root() -> Path:
     """Folder of the boundary sets built from offices' own files (in the data store)."""
-    return boundary_sets.sets_root(Path(data_version()[0]))
+    data_version()
+    return boundary_sets.sets_root(Path(st.session_state["store_root"]))
 
 
 def boundary_set() -> str:
@@ -105,8 +117,11 @@ def start_rerun() -> None:
     """Read the store's active version set once for this rerun (``app.py`` calls it
     before the page runs); every cache below is keyed by it, so an accept or a
     rollback shows at once and ``state.json`` is read once per rerun, not per cache."""
-    store = Store()
-    st.session_state["data_version"] = (str(store.root), *store.state()["active"])
+    from pages.support import access
+
+    store = access.store()  # the folder store, or PostgreSQL: every replica reads the same
+    st.session_state["data_version"] = (str(store.location), *store.state()["active"])
+    st.session_state["store_root"] = str(store.root)  # saved scenarios and boundary sets
     st.session_state["boundary_set"] = boundary_sets.active_id(boundary_sets.sets_root(store.root))
 
 
@@ -119,26 +134,45 @@ def data_version() -> tuple[str, ...]:
 
 @st.cache_data(show_spinner=False)
 def _accepted(version: tuple[str, ...]) -> pd.DataFrame | None:
-    return Store(Path(version[0])).current()
+    return open_store(version[0]).current()
 
 
 def accepted_coverage() -> pd.DataFrame | None:
-    """Accepted imports (long format, ``is_demo`` False), per data version."""
+    """Accepted imports of every level (long format, ``is_demo`` False), per data version."""
     return _accepted(data_version())
 
 
-def current_coverage() -> pd.DataFrame | None:
-    """What the pages show: accepted data when there is any, else the demo data.
-
-    Demo rows are never mixed with official ones.
-    """
+def all_levels() -> pd.DataFrame | None:
+    """Accepted data of every level when there is any, else the demo data (never mixed)."""
     accepted = accepted_coverage()
     return accepted if accepted is not None and not accepted.empty else demo_coverage()
 
 
 @st.cache_data(show_spinner=False)
+def _levels(version: tuple[str, ...]) -> kecamatan.Levels:
+    return kecamatan.levels(all_levels(), kecamatan_table())
+
+
+def current_coverage() -> pd.DataFrame | None:
+    """What the province and regency views show: accepted data when there is any,
+    else the demo data (never mixed); regencies without a row of their own get the
+    sum of their kecamatan only when all are present (:mod:`utils.metrics.kecamatan`)."""
+    return _levels(data_version())[0]
+
+
+def kecamatan_rollup() -> kecamatan.Rollup | None:
+    """Which regency figures were summed from kecamatan, which regencies are partial."""
+    return _levels(data_version())[1]
+
+
+def kecamatan_coverage() -> pd.DataFrame | None:
+    """The kecamatan rows of the data shown (the source of :func:`current_coverage`)."""
+    return _levels(data_version())[2]
+
+
+@st.cache_data(show_spinner=False)
 def _data_in_use(version: tuple[str, ...]) -> provenance.DataInUse:
-    store, active = Store(Path(version[0])), list(version[1:])
+    store, active = open_store(version[0]), list(version[1:])
     return provenance.describe(store.versions(), active, {v: store.data(v) for v in active})
 
 
@@ -323,16 +357,20 @@ def _crosswalk(path: str, mtime: int) -> pd.DataFrame:
     return regions.read_crosswalk(Path(path))
 
 
-@st.cache_resource(show_spinner=False)
 def import_context() -> importer.Context:
-    """What the importer checks a file against: regions, code crosswalk, indicators,
-    header keywords and published figures (shared and read-only)."""
+    """What the importer checks a file against: regions, code crosswalk, indicators, header
+    keywords, published figures and the kecamatan (shared, read-only; per cache folder)."""
+    return _import_context(str(builds.cache_dir()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _import_context(folder: str) -> importer.Context:
     from utils.ingest.columns import load_vocabulary
     from utils.metrics.published import load_published
 
     defs = indicator_defs()
     return importer.Context(region_table(), defs, load_vocabulary(defs), load_published(),
-                            crosswalk_table())
+                            crosswalk_table(), kecamatan_table())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -347,7 +385,7 @@ def import_report(sha256: str, data: bytes, name: str, *,
     """:func:`utils.ingest.importer.analyse` of an upload against :func:`import_context`,
     remembered per file (``sha256`` of ``data``, and of the paired ``companion`` file),
     name, choices (``sheet``, ``period``, ``mapping``, ``decisions``, ``aliases``,
-    ``scheme``, ``year_periods``) and day (a period after today is warned of), so a
+    ``scheme``, ``year_periods``, ``regency``) and day (a period after today is warned of), so a
     rerun checks the file only when a choice changed. A copy is returned each time:
     the caller may change it."""
     import datetime as dt

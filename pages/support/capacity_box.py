@@ -1,10 +1,13 @@
-"""What-if page: outreach capacity per regency and indicator (an editable table and a sheet).
+"""What-if page: outreach capacity per region and indicator (an editable table and a sheet).
 
 The scenario's capacity lives in session state under the choice's widget key
 (``whatif_capacity``): the link, a saved scenario or an imported sheet put it
 there. The table shown starts from it; the planner's edits are read back each
 rerun. The table's key follows its starting content, so a new start (a saved
 scenario shown, a sheet imported) gives a fresh table.
+
+The table shows one level: regencies, or the kecamatan of the planned regency
+(``area``); entries of the other level are kept as they are (and counted).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.support import access, cached
+from pages.support import whatif_level as level
 from utils.i18n import t
 from utils.ingest import capacity as sheet
 from utils.ingest.spreadsheet import MAX_BYTES, ReadError
@@ -34,21 +38,25 @@ def start_frame(entries: tuple) -> pd.DataFrame:
     return frame.astype({"region": "object", "indicator": "object", "per_month": "float"})
 
 
-def replace(entries: tuple) -> None:
-    """Button callback: the imported sheet becomes the capacity table."""
-    st.session_state[STATE] = entries
+def replace(entries: tuple, kept: tuple) -> None:
+    """Button callback: the imported sheet becomes the capacity table (entries of the
+    other level are kept unless the sheet gives them anew)."""
+    st.session_state[STATE] = sheet.merged(kept, entries)
 
 
-def capacity_controls(box, defs, names, lang: str) -> tuple:
+def capacity_controls(box, defs, names, lang: str, area: str | None = None) -> tuple:
     """Draw the capacity table (and the import) in ``box``; return the entries in use."""
-    start = tuple(tuple(e) for e in st.session_state.get(STATE, ()))
-    regencies = sorted(c for c in names if "." in c)
+    everything = tuple(tuple(e) for e in st.session_state.get(STATE, ()))
+    labels = level.place_names(area) if area else names
+    regions = sorted(c for c in labels if "." in c)
+    start, kept = sheet.split_entries(everything, set(regions))
     with box.expander(t("capacity.title", lang), expanded=bool(start)):
-        st.caption(t("capacity.intro", lang))
+        st.caption(t(level.words("capacity.intro", area), lang))
         config = {
             "region": st.column_config.SelectboxColumn(
-                t("capacity.col.region", lang), options=regencies, required=True,
-                format_func=lambda c: f"{names.get(c, c)} ({c})", width="medium"),
+                t(level.words("capacity.col.region", area), lang), options=regions,
+                required=True, format_func=lambda c: f"{labels.get(c, c)} ({c})",
+                width="medium"),
             "indicator": st.column_config.SelectboxColumn(
                 t("capacity.col.indicator", lang), options=list(defs), required=True,
                 format_func=lambda i: defs[i].label(lang) if i in defs else str(i)),
@@ -59,8 +67,10 @@ def capacity_controls(box, defs, names, lang: str) -> tuple:
         key = f"{EDITOR}{zlib.crc32(repr(start).encode()):08x}"
         edited = st.data_editor(start_frame(start), key=key, num_rows="dynamic",
                                 hide_index=True, column_config=config, width="stretch")
-        entries, incomplete, repeated = sheet.table_entries(edited, list(defs), set(regencies))
-        notes = [t("capacity.count", lang, count=len(entries))] if entries else []
+        shown, incomplete, repeated = sheet.table_entries(edited, list(defs), set(regions))
+        entries = sheet.merged(kept, shown)
+        notes = [t("capacity.count", lang, count=len(shown))] if shown else []
+        notes += [t("kec_wi_capacity_kept", lang, count=len(kept))] if kept else []
         notes += [t("capacity.incomplete", lang, count=incomplete)] if incomplete else []
         notes += [t("capacity.repeated", lang, count=repeated)] if repeated else []
         if len(entries) > choices.CAPACITY_LINK_MAX:
@@ -68,18 +78,21 @@ def capacity_controls(box, defs, names, lang: str) -> tuple:
         if notes:
             st.caption(" ".join(notes))
         if not access.is_public():
-            import_sheet(defs, lang)
+            import_sheet(defs, lang, area, kept)
+    st.session_state[level.CAPACITY_IN_USE] = entries  # kept when the level changes
     return entries
 
 
-def import_sheet(defs, lang: str) -> None:
-    """Upload a capacity sheet, show what was read and refused, replace on request."""
+def import_sheet(defs, lang: str, area: str | None = None, kept: tuple = ()) -> None:
+    """Upload a capacity sheet (regency or kecamatan codes; at kecamatan level, names
+    of the regency's kecamatan), show what was read and refused, replace on request."""
     upload = st.file_uploader(t("capacity.upload", lang), type=["csv", "xlsx"], key=UPLOAD,
                               max_upload_size=MAX_BYTES // 2**20)
     if upload is None:
         return
     try:
-        read = sheet.read_capacity(upload.getvalue(), cached.region_table(), defs)
+        read = sheet.read_capacity(upload.getvalue(), cached.region_table(), defs,
+                                   kecamatan=cached.kecamatan_table(), within=area)
     except ReadError as error:
         st.error(t(error.key, lang, **error.params))
         return
@@ -93,4 +106,4 @@ def import_sheet(defs, lang: str) -> None:
         st.info(t("capacity.nothing", lang))
         return
     st.button(t("capacity.apply", lang, count=len(read.entries)), key="whatif_capacity_apply",
-              on_click=replace, args=(read.entries,), icon=":material/upload:")
+              on_click=replace, args=(read.entries, kept), icon=":material/upload:")

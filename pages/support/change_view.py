@@ -12,13 +12,13 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
-from pages.support import cached, chrome
+from pages.support import cached, cached_kecamatan, chrome
 from utils.charts import change_map, trend
 from utils.formatting import format_date, format_number, join_names
 from utils.i18n import t
 from utils.ingest import export
 from utils.metrics import change
-from utils.metrics.map_view import MapState
+from utils.metrics.map_view import KECAMATAN, MapState
 
 VIEW = "perubahan"
 """``?tampil=perubahan``: the map shows the change (a third value of the view)."""
@@ -27,8 +27,11 @@ NAMED = 10
 
 
 def rows(state: MapState, lang: str) -> pd.DataFrame:
-    """The change rows of ``state`` (cached) with their tooltip texts."""
-    return change_map.with_texts(cached.change_rows(state), t("map.no_data", lang), lang)
+    """The change rows of ``state`` (cached; a regency's kecamatan computed the same
+    way as regencies) with their tooltip texts."""
+    found = (cached_kecamatan.kecamatan_change_rows(state) if state.regions_level == KECAMATAN
+             else cached.change_rows(state))
+    return change_map.with_texts(found, t("map.no_data", lang), lang)
 
 
 def legend(frame: pd.DataFrame, period: str, lang: str, size: int = 15) -> str:
@@ -87,7 +90,7 @@ def table_frame(frame: pd.DataFrame, state: MapState, lang: str) -> pd.DataFrame
         t("change.t.change", lang): frame["change"].round(2) + 0.0,  # never "−0,00"
         t("change.t.state", lang): [t(f"change.state.{s}", lang) for s in frame["state"]],
     })
-    if state.regions_level == "province":
+    if state.regions_level != "regency":  # a kecamatan's "province" is its regency: left out
         out = out.drop(columns=t("change.t.province", lang))
     return out.reset_index(drop=True)
 

@@ -12,7 +12,7 @@ import datetime
 import pandas as pd
 import streamlit as st
 
-from pages.support import cached
+from pages.support import briefing_scope, cached
 from utils.i18n import t
 from utils.ingest import provenance
 from utils.report import boundary_report, deck_file
@@ -30,12 +30,13 @@ def scope_of(scope: dict, lang: str) -> deck_file.Scope:
     code, period = scope["code"], scope["period"]
     record = cached.boundary_record()
     tiled = st.query_params.get("tampil") == "petak"
+    shown = briefing_scope.slide_map(code, tiled)  # the page's map: a regency's kecamatan
     table = cached.current_coverage()
     return deck_file.Scope(
         table=table if table is not None else pd.DataFrame(),  # the page has checked
         regions=cached.region_table(),
         indicators=cached.indicator_defs(),
-        topology=cached.topology(f"province/{code}.topo.json" if code else "national.topo.json"),
+        topology=shown.topology,
         code=code,
         period=period,
         lang=lang,
@@ -43,6 +44,7 @@ def scope_of(scope: dict, lang: str) -> deck_file.Scope:
         made=datetime.date.today().isoformat(),
         credit=boundary_report.credit(record, lang) if record else "",
         tiles=cached.tile_layout() if tiled else None,
+        kecamatan=shown.kecamatan,
     )
 
 
@@ -73,7 +75,8 @@ def panel(deck: list[Slide], scope: dict, lang: str) -> None:
     st.caption(t("deck_file.help", lang))
     files = scope_of(scope, lang)
     key = (files.code, files.period, lang, scope.get("scenario"), files.tiles is not None,
-           cached.data_version(), cached.boundary_set(), len(deck), files.made)
+           cached.data_version(), cached.boundary_set(), len(deck), files.made,
+           files.kecamatan is not None)
     kept = st.session_state.get(STATE)
     if kept is None or kept[0] != key:
         if not st.button(t("deck_file.make", lang), key="deck_file_make",

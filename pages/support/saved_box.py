@@ -11,11 +11,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from pages.support import access, cached, chrome, side_by_side
+from pages.support import access, cached_kecamatan, chrome, side_by_side
+from pages.support import whatif_level as level
 from utils.i18n import t
 from utils.ingest import saved_scenarios
-from utils.ingest.store import Store
-from utils.metrics import whatif as model
 from utils.metrics import whatif_state as choices
 from utils.report import whatif as report
 
@@ -23,7 +22,7 @@ from utils.report import whatif as report
 def records(lang: str) -> dict[str, dict]:
     """Saved scenarios this session may see, by slug (public mode: published ones only)."""
     public = access.is_public()
-    found, broken = saved_scenarios.list_saved(Store().root, public_only=public)
+    found, broken = saved_scenarios.list_saved(access.store().root, public_only=public)
     for item in broken:
         st.warning(chrome.quoting("whatif.saved.skipped", lang, file=item))
     return {r["slug"]: r for r in found}
@@ -46,20 +45,32 @@ def publish_controls(record: dict, lang: str) -> None:
     if st.button(t(label, lang), key="whatif_publish",
                  icon=":material/lock:" if public else ":material/public:"):
         try:
-            saved_scenarios.set_published(Store().root, record["slug"], not public, who)
+            saved_scenarios.set_published(access.store().root, record["slug"], not public, who)
+            access.audit("scenario_publish" if not public else "scenario_unpublish",
+                         slug=record["slug"], by=who)
         except saved_scenarios.ScenarioError as error:
             st.error(chrome.quoting(error.key, lang, **error.params))
             return
         st.rerun()
 
 
-def compare(entries: list, picked: list[str], by_slug: dict, base, defs, known, lang) -> None:
-    """Baseline, current and up to three saved scenarios side by side."""
-    bases = cached.scenario_baseline()[1]
+def titled(title: str, scen, names: dict[str, str], lang: str) -> str:
+    """A column title, with the level when the scenario plans a regency's kecamatan."""
+    return f"{title} ({level.label(scen, names, lang)})" if scen.kecamatan_of else title
+
+
+def compare(entries: list, picked: list[str], by_slug: dict, base, defs, known, names,
+            lang) -> None:
+    """Baseline, current and up to three saved scenarios side by side; each is computed at
+    its own level (its title says which: every regency, or a regency's kecamatan)."""
     for slug in picked:
         other = choices.from_dict(by_slug[slug]["scenario"], base, list(defs), known)
-        totals = {i: model.totals(model.evaluate(bases[i], other, i)) for i in bases}
-        entries.append((by_slug[slug]["name"], other, totals))
+        if other.kecamatan_of and other.kecamatan_of not in level.regencies():
+            st.caption(chrome.quoting("kec_wi_saved_no_data", lang, name=by_slug[slug]["name"],
+                                      regency=names.get(other.kecamatan_of, "")))
+            continue
+        totals = {i: found[1] for i in defs if (found := cached_kecamatan.level_result(i, other))}
+        entries.append((titled(by_slug[slug]["name"], other, names, lang), other, totals))
     st.dataframe(
         report.compare_rows(entries, {i: d.label(lang) for i, d in defs.items()}, lang),
         hide_index=True,
@@ -68,7 +79,8 @@ def compare(entries: list, picked: list[str], by_slug: dict, base, defs, known, 
 
 
 def saved_box(
-    scen, tots, base, defs, known, on_open: Callable[[dict], None], lang: str
+    scen, tots, base, defs, known, on_open: Callable[[dict], None], names: dict[str, str],
+    lang: str,
 ) -> None:
     """Open a saved scenario, or compare saved ones with the baseline and the current one."""
     by_slug = records(lang)
@@ -87,7 +99,7 @@ def saved_box(
     picked = st.multiselect(t("whatif.compare", lang), list(by_slug), key="whatif_compare",
                             format_func=lambda s: by_slug[s]["name"], max_selections=3)
     if picked:
-        entries = [(t("whatif.baseline", lang), None, tots),
-                   (t("whatif.current", lang), scen, tots)]
-        compare(entries, picked, by_slug, base, defs, known, lang)
+        entries = [(titled(t("whatif.baseline", lang), scen, names, lang), None, tots),
+                   (titled(t("whatif.current", lang), scen, names, lang), scen, tots)]
+        compare(entries, picked, by_slug, base, defs, known, names, lang)
     side_by_side.side_by_side(scen, base, defs, known, by_slug, lang)

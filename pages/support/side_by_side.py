@@ -4,14 +4,18 @@ regions that differ, the sums per scenario and the CSV of the differences.
 The sides are today (targets in force), this scenario (the sliders) and the
 saved scenarios this session may see (``by_slug``: in public mode only
 published ones, see :mod:`pages.support.saved_box`); a pick outside them is
-dropped. Each side is the cached model result of the shown indicator.
+dropped. Each side is the cached model result of the shown indicator. Sides share
+the current scenario's level: saved scenarios of another level (every regency, or
+another regency's kecamatan) are not offered. Per kecamatan no maps are drawn
+(the maps here are of regencies); the sums and differences are.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from pages.support import cached
+from pages.support import cached, cached_kecamatan
+from pages.support import whatif_level as level
 from utils.charts import scenario_maps as maps
 from utils.formatting import format_date, plain
 from utils.i18n import t
@@ -83,13 +87,24 @@ def draw_maps(sides: dict, totals: dict, heads: dict, subs: dict, steps, lang: s
             st.caption(words.map_caption(totals[key], lang))
 
 
+def same_level(scen, base, defs, known, by_slug: dict) -> dict:
+    """The saved scenarios at the current scenario's level."""
+    return {slug: record for slug, record in by_slug.items()
+            if choices.from_dict(record["scenario"], base, list(defs), known).kecamatan_of
+            == scen.kecamatan_of}
+
+
 def side_by_side(scen, base, defs, known, by_slug: dict, lang: str) -> None:
     """Pick 2–3 sides; draw their maps, sums, differences and the CSV of differences."""
-    found = cached.scenario_baseline()
+    found = level.baseline(scen.kecamatan_of)
     if found is None:
         return
     period, indicator = found[0], scen.indicator
     st.subheader(t("sdiff.title", lang, indicator=defs[indicator].label(lang)))
+    kept = same_level(scen, base, defs, known, by_slug)
+    if len(kept) < len(by_slug):
+        st.caption(t("kec_wi_side_other_level", lang, count=len(by_slug) - len(kept)))
+    by_slug = kept
     options = [BASELINE, CURRENT, *by_slug]
     if any(k not in options for k in st.session_state.get(PICK, [])):  # e.g. not public
         st.session_state[PICK] = [k for k in st.session_state[PICK] if k in options]
@@ -103,23 +118,38 @@ def side_by_side(scen, base, defs, known, by_slug: dict, lang: str) -> None:
     heads, sides, totals, subs = titles(picked, by_slug, lang), {}, {}, {}
     for key in picked:
         other = scenario_of(key, scen, by_slug, base, defs, known)
-        result = cached.scenario_result(indicator, other)
+        result = cached_kecamatan.level_result(indicator, other)
         if result is None:
             return
         sides[key] = diff.side_figures(result[0], baseline=key == BASELINE)
         totals[key] = diff.side_totals(result[0], baseline=key == BASELINE)
         subs[key] = subtitle(key, other.months, period, by_slug, lang)
-    steps = maps.shared_steps(g for side in sides.values() for g in side["target"])
-    draw_maps(sides, totals, heads, subs, steps, lang)
+    if scen.kecamatan_of:
+        st.caption(t("kec_wi_side_no_maps", lang))
+    else:
+        steps = maps.shared_steps(g for side in sides.values() for g in side["target"])
+        draw_maps(sides, totals, heads, subs, steps, lang)
     found_diff = diff.differences(sides)
     st.markdown(f"**{t('sdiff.totals', lang)}**")
     st.dataframe(words.totals_table(totals, found_diff, heads, lang), hide_index=True,
                  width="stretch")
-    difference_list(found_diff, sides, heads, period, lang)
+    difference_list(found_diff, sides, heads, period, lang, scen.kecamatan_of)
     st.caption(t("sdiff.note", lang))
 
 
-def difference_list(found, sides: dict, heads: dict, period: str, lang: str) -> None:
+def headed(frame, area: str | None, lang: str):
+    """A table of differences; per kecamatan its first column is headed by the kecamatan's
+    kind and the province column names the regency instead."""
+    if not area:
+        return frame
+    regency = cached.region_names().get(area, area)
+    return frame.assign(**{t("sdiff.col.province", lang): regency}).rename(columns={
+        t("sdiff.col.region", lang): level.kind(area, lang),
+        t("sdiff.col.province", lang): t("col.region", lang)})
+
+
+def difference_list(found, sides: dict, heads: dict, period: str, lang: str,
+                    area: str | None = None) -> None:
     """The regions that differ, the regions left out, and the CSV of the list."""
     st.markdown(f"**{t('sdiff.diff_title', lang, count=len(found))}**")
     if unknown := diff.unknown_count(sides):
@@ -127,12 +157,13 @@ def difference_list(found, sides: dict, heads: dict, period: str, lang: str) -> 
     if found.empty:
         st.info(t("sdiff.no_diff", lang))
         return
-    st.dataframe(words.difference_table(found, heads, lang), hide_index=True, width="stretch")
+    st.dataframe(headed(words.difference_table(found, heads, lang), area, lang), hide_index=True,
+                 width="stretch")
     source = provenance.source_text(cached.data_in_use(), lang, period)
     projected = {k: k != BASELINE for k in heads}
     st.download_button(
         t("sdiff.csv_button", lang),
-        data=lambda: to_csv(labelled(words.export_frame(found, heads, projected, lang),
-                                     source, lang)),
+        data=lambda: to_csv(labelled(headed(words.export_frame(found, heads, projected, lang),
+                                            area, lang), source, lang)),
         file_name=f"perbandingan-skenario-{period}.csv", mime="text/csv", on_click="ignore",
         key=CSV, icon=":material/download:")

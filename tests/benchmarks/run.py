@@ -5,6 +5,8 @@ Usage (from the repository root; not part of the test suite)::
     .venv/bin/pip install -r tests/benchmarks/requirements.txt   # folium & co., once
     .venv/bin/python tests/benchmarks/run.py --json > bench.json  # JSON only on stdout
     .venv/bin/python tests/benchmarks/run.py                      # readable table
+    .venv/bin/python tests/benchmarks/run.py --cold-build 3       # cold build only: medians
+    .venv/bin/python tests/benchmarks/run.py --load               # 200 viewers, 2 replicas, nginx
 
 Apps, each started with ``streamlit run`` on loopback (127.0.0.1, free ports):
 
@@ -927,6 +929,38 @@ def cold_build(source: str, tmp: Path) -> float | None:
     return round(seconds, 2)
 
 
+COLD_BUILD_BUDGET = {"seconds": 120.0}
+"""Issue #17: every boundary cold, kecamatan included, on 2 cores."""
+
+
+def cold_build_phase(source: str, tmp: Path, runs: int = 3) -> dict:
+    """The cold build ``runs`` times through the command line, each into an empty folder:
+    wall seconds and peak RSS per run, their medians, and the kecamatan numbers of the record."""
+    results = []
+    for number in range(runs):
+        folder = tmp / f"cold-{number}"
+        env = {**os.environ, "CAPAIAN_CACHE_DIR": str(folder)}
+        with (tmp / f"cold-{number}.json").open("wb") as out:
+            seconds, peak, code = run_watched(
+                [PY, "-m", "utils.geo", "build", "--force", "--source", source], env, out,
+                subprocess.DEVNULL, 600)
+        record = json.loads((folder / "build.json").read_text()) if code == 0 else {}
+        results.append({"seconds": seconds, "peak_mb": peak, "exit": code,
+                        "build_seconds": record.get("build_seconds"),
+                        "kecamatan_seconds": record.get("kecamatan_seconds")})
+        log(f"cold build run {number + 1}: {results[-1]}")
+        shutil.rmtree(folder, ignore_errors=True)
+    keys = ("kecamatan", "kecamatan_shapes", "kecamatan_without_shape", "kecamatan_unknown",
+            "kecamatan_beyond_regency", "kecamatan_files", "kecamatan_bytes_max",
+            "province_bytes_max", "national_bytes")
+    median = {k: report.percentile([r[k] for r in results], 50)
+              for k in ("seconds", "peak_mb", "build_seconds", "kecamatan_seconds")}
+    return {"budget": COLD_BUILD_BUDGET, "runs": results, "median": median,
+            "record": {k: record.get(k) for k in keys}, "cores": os.cpu_count(),
+            "loadavg": os.getloadavg(),
+            "over_budget": (median["seconds"] or 0) > COLD_BUILD_BUDGET["seconds"]}
+
+
 def ensure_app_caches(source: str) -> None:
     """The app's own caches (``geo/cache``) and demo data, built once if missing."""
     env = {**os.environ}
@@ -1300,6 +1334,313 @@ def deck_files_phase(runs: int = 3) -> dict:
             "over_budget": max(r["total_s"] for r in times) > DECK_BUDGET_S}
 
 
+# --------------------------------------------------------------------------- load (issue #18)
+
+LOAD_GOALS = {"errors": 0, "first_visit_wire_bytes": 1_500_000}
+"""Issue #18: no error for 200 viewers over 2 replicas behind nginx; a first visit through
+nginx moves at most 1.5 MB over the wire."""
+LOAD_ANSWER_TIMEOUT_S = 120  # one answer (page run or change); longer counts as an error
+CLUSTER_CLI = ROOT / "deploy" / "local-cluster"
+
+
+def first_visit_bytes(browser, port: int) -> dict:
+    """Everything a first visit of ``/`` moves until its map is drawn and the network is
+    idle: Chromium with an empty cache behind a byte-counting proxy in front of ``port``.
+    ``wire_down``/``wire_up``: bytes on the wire (headers, gzip, websocket compression
+    included); ``http``: response bodies as received (compressed where compressed) by
+    kind; ``ws_payload``: websocket payloads after decompression."""
+    from playwright.sync_api import expect
+
+    proxy = ByteProxy(port)
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    bodies: dict[str, int] = {}
+    payload = [0]
+
+    def kind(request) -> str:
+        url = request.url.split("?")[0]
+        if url.endswith(".topo.json"):
+            return "geometry"
+        return {"js": "javascript", "css": "css", "woff2": "fonts", "woff": "fonts",
+                "ttf": "fonts"}.get(url.rsplit(".", 1)[-1], "other")
+
+    def finished(request) -> None:
+        sizes = request.sizes()
+        bodies[kind(request)] = bodies.get(kind(request), 0) + sizes["responseBodySize"]
+
+    page.on("requestfinished", finished)
+    page.on("websocket", lambda ws: ws.on(
+        "framereceived", lambda f: payload.__setitem__(0, payload[0] + len(f))))
+    try:
+        page.goto(f"http://127.0.0.1:{proxy.port}/")
+        expect(page.locator('[data-testid="stVegaLiteChart"] svg .mark-shape path').first
+               ).to_be_attached(timeout=120_000)
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=120_000)
+        page.wait_for_load_state("networkidle")
+        return {"wire_down": proxy.down, "wire_up": proxy.up, "http": bodies,
+                "ws_payload": payload[0]}
+    finally:
+        context.close()
+        proxy.close()
+
+
+def _http_get(address: str, path: str, cookie: str | None) -> tuple[int, int, str | None]:
+    """GET through nginx: (status, body bytes as received, affinity cookie set)."""
+    import http.client
+
+    host, port = address.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=LOAD_ANSWER_TIMEOUT_S)
+    headers = {"Accept-Encoding": "gzip"}
+    if cookie:
+        headers["Cookie"] = f"capaian_replica={cookie}"
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        body = response.read()
+        given = [c.split(";")[0].split("=", 1)[1] for c in response.headers.get_all(
+            "Set-Cookie") or [] if c.startswith("capaian_replica=")]
+        return response.status, len(body), given[0] if given else cookie
+    finally:
+        connection.close()
+
+
+async def _rerun(ws, cache: dict, widgets: dict[str, str]) -> dict:
+    """Send one rerun (with ``widgets``' values) and read until ``script_finished``.
+
+    Like the browser, the viewer names the messages it holds; Streamlit then sends a
+    short reference instead of a message it sent in the last reruns."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    message = BackMsg()
+    message.rerun_script.query_string = ""
+    message.rerun_script.cached_message_hashes.extend(cache)
+    for widget, value in widgets.items():
+        state = message.rerun_script.widget_states.widgets.add()
+        state.id, state.string_value = widget, value
+    await ws.send(message.SerializeToString())
+    answer: dict = {"headings": [], "selects": {}, "exceptions": 0, "refs_missing": 0,
+                    "raw": []}
+    while True:
+        raw = await ws.recv()
+        forward = ForwardMsg()
+        forward.ParseFromString(raw)
+        if forward.WhichOneof("type") == "ref_hash":
+            if forward.ref_hash not in cache:
+                answer["refs_missing"] += 1
+                continue
+            forward = cache[forward.ref_hash]
+        elif forward.hash and forward.metadata.cacheable:
+            cache[forward.hash] = forward
+        answer["raw"].append(raw)
+        kind = forward.WhichOneof("type")
+        if kind == "script_finished":
+            answer["status"] = forward.script_finished
+            return answer
+        if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+            element = forward.delta.new_element
+            which = element.WhichOneof("type")
+            if which == "heading":
+                answer["headings"].append(element.heading.body)
+            elif which == "selectbox":
+                answer["selects"][element.selectbox.id] = list(element.selectbox.options)
+            elif which == "exception":
+                answer["exceptions"] += 1
+
+
+def _answer_error(answer: dict, label: str | None) -> str | None:
+    """Why an answer is wrong (an error of the run), or None."""
+    if answer["status"] != 0:  # FINISHED_SUCCESSFULLY
+        return f"script status {answer['status']}"
+    if answer["exceptions"] or answer["refs_missing"]:
+        return "exception on the page" if answer["exceptions"] else "unknown message reference"
+    if label and not any(label in heading for heading in answer["headings"]):
+        return "answer for another indicator"
+    return None
+
+
+async def _view(number: int, address: str, args, out: dict, finish, all_done) -> None:
+    """What one viewer does (see :func:`_viewer`); raises on the first error."""
+    import asyncio
+    import random
+
+    from websockets.asyncio.client import connect
+
+    status, _, cookie = await asyncio.to_thread(_http_get, address, "/", None)
+    if status != 200:
+        raise RuntimeError(f"page HTTP {status}")
+    async with connect(f"ws://{address.removeprefix('http://')}/_stcore/stream",
+                       subprotocols=["streamlit"], max_size=None, ping_interval=None,
+                       open_timeout=LOAD_ANSWER_TIMEOUT_S,
+                       additional_headers={"Cookie": f"capaian_replica={cookie}",
+                                           "Origin": address}) as ws:
+        cache: dict = {}
+        start = time.perf_counter()
+        answer = await asyncio.wait_for(_rerun(ws, cache, {}), LOAD_ANSWER_TIMEOUT_S)
+        out["first_ms"].append((time.perf_counter() - start) * 1000)
+        if error := _answer_error(answer, None):
+            raise RuntimeError(error)
+        found = re.search(rb"/component/[\w.-]+/[\w/.-]+\.topo\.json\?v=[\w-]+",
+                          b"".join(answer["raw"]))
+        if found:
+            status, size, _ = await asyncio.to_thread(_http_get, address,
+                                                      found.group().decode(), cookie)
+            out["geometry_bytes"] += size
+            if status != 200:
+                raise RuntimeError(f"geometry HTTP {status}")
+        widget, options = next((k, v) for k, v in answer["selects"].items()
+                               if k.endswith("-map_indicator"))
+        rng = random.Random(number)
+        for change in range(args.changes):
+            await asyncio.sleep(rng.uniform(*args.think))
+            label = options[(change + 1 + number) % len(options)]
+            start = time.perf_counter()
+            answer = await asyncio.wait_for(_rerun(ws, cache, {widget: label}),
+                                            LOAD_ANSWER_TIMEOUT_S)
+            out["change_ms"].append((time.perf_counter() - start) * 1000)
+            if error := _answer_error(answer, label):
+                raise RuntimeError(error)
+        finish()
+        await all_done.wait()  # memory is measured with every session open
+
+
+async def _viewer(number: int, address: str, args, out: dict, all_done) -> None:
+    """One viewer, started ``number / viewers`` of the ramp in: the page (HTML, its
+    WebSocket and first run, the geometry), then ``args.changes`` indicator changes after
+    think times. Every failure is counted by its kind; none stops the others."""
+    import asyncio
+
+    counted = []
+
+    def finish() -> None:
+        if not counted:
+            counted.append(True)
+            out["done"] += 1
+            if out["done"] == args.viewers:
+                all_done.set()
+
+    await asyncio.sleep(args.ramp * number / args.viewers)
+    try:
+        await _view(number, address, args, out, finish, all_done)
+    except Exception as exc:
+        reason = "timeout" if isinstance(exc, TimeoutError) else f"{type(exc).__name__}: {exc}"
+        out["errors"][reason[:120]] = out["errors"].get(reason[:120], 0) + 1
+    finally:
+        finish()
+
+
+def _watch_rss(pids: dict[str, int], peaks: dict[str, float], stop: threading.Event) -> None:
+    """Peak ``VmRSS`` of each process until ``stop``."""
+    while not stop.is_set():
+        for name, pid in pids.items():
+            peaks[name] = max(peaks.get(name, 0.0), rss_mb(pid) or 0.0)
+        stop.wait(0.5)
+
+
+def _sessions(port: int) -> int | None:
+    """Streamlit's ``active_sessions`` of one replica."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/metrics", timeout=10) as r:
+            found = re.search(r"^active_sessions(?:\{[^}]*\})? (\d+)", r.read().decode(),
+                              re.MULTILINE)
+    except OSError:
+        return None
+    return int(found.group(1)) if found else None
+
+
+def _load_run(address: str, args, replicas: dict[str, dict]) -> dict:
+    """All viewers at once (asyncio, one process), bounded by ``args.load_seconds``: answer
+    times, errors, each replica's RSS (start, peak, with every session open) and CPU."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    out: dict = {"first_ms": [], "change_ms": [], "errors": {}, "done": 0, "geometry_bytes": 0}
+    pids = {name: r["proc"]["pid"] for name, r in replicas.items()}
+    rss = {"start": {n: rss_mb(p) for n, p in pids.items()}, "peak": {}}
+    cpu = {n: cpu_seconds(p) for n, p in pids.items()}
+    stop = threading.Event()
+    threading.Thread(target=_watch_rss, args=(pids, rss["peak"], stop), daemon=True).start()
+
+    async def everyone() -> None:
+        all_done = asyncio.Event()
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(16))  # HTTP GETs
+        tasks = [asyncio.create_task(_viewer(n, address, args, out, all_done))
+                 for n in range(args.viewers)]
+        await all_done.wait()
+        rss["all_sessions"] = {n: rss_mb(p) for n, p in pids.items()}
+        out["sessions"] = {n: _sessions(r["port"]) for n, r in replicas.items()}
+        await asyncio.gather(*tasks)
+
+    started = time.perf_counter()
+    try:
+        asyncio.run(asyncio.wait_for(everyone(), args.load_seconds))
+    except TimeoutError:
+        left = args.viewers - out["done"]
+        out["errors"]["not done within --load-seconds"] = left
+    finally:
+        stop.set()
+    seconds = time.perf_counter() - started
+    out["cpu_s"] = {n: round((cpu_seconds(p) or 0) - (cpu[n] or 0), 1) for n, p in pids.items()}
+    out["rss_mb"] = rss
+    out["seconds"] = round(seconds, 1)
+    return out
+
+
+def _ms(values: list[float]) -> dict:
+    return {"n": len(values), **{f"p{q}": None if not values else round(
+        report.percentile(values, q), 0) for q in (50, 95, 99)},
+        "max": round(max(values), 0) if values else None}
+
+
+def load_phase(args, tmp: Path) -> dict:
+    """``deploy/local-cluster up`` (``--replicas`` replicas, an empty store: demo data),
+    first visit through nginx and direct, then ``--viewers`` viewers changing indicators;
+    ``down`` at the end whatever happened."""
+    from playwright.sync_api import sync_playwright
+
+    run = tmp / "cluster"
+    env = {**os.environ, "CAPAIAN_STORE_DIR": str(tmp / "store")}
+    env.pop("CAPAIAN_CACHE_DIR", None)
+    log(f"cluster up: {args.replicas} replicas")
+    up = subprocess.run([str(CLUSTER_CLI), "--dir", str(run), "up", "--replicas",
+                         str(args.replicas)], env=env, capture_output=True, text=True)
+    try:
+        if up.returncode != 0:
+            raise RuntimeError(f"local-cluster up failed: {up.stderr.strip()[-300:]}")
+        address = up.stdout.strip().splitlines()[-1]
+        state = json.loads((run / "cluster.json").read_text())
+        replicas = {f"replica-{i + 1}": r for i, r in enumerate(state["replicas"])}
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            log("first visit through nginx, then direct to replica-1")
+            visits = {"nginx": first_visit_bytes(browser, state["nginx"]["port"]),
+                      "direct": first_visit_bytes(browser, state["replicas"][0]["port"])}
+            browser.close()
+        log(f"first visit: {visits}")
+        log(f"{args.viewers} viewers, {args.changes} changes each, think {args.think} s")
+        out = _load_run(address, args, replicas)
+    finally:
+        down = subprocess.run([str(CLUSTER_CLI), "--dir", str(run), "down"], env=env,
+                              capture_output=True, text=True)
+        log(f"cluster down: exit {down.returncode} {down.stderr.strip()}")
+    errors = sum(out["errors"].values())
+    return {
+        "goals": LOAD_GOALS,
+        "viewers": args.viewers, "replicas": args.replicas, "changes_per_viewer": args.changes,
+        "think_s": args.think, "ramp_s": args.ramp, "errors": errors,
+        "error_kinds": out["errors"], "changes_answered": len(out["change_ms"]),
+        "change_to_answer_ms": _ms(out["change_ms"]), "first_run_ms": _ms(out["first_ms"]),
+        "sessions_per_replica": out.get("sessions"), "rss_mb": out["rss_mb"],
+        "replica_cpu_s": out["cpu_s"], "geometry_bytes_per_viewer": round(
+            out["geometry_bytes"] / max(1, args.viewers)),
+        "first_visit": visits, "seconds": out["seconds"], "cores": os.cpu_count(),
+        "loadavg": os.getloadavg(), "cluster_down_exit": down.returncode,
+        "pass": {"errors": errors <= LOAD_GOALS["errors"],
+                 "first_visit": visits["nginx"]["wire_down"]
+                 <= LOAD_GOALS["first_visit_wire_bytes"]},
+    }
+
+
 def run(args) -> dict:
     source = (
         args.source
@@ -1323,6 +1664,10 @@ def run(args) -> dict:
             return boundary_files_phase(tmp)
         if args.deck_files:
             return deck_files_phase()
+        if args.load:
+            return load_phase(args, tmp)
+        if args.cold_build:
+            return cold_build_phase(source, tmp, args.cold_build)
         details["bad_files"] = bad_files_phase(tmp)
         if args.bad_files:
             return details["bad_files"]
@@ -1414,6 +1759,20 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
                         help="only own boundary files (issue #16): seconds and MB per build")
     parser.add_argument("--deck-files", action="store_true",
                         help="only the briefing as PDF + PPTX (issue #20): seconds per deck")
+    parser.add_argument("--cold-build", type=int, default=0, metavar="RUNS",
+                        help="only the cold boundary build (issue #17), RUNS times: medians")
+    parser.add_argument("--load", action="store_true",
+                        help="only the load run (issue #18): viewers over replicas behind nginx")
+    parser.add_argument("--viewers", type=int, default=200, help="--load: concurrent viewers")
+    parser.add_argument("--replicas", type=int, default=2, help="--load: app replicas")
+    parser.add_argument("--changes", type=int, default=5,
+                        help="--load: indicator changes per viewer")
+    parser.add_argument("--think", type=float, nargs=2, default=[8.0, 24.0],
+                        metavar=("MIN", "MAX"), help="--load: seconds between changes")
+    parser.add_argument("--ramp", type=float, default=30.0,
+                        help="--load: seconds over which the viewers arrive")
+    parser.add_argument("--load-seconds", type=float, default=600.0,
+                        help="--load: the whole run's bound")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.add_argument("--apptest-worker", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -1427,7 +1786,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     QUIET = args.quiet
     document = run(args)
-    if args.json or args.bad_files or args.boundary_files or args.deck_files:
+    if args.json or args.bad_files or args.boundary_files or args.deck_files or args.cold_build \
+            or args.load:
         print(json.dumps(document, indent=1, ensure_ascii=False))
     else:
         print(report.table(document))

@@ -117,12 +117,20 @@ RANKS = ("rank_province", "rank_national")
 PERCENT_TEXT = "percent_text"
 """Text field of a region's percent under the rounding rule (:func:`percent_texts`):
 the tooltip and the screen-reader text show it, since no one d3 format can."""
+MISSING_TEXT = "missing_text"
+"""Optional text field of a region without a figure saying why (``sebagian kecamatan
+(12 dari 20)``): its tooltip and screen-reader text show it instead of "no data"."""
 NOTE = "note"
 """Text field saying how a region's figure was obtained or how complete it is
 (``dihitung dari persentase (± 31 jiwa)``, ``sebagian: 2 dari 10 kabupaten/kota``);
 shown in the tooltip when ``labels`` has a title for it."""
 # Frames are sent under these names (see :func:`spec`).
 REGIONS, STRIP, TARGET = "regions", "strip", "target"
+KECAMATAN = "kecamatan"
+"""``level`` of a map of one regency's kecamatan (its own map file, see :func:`level_test`)."""
+REGION_CODE = "region_code"
+"""Field a click selection may pick: the clicked region's own code (``64.02``), for
+drilling from a province's regencies into one regency's kecamatan."""
 
 
 # Colour slots of a map: the four classes below the target, "at or above the
@@ -220,15 +228,16 @@ def aria_text(labels: dict[str, str], name_field: str = "datum.properties.name")
     """Vega expression of a region's screen-reader text: "Kota Bontang: 102,44 %", or
     its name and ``labels["no_data"]``. Given as the ``description`` channel, it
     replaces the text Vega-Lite would make of every encoding ("slot: 5; …").
-    The percent is the region's :data:`PERCENT_TEXT` (the rounding rule).
+    The percent is the region's :data:`PERCENT_TEXT` (the rounding rule, or why
+    a region sent without a figure has none: :data:`MISSING_TEXT`).
 
     Examples
     --------
     >>> print(aria_text({"no_data": "–"}, "d.n"))
-    d.n + ': ' + (isValid(datum.percent) ? datum.percent_text : "–")
+    d.n + ': ' + (isValid(datum.percent_text) ? datum.percent_text : "–")
     """
     no_data = json.dumps(labels.get("no_data", "–"), ensure_ascii=False)
-    return (f"{name_field} + ': ' + (isValid(datum.percent) ? "
+    return (f"{name_field} + ': ' + (isValid(datum.{PERCENT_TEXT}) ? "
             f"datum.{PERCENT_TEXT} : {no_data})")
 
 
@@ -287,8 +296,13 @@ LEGEND_CSS = """<style>
 def with_percent_text(values: pd.DataFrame, target: float | None, labels: dict[str, str],
                       lang: str) -> pd.DataFrame:
     """``values`` with :data:`PERCENT_TEXT` (:func:`percent_texts`; without a percent:
-    ``labels["no_data"]``), the text a region's tooltip shows."""
+    the row's :data:`MISSING_TEXT` when it has one, else ``labels["no_data"]``), the
+    text a region's tooltip shows."""
     texts = percent_texts(values, target, lang, labels.get("no_data", "–"))
+    if MISSING_TEXT in values.columns:
+        texts = [why if pd.isna(p) and isinstance(why, str) and why else text
+                 for text, why, p in zip(texts, values[MISSING_TEXT], values["percent"],
+                                         strict=True)]
     return values.assign(**{PERCENT_TEXT: pd.Series(texts, index=values.index, dtype=object)})
 
 
@@ -322,16 +336,29 @@ def spec(chart: alt.TopLevelMixin) -> dict:
 
 
 def code_key(field: str = "datum.properties.code") -> str:
-    """Vega expression turning ``64.01`` into the number ``6401`` (the lookup key).
+    """Vega expression turning ``64.01`` into the number ``6401`` and a kecamatan's
+    ``64.02.01`` into ``640201`` (the lookup key; Vega's ``replace`` of a string
+    replaces its first match, so twice).
 
-    Region codes travel as 16-bit numbers: a third of the bytes of the text.
+    Region codes travel as 16-bit numbers (kecamatan: 32-bit): a third of the
+    bytes of the text.
     """
-    return f"toNumber(replace({field}, '.', ''))"
+    return f"toNumber(replace(replace({field}, '.', ''), '.', ''))"
 
 
 def numeric_codes(codes: pd.Series) -> pd.Series:
-    """``64.01`` → ``6401`` as int16, matching :func:`code_key`."""
-    return codes.astype(str).str.replace(".", "", regex=False).astype("int16")
+    """``64.01`` → ``6401`` as int16 (``64.02.01`` → ``640201`` as int32), matching
+    :func:`code_key`.
+
+    Examples
+    --------
+    >>> numeric_codes(pd.Series(["64.01", "97.71"])).dtype.name
+    'int16'
+    >>> numeric_codes(pd.Series(["64.02.01"])).tolist()
+    [640201]
+    """
+    digits = codes.astype(str).str.replace(".", "", regex=False).astype("int32")
+    return digits.astype("int16") if digits.empty or digits.max() < 2**15 else digits
 
 
 def _with_frame(skeleton: dict, name: str, frame: pd.DataFrame) -> dict:
@@ -341,10 +368,14 @@ def _with_frame(skeleton: dict, name: str, frame: pd.DataFrame) -> dict:
 
 
 def level_test(level: str) -> str:
-    """Vega expression: is a feature of the map object a ``province`` or a ``regency``?
+    """Vega expression: is a feature of the map object a ``province``, a ``regency``
+    or a ``kecamatan``?
 
-    Provinces have two-character codes ("64"), regencies five ("64.01").
+    Provinces have two-character codes ("64"), regencies five ("64.01"),
+    kecamatan eight ("64.02.01"; a regency's kecamatan file holds only them).
     """
+    if level == KECAMATAN:
+        return "length(datum.properties.code) > 5"
     return f"length(datum.properties.code) {'==' if level == 'province' else '>'} 2"
 
 
@@ -387,6 +418,7 @@ def choropleth(
     select: str | None = None,
     named: bool = False,
     legend: bool = True,
+    select_field: str = "province_code",
 ) -> alt.LayerChart | dict:
     """Choropleth of coverage (provinces or regencies), coloured against the target.
 
@@ -409,9 +441,9 @@ def choropleth(
     height : int
         Chart height in pixels; the width follows the container.
     level : str
-        Regions to colour: ``regency`` or ``province``.
+        Regions to colour: ``regency``, ``province`` or :data:`KECAMATAN`.
     select : str or None
-        Name of a click selection on ``province_code`` (for drilling in).
+        Name of a click selection on ``select_field`` (for drilling in).
     named : bool
         Return a Vega-Lite dict with the frame under ``datasets`` (the fast
         path for pages, for ``st.vega_lite_chart``) instead of a chart.
@@ -419,6 +451,9 @@ def choropleth(
         Draw the legend. Without it (show :func:`legend_html` beside) the
         spec does not depend on the target, so a page that changes indicator
         or period only swaps the values in the browser.
+    select_field : str
+        ``province_code`` (a click names the region's province) or
+        :data:`REGION_CODE` (the region's own code, from the map file).
 
     Returns
     -------
@@ -432,7 +467,7 @@ def choropleth(
     look: _MapLook = (
         geometry_url, target if legend else None, tuple(sorted(texts.items())), lang, height,
         province_borders, level, select, tuple(c for c in table.columns if c != "code"),
-        legend)
+        legend, select_field)
     if named:
         return _with_frame(_choropleth_skeleton(*look), REGIONS, table)
     return _choropleth_chart(*look, source=table)
@@ -440,8 +475,8 @@ def choropleth(
 
 # The arguments of :func:`_choropleth_chart` (and :func:`_strip_chart`) before ``source``.
 _MapLook = tuple[str, float | None, tuple[tuple[str, str], ...], str, int, bool, str, str | None,
-                 tuple[str, ...], bool]
-_StripLook = tuple[str, tuple[tuple[str, str], ...], str, int, bool, int]
+                 tuple[str, ...], bool, str]
+_StripLook = tuple[str | None, tuple[tuple[str, str], ...], str, int, bool, int]
 
 
 @lru_cache(maxsize=64)
@@ -452,23 +487,25 @@ def _choropleth_skeleton(*look: *_MapLook) -> dict:
 def _choropleth_chart(geometry_url: str, target: float | None,
                       label_items: tuple[tuple[str, str], ...], lang: str, height: int,
                       province_borders: bool, level: str, select: str | None,
-                      fields: tuple[str, ...], legend: bool,
+                      fields: tuple[str, ...], legend: bool, select_field: str,
                       source: pd.DataFrame | alt.NamedData) -> alt.LayerChart:
     labels = dict(label_items)
     base = alt.Chart(map_data(geometry_url))
+    shown = base.transform_filter(level_test(level))
+    if select and select_field == REGION_CODE:
+        shown = shown.transform_calculate(**{REGION_CODE: "datum.properties.code"})
     regions = rank_calculations(
-        base.transform_filter(level_test(level))
-        .transform_calculate(key=code_key())
+        shown.transform_calculate(key=code_key())
         .transform_lookup(lookup="key", from_=alt.LookupData(source, "code", list(fields)))
         .transform_calculate(slot=f"isValid(datum.slot) ? datum.slot : {NO_DATA_SLOT}",
                              aria=aria_text(labels)), labels,
-    ).mark_geoshape(stroke=BORDER if level == "regency" else "#222222",
-                    strokeWidth=0.3 if level == "regency" else 0.8,
+    ).mark_geoshape(stroke=BORDER if level != "province" else "#222222",
+                    strokeWidth={"regency": 0.3, KECAMATAN: 0.8}.get(level, 0.8),
                     cursor="pointer" if select else "default",
                     ).encode(color=colour(target, labels, lang, legend), tooltip=tooltips(labels),
                              description="aria:N")
     if select:
-        regions = regions.add_params(alt.selection_point(name=select, fields=["province_code"],
+        regions = regions.add_params(alt.selection_point(name=select, fields=[select_field],
                                                          on="click", clear=False))
     layers = [regions]
     if province_borders and level != "province":
@@ -476,7 +513,7 @@ def _choropleth_chart(geometry_url: str, target: float | None,
     return framed(layers, height, lang)
 
 
-def ranked_strip(names_url: str, values: pd.DataFrame, target: float | None,
+def ranked_strip(names_url: str | None, values: pd.DataFrame, target: float | None,
                  labels: dict[str, str], lang: str = "id", height: int = 560,
                  named: bool = False, font: int = 13) -> alt.LayerChart | dict:
     """Every region as one dot on its own row, highest coverage first, in the map's colours.
@@ -491,9 +528,13 @@ def ranked_strip(names_url: str, values: pd.DataFrame, target: float | None,
     start at zero would mislead. The target is a black rule, so "how many are
     short, and by how much" reads at a glance. Regions without data have no
     dot (never a zero). ``font`` is the text size in pixels (13 at a desk).
+
+    With ``names_url`` ``None`` (a regency's kecamatan, whose names no built
+    table holds) the names travel in the values, each once: a few hundred bytes.
     """
     rows = with_percent_text(values[values["percent"].notna()], target, labels, lang)
-    table = lookup_frame(rows, target, ("percent", PERCENT_TEXT))
+    table = lookup_frame(rows, target, ("percent", PERCENT_TEXT,
+                                        *(("name",) if names_url is None else ())))
     goal = pd.DataFrame({"target": [target]}, dtype="float32")
     look: _StripLook = (names_url,
                         tuple(sorted((k, v) for k, v in labels.items() if k != "legend")),
@@ -510,7 +551,7 @@ def _strip_skeleton(*look: *_StripLook) -> dict:
     return spec(_strip_chart(*look, source=alt.NamedData(STRIP), goal=alt.NamedData(TARGET)))
 
 
-def _strip_chart(names_url: str, label_items: tuple[tuple[str, str], ...], lang: str,
+def _strip_chart(names_url: str | None, label_items: tuple[tuple[str, str], ...], lang: str,
                  height: int, few: bool, font: int, source: pd.DataFrame | alt.NamedData,
                  goal: pd.DataFrame | alt.NamedData) -> alt.LayerChart:
     labels = dict(label_items)
@@ -518,13 +559,16 @@ def _strip_chart(names_url: str, label_items: tuple[tuple[str, str], ...], lang:
               title=None, axis=alt.Axis(labelFontSize=font, labelLimit=font * 13, ticks=False,
                                         labelColor="#111111", domain=False, labelOverlap=False)
               if few else None)
-    names = alt.UrlData(names_url, format=alt.DataFormat(
-        type="csv", parse={"code": "string", "name": "string"}))
+    if names_url is None:  # the names are in the values
+        found = alt.Chart(source)
+    else:
+        names = alt.UrlData(names_url, format=alt.DataFormat(
+            type="csv", parse={"code": "string", "name": "string"}))
+        found = (alt.Chart(names).transform_calculate(key=code_key("datum.code"))
+                 .transform_lookup(lookup="key", from_=alt.LookupData(
+                     source, "code", ["slot", "percent", PERCENT_TEXT])))
     dots = (
-        alt.Chart(names)
-        .transform_calculate(key=code_key("datum.code"))
-        .transform_lookup(lookup="key", from_=alt.LookupData(
-            source, "code", ["slot", "percent", PERCENT_TEXT]))
+        found
         .transform_filter("isValid(datum.percent)")
         .transform_calculate(aria=aria_text(labels, "datum.name"))
         .mark_circle(size=110 if few else 14, opacity=1, stroke="#333333",

@@ -52,12 +52,13 @@ def fill(template: dict, datasets: dict[str, pd.DataFrame]) -> dict:
 
 
 def map_rows(result: pd.DataFrame) -> pd.DataFrame:
-    """What the map needs per regency, kept small (it is re-sent on every move).
+    """What the map needs per region, kept small (it is re-sent on every move).
 
     Returns
     -------
     pandas.DataFrame
-        ``id``, the regency code as a number (``64.72`` → 6472, int32);
+        ``id``, the region code as a number (``64.72`` → 6472, a kecamatan
+        ``64.02.01`` → 640201; int32);
         ``k``, the index of the category in :data:`CATEGORIES` (int8);
         ``a`` and ``b``, coverage now and at the deadline in tenths of a
         percent (nullable int16; tooltip only).
@@ -84,19 +85,36 @@ def _percent_expr(field: str, decimal: str) -> str:
     return (f"replace({text}, '.', {decimal!r})" if decimal != "." else text) + " + ' %'"
 
 
-def change_map(geometry_url: str, texts: dict[str, str], height: int = 480) -> alt.LayerChart:
-    """Map of status changes against the baseline, with province borders.
+CODE_KEY = "toNumber(replace(datum.properties.code, regexp('[.]', 'g'), ''))"
+"""Vega expression: a feature's code as :func:`map_rows` numbers it (every dot removed:
+a string pattern would remove only the first, ``64.02.01`` → 6402.01)."""
+LEVEL_TESTS = {
+    "regency": (charts.level_test("regency"), charts.level_test("province")),
+    "kecamatan": ("length(datum.properties.code) > 5", "length(datum.properties.code) == 5"),
+}
+"""Per map level, Vega tests of (the features coloured, the borders drawn on top): a
+regency's kecamatan file may also hold the regency's outline (code ``64.02``)."""
+
+
+def change_map(geometry_url: str, texts: dict[str, str], height: int = 480,
+               level: str = "regency") -> alt.LayerChart:
+    """Map of status changes against the baseline, with province (or regency) borders.
 
     Parameters
     ----------
     geometry_url : str
-        National TopoJSON (objects ``regencies`` and ``provinces``); fetched
-        and cached by the browser, never re-sent when a slider moves.
+        A map file of one TopoJSON object (``MAP_OBJECT``): the national one
+        (regencies and provinces), or one regency's kecamatan
+        (``kecamatan/64.02.topo.json``); fetched and cached by the browser,
+        never re-sent when a slider moves.
     texts : dict
         Category labels (:data:`CATEGORIES` keys) and ``legend``, ``region``,
         ``change``, ``decimal`` (the decimal separator of the language).
     height : int
         Pixels; the width follows the container.
+    level : str
+        ``regency`` or ``kecamatan``: which features are coloured
+        (:data:`LEVEL_TESTS`).
 
     Returns
     -------
@@ -108,10 +126,11 @@ def change_map(geometry_url: str, texts: dict[str, str], height: int = 480) -> a
     domain = [texts[c] for c in CATEGORIES]
     labels = "[" + ", ".join(repr(label) for label in domain) + "]"
     decimal = texts.get("decimal", ",")
+    coloured, outlined = LEVEL_TESTS[level]
     regions = (
         alt.Chart(charts.map_data(geometry_url))
-        .transform_filter(charts.level_test("regency"))
-        .transform_calculate(id="toNumber(replace(datum.properties.code, '.', ''))")
+        .transform_filter(coloured)
+        .transform_calculate(id=CODE_KEY)
         .transform_lookup(
             lookup="id", from_=alt.LookupData(alt.NamedData("changes"), "id", ["k", "a", "b"])
         )
@@ -148,7 +167,7 @@ def change_map(geometry_url: str, texts: dict[str, str], height: int = 480) -> a
         )
     )
     borders = alt.Chart(charts.map_data(geometry_url)).transform_filter(
-        charts.level_test("province")
+        outlined
     ).mark_geoshape(filled=False, stroke="#222222", strokeWidth=1.0)
     return (
         alt.layer(regions, borders)
@@ -161,14 +180,15 @@ def change_map(geometry_url: str, texts: dict[str, str], height: int = 480) -> a
 
 @lru_cache(maxsize=16)
 def _change_map_template(
-    geometry_url: str, items: tuple[tuple[str, str], ...], height: int
+    geometry_url: str, items: tuple[tuple[str, str], ...], height: int, level: str
 ) -> dict:
-    return change_map(geometry_url, dict(items), height).to_dict()
+    return change_map(geometry_url, dict(items), height, level).to_dict()
 
 
-def change_map_template(geometry_url: str, texts: dict[str, str], height: int = 480) -> dict:
+def change_map_template(geometry_url: str, texts: dict[str, str], height: int = 480,
+                        level: str = "regency") -> dict:
     """:func:`change_map` as a Vega-Lite dict (built once per texts); fill ``changes``."""
-    return _change_map_template(geometry_url, tuple(sorted(texts.items())), height)
+    return _change_map_template(geometry_url, tuple(sorted(texts.items())), height, level)
 
 
 # --- gauges ----------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
     python -m utils.ingest.importer FILE [--sheet NAME] [--period YYYY-MM-DD]
         [--year-period YEAR=YYYY-MM-DD ...] [--with FILE] [--scheme SCHEME]
         [--map COLUMN=FIELD ...] [--skip ROW ...] [--choose ROW=CODE ...]
-        [--accept [--user NAME]] [--store DIR] [--regions CSV] [--json] [--lang id|en]
+        [--regency CODE] [--accept [--user NAME]] [--store DIR] [--regions CSV]
+        [--json] [--lang id|en]
 
 ``--map`` maps a column (its header as printed, or its 1-based number) to a
 field key, or ignores it (``COLUMN=``); ``--skip`` and ``--choose`` decide a
@@ -13,6 +14,12 @@ report as a new version of the store, remembering the names matched with
 year of a year column (``tahun``) stands for; ``--with`` pairs a second file
 holding another measure of the same regions and years; ``--scheme`` sets the
 code scheme when the file's codes cannot tell (``kemendagri``, ``bps`` …).
+
+A file per kecamatan is read with the kecamatan reference beside ``regions.csv``
+(``kecamatan.csv``): ``--regency 33.14`` names the regency of every kecamatan row
+that does not name its own (as the page's «Semua baris dari»), ``--choose`` also
+takes a kecamatan code (``12=33.14.01``), and the report (``--json``: its
+``kecamatan`` part) says per regency how many kecamatan the file holds.
 
 Exit code 0: the file can be accepted as is (and was, with ``--accept``);
 1: it needs decisions (nothing is stored); 2: the file cannot be read, a flag's
@@ -31,12 +38,13 @@ from pathlib import Path
 import pandas as pd
 
 from utils.i18n import t
-from utils.ingest import acceptance
+from utils.ingest import acceptance, kecamatan_names
 from utils.ingest.code_schemes import SCHEMES
 from utils.ingest.importer import analyse
 from utils.ingest.matching import read_code
 from utils.ingest.report import EXIT_OK, EXIT_UNREADABLE, Context, Report
-from utils.ingest.store import Store, StoreError
+from utils.ingest.store import StoreError
+from utils.ingest.store_backend import AnyStore, open_store
 from utils.metrics import regions as region_ref
 
 
@@ -83,7 +91,11 @@ def _parser() -> argparse.ArgumentParser:
     decide.add_argument("--skip", action="append", default=[], metavar="ROW",
                         help="skip a file row (row number as printed); repeatable")
     decide.add_argument("--choose", action="append", default=[], metavar="ROW=CODE",
-                        help="match a file row to a regency code (12=64.02); repeatable")
+                        help="match a file row to a regency code (12=64.02), or in a file per "
+                             "kecamatan to a kecamatan code (12=33.14.01); repeatable")
+    decide.add_argument("--regency", metavar="CODE",
+                        help="a file per kecamatan: the regency (33.14) of every kecamatan row "
+                             "that does not name its own (names repeat across regencies)")
     accept = parser.add_argument_group("accepting")
     accept.add_argument("--accept", action="store_true",
                         help="store a report with no decision left as a new version "
@@ -176,7 +188,8 @@ def decisions_of(skips: Sequence[str], chooses: Sequence[str], report: Report,
     """``--skip`` and ``--choose`` values as ``analyse``'s ``decisions``.
 
     Only region rows of ``report`` (matched or not) can be decided, each once,
-    and only to a regency code of the reference.
+    and only to a code in ``codes`` (regencies, or provinces; in a kecamatan-level
+    file also its kecamatan codes, written ``33.14.01``, ``331401`` or ``33.14.1``).
     """
     pairs = [(s, "") for s in skips] + [_pair(c, "choose") for c in chooses]
     rows = {e["row"] for e in (*report.matched, *report.unmatched)}
@@ -188,11 +201,37 @@ def decisions_of(skips: Sequence[str], chooses: Sequence[str], report: Report,
                 str(u["row"]) for u in report.unmatched) or "–")
         if row in decisions:
             raise UsageError("data.cli.row_twice", row=row)
-        code = read_code(code_text) if code_text else ""
+        code = _code(code_text) if code_text else ""
         if code is None or (code and code not in codes):
             raise UsageError("data.cli.unknown_code", code=code_text)
         decisions[row] = code
     return decisions
+
+
+def _code(text: str) -> str | None:
+    """A code as ``--choose`` writes it: a regency's or province's, or a kecamatan's."""
+    found = kecamatan_names.read_code(text)
+    if found is not None:
+        return found.text if found.kind == kecamatan_names.KEMENDAGRI else None
+    return read_code(text)
+
+
+def regency_of(value: str | None, context: Context) -> str | None:
+    """``--regency`` as ``analyse``'s ``regency``: a regency code of the reference.
+
+    Raises
+    ------
+    UsageError
+        Without the kecamatan reference, or for a code that is not a regency's.
+    """
+    if not value:
+        return None
+    code = read_code(value)
+    if context.kecamatan is None:
+        raise UsageError("kec_imp_cli_no_reference")
+    if code is None or code not in set(region_ref.regency_codes(context.regions)):
+        raise UsageError("kec_imp_cli_unknown_regency", regency=value)
+    return code
 
 
 # --- the report -------------------------------------------------------------------------------
@@ -209,6 +248,10 @@ def _summary(report: Report, lang: str) -> str:
     lines += [f"  ? {t('data.cli.unmatched', lang, **u)}{_suggested(u, lang)}"
               for u in report.unmatched]
     lines += [f"  {p}: {json.dumps(v)}" for p, v in report.aggregates.items()]
+    lines += [t("kec_imp_cli_summary", lang, name=e["name"], present=e["present"],
+                total=e["total"], status=t(f"kec_imp_status.{e['status']}", lang,
+                                           rows=", ".join(str(r) for r in e["own_rows"])))
+              for e in (report.kecamatan or {}).get("regencies", [])]
     return "\n".join(lines)
 
 
@@ -224,12 +267,14 @@ def _analysed(args: argparse.Namespace, data: bytes, context: Context,
               aliases: dict[str, str]) -> tuple[Report, dict[int, str]]:
     """The report with the ``--map``, ``--skip`` and ``--choose`` choices, and the decisions."""
     years = year_periods_of(args.year_period)
+    regency = regency_of(args.regency, context)
 
     def check(mapping: dict[int, str] | None = None,
               decisions: dict[int, str] | None = None) -> Report:
         return analyse(data, args.file, context, sheet=args.sheet, period=args.period,
                        mapping=mapping, decisions=decisions, aliases=aliases,
-                       scheme=args.scheme, year_periods=years, companion=args.with_file)
+                       scheme=args.scheme, year_periods=years, companion=args.with_file,
+                       regency=regency)
 
     report = check()
     if report.status == "unreadable" or not (args.map or args.skip or args.choose):
@@ -239,6 +284,8 @@ def _analysed(args: argparse.Namespace, data: bytes, context: Context,
         report = check(mapping=mapping)
     level = region_ref.province_codes if report.level == "province" else region_ref.regency_codes
     codes = level(context.regions)
+    if report.level == "kecamatan" and context.kecamatan is not None:
+        codes = [*codes, *context.kecamatan["code"]]
     decisions = decisions_of(args.skip, args.choose, report, codes)
     if decisions:
         report = check(mapping=mapping, decisions=decisions)
@@ -246,7 +293,7 @@ def _analysed(args: argparse.Namespace, data: bytes, context: Context,
 
 
 def _accept(report: Report, args: argparse.Namespace, data: bytes, decisions: dict[int, str],
-            store: Store) -> dict | None:
+            store: AnyStore) -> dict | None:
     """Store a clean report as a new version; ``None`` (nothing stored) otherwise."""
     if report.status != "ok":
         if report.status != "unreadable":
@@ -289,6 +336,12 @@ def _crosswalk(regions_csv: Path) -> pd.DataFrame | None:
     return region_ref.read_crosswalk(path) if path.is_file() else None
 
 
+def _kecamatan(regions_csv: Path) -> pd.DataFrame | None:
+    """The build's kecamatan reference beside ``regions.csv`` (``None`` if not built)."""
+    path = regions_csv.with_name("kecamatan.csv")
+    return region_ref.read_kecamatan(path) if path.is_file() else None
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the command on parsed arguments; prints the report, returns the exit code."""
     try:
@@ -301,10 +354,11 @@ def run(args: argparse.Namespace) -> int:
     if not regions_csv.is_file():
         print(t("data.cli.no_regions", args.lang, path=str(regions_csv)), file=sys.stderr)
         return EXIT_UNREADABLE
-    store = Store(Path(args.store)) if args.store else Store()
+    store = open_store(args.store)
     try:
         args.with_file = _companion(args.companion)
-        context = Context.load(region_ref.read_regions(regions_csv), _crosswalk(regions_csv))
+        context = Context.load(region_ref.read_regions(regions_csv), _crosswalk(regions_csv),
+                               _kecamatan(regions_csv))
         report, decisions = _analysed(args, data, context, store.aliases())
         if report.status == "unreadable" and report.reason is not None:
             print(report.reason.message(args.lang), file=sys.stderr)

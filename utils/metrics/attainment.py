@@ -10,14 +10,16 @@ listed as such; nothing is filled in.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
 from utils.metrics import coverage
 from utils.metrics import regions as region_ref
 from utils.metrics.targets import (
+    SCOPE_KECAMATAN,
     SCOPE_NATIONAL,
     SCOPE_PROVINCE,
     SCOPE_REGENCY,
@@ -58,7 +60,10 @@ class Facts:
     ``covered`` names the compared regions with data (:func:`scope_coverage`);
     ``below_gap`` is the people missing in all regions below target
     (:func:`shortfall_total`); ``rank_total`` the provinces a rank could be
-    among (more than ``rank_of``: some have no data).
+    among (more than ``rank_of``: some have no data). ``member_level`` is set
+    when the compared regions are not the scope's usual ones: ``kecamatan``
+    for a regency compared over its kecamatan (:func:`kecamatan_facts`), whose
+    ``member_kind`` is ``Kecamatan`` or ``Distrik``.
     """
 
     indicator: str
@@ -88,6 +93,8 @@ class Facts:
     covered: tuple[str, ...] = ()
     below_gap: int | None = None
     rank_total: int | None = None
+    member_level: str | None = None
+    member_kind: str | None = None
 
 
 def _known(*values: float | None) -> bool:
@@ -340,6 +347,26 @@ def shortfalls(table: pd.DataFrame) -> tuple[Shortfall, ...]:
                  for name, pct, target, gap in rows)
 
 
+def member_facts(per_region: pd.DataFrame) -> dict[str, Any]:
+    """The :class:`Facts` fields about a scope's compared regions, from its
+    :func:`region_attainment` table (the one computation for provinces of
+    Indonesia, regencies of a province and kecamatan of a regency).
+
+    Returns
+    -------
+    dict
+        ``highest``, ``lowest``, ``below``, ``meeting``, ``with_data``,
+        ``missing``, ``covered`` and ``below_gap``.
+    """
+    high, low = extremes(per_region)
+    has_data = per_region["has_data"].astype(bool)
+    return {"highest": high, "lowest": low, "below": shortfalls(per_region),
+            "meeting": count_meeting(per_region), "with_data": int(has_data.sum()),
+            "missing": tuple(per_region.loc[~has_data, "name"]),
+            "covered": tuple(per_region.loc[has_data, "name"]),
+            "below_gap": shortfall_total(per_region)}
+
+
 def province_ranks(rows: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFrame,
                    indicator: str, year: int) -> pd.DataFrame:
     """Every province's coverage, regencies meeting target, and ranks on both.
@@ -413,7 +440,9 @@ def scope_facts(table: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFram
     if prev:
         before = scope_total(coverage.select(table, indicator, prev), regions, code)
         prev_total = None if before.percent is None else (0.0, 0.0, before.percent)
-    high, low = extremes(per_region)
+    members = member_facts(per_region)
+    if level == SCOPE_REGENCY:  # a regency alone: nothing to compare it with
+        members.update(highest=None, lowest=None, below=(), below_gap=None)
     rank, rank_meeting, rank_of = _province_rank(rows, regions, targets, indicator, year, code)
     facts = Facts(
         indicator=indicator, scope_level=level, scope_name=_scope_name(regions, code),
@@ -423,21 +452,113 @@ def scope_facts(table: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFram
         target=target,
         gap=None if total is None or target is None else gap_people(total[0], total[1],
                                                                     target.percent),
-        highest=high if level != SCOPE_REGENCY else None,
-        lowest=low if level != SCOPE_REGENCY else None,
-        below=shortfalls(per_region) if level != SCOPE_REGENCY else (),
-        meeting=count_meeting(per_region), with_data=int(per_region["has_data"].sum()),
-        missing=tuple(per_region.loc[~per_region["has_data"], "name"]),
+        **members,
         previous_period=prev if prev_total else None,
         change=change(pct, prev_total[2] if prev_total else None),
         rank=rank, rank_of=rank_of, rank_meeting=rank_meeting, is_demo=bool(rows["is_demo"].any()),
         without_counts=whole.without_counts, regions_present=whole.regions_present,
         regions_total=whole.regions_total,
-        covered=tuple(per_region.loc[per_region["has_data"], "name"]),
-        below_gap=shortfall_total(per_region) if level != SCOPE_REGENCY else None,
         rank_total=len(region_ref.province_rows(regions)) if rank_of else None,
     )
     return facts, per_region
+
+
+@dataclass(frozen=True)
+class KecamatanLevel:
+    """The kecamatan level of the data shown, beside the regency-level table.
+
+    Attributes
+    ----------
+    reference : pandas.DataFrame
+        The kecamatan reference (:func:`utils.metrics.regions.read_kecamatan`).
+    rows : pandas.DataFrame
+        Coverage rows with kecamatan codes (all periods and indicators;
+        :func:`utils.metrics.kecamatan.split`).
+    """
+
+    reference: pd.DataFrame
+    rows: pd.DataFrame
+
+
+def kecamatan_in_scope(reference: pd.DataFrame, regency: str) -> pd.DataFrame:
+    """A regency's kecamatan as its facts name them (``Kecamatan Loa Kulu``,
+    ``Distrik Abepura``), in code order; columns ``code``, ``name`` and ``kind``.
+
+    Only the regency's own kecamatan: a name another regency also has never
+    brings that one in (names repeat across regencies, codes do not).
+    """
+    rows = region_ref.kecamatan_of(reference, regency)
+    names = [region_ref.kecamatan_label({"kind": kind, "name": name}, with_regency=False)
+             for kind, name in zip(rows["kind"], rows["name"], strict=True)]
+    return pd.DataFrame({"code": rows["code"].to_numpy(dtype=object), "name": names,
+                         "kind": rows["kind"].to_numpy(dtype=object)})
+
+
+def kecamatan_attainment(level: KecamatanLevel, targets: pd.DataFrame, indicator: str,
+                         period: str, regency: str) -> pd.DataFrame:
+    """:func:`region_attainment` of a regency's kecamatan: each one's figure
+    against the target in force for it (the regency's own, else its province's,
+    else the national one: :func:`utils.metrics.targets.targets_in_force`)."""
+    scope = kecamatan_in_scope(level.reference, regency)
+    rows = coverage.select(level.rows, indicator, period)
+    rows = rows[rows["code"].isin(scope["code"])]
+    found = targets_by_code(targets, indicator, int(period[:4]), list(scope["code"]))
+    return region_attainment(rows, scope[["code", "name"]], found)
+
+
+def kecamatan_facts(table: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFrame,
+                    indicator: str, period: str, code: str,
+                    level: KecamatanLevel) -> tuple[Facts, pd.DataFrame]:
+    """A regency's facts compared over its kecamatan.
+
+    The regency's own figure (headline, target, gap, change) is
+    :func:`scope_facts` of the regency-level ``table``, the one every view
+    shows. When kecamatan of the regency have data for the indicator and
+    period, the compared regions are its kecamatan: highest and lowest, those
+    below target with the people missing, how many meet it and which have no
+    data (``with_data`` of ``with_data + len(missing)``: fewer than all is a
+    partial regency, whose kecamatan figures are never the regency's).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The regency-level coverage table (:func:`utils.metrics.kecamatan.regency_level`).
+    regions, targets : pandas.DataFrame
+        The region reference and the targets registry.
+    indicator, period : str
+        Indicator id and ISO period.
+    code : str
+        The regency's code (``64.02``).
+    level : KecamatanLevel
+        The kecamatan reference and rows.
+
+    Returns
+    -------
+    (Facts, pandas.DataFrame)
+        The facts (``member_level`` ``kecamatan`` when kecamatan have data)
+        and :func:`kecamatan_attainment` of the regency's kecamatan.
+    """
+    facts, _ = scope_facts(table, regions, targets, indicator, period, code)
+    per_kecamatan = kecamatan_attainment(level, targets, indicator, period, code)
+    if not per_kecamatan["has_data"].any():
+        return facts, per_kecamatan
+    rows = coverage.select(level.rows, indicator, period)
+    demo = bool(rows.loc[rows["code"].isin(per_kecamatan["code"]), "is_demo"].any())
+    kind = str(region_ref.kecamatan_of(level.reference, code)["kind"].iloc[0])
+    facts = replace(facts, **member_facts(per_kecamatan), member_level=SCOPE_KECAMATAN,
+                    member_kind=kind, is_demo=facts.is_demo or demo)
+    return facts, per_kecamatan
+
+
+def level_facts(table: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFrame,
+                indicator: str, period: str, code: str | None,
+                kecamatan: KecamatanLevel | None = None) -> tuple[Facts, pd.DataFrame]:
+    """:func:`scope_facts` of any scope, a regency compared over its kecamatan when
+    ``kecamatan`` is given (:func:`kecamatan_facts`): what a page showing the
+    summary of Indonesia, a province or a regency calls."""
+    if code and kecamatan is not None and scope_level(code) == SCOPE_REGENCY:
+        return kecamatan_facts(table, regions, targets, indicator, period, code, kecamatan)
+    return scope_facts(table, regions, targets, indicator, period, code)
 
 
 @dataclass(frozen=True)

@@ -131,3 +131,15 @@ def regency_level(table: pd.DataFrame,
         return upper, summed
     both = pd.concat([coverage.with_optional(upper), summed.rows], ignore_index=True)
     return both, summed
+
+
+Levels = tuple[pd.DataFrame | None, Rollup | None, pd.DataFrame | None]
+"""``(regency-level rows, rollup, kecamatan rows)``, or three ``None`` without data."""
+
+
+def levels(table: pd.DataFrame | None, kecamatan: pd.DataFrame | None) -> Levels:
+    """:func:`regency_level` and the kecamatan rows of ``table`` (all ``None`` without one)."""
+    if table is None:
+        return None, None, None
+    upper, summed = regency_level(table, kecamatan)
+    return upper, summed, split(table)[1]

@@ -4,6 +4,9 @@ The state is five short query parameters, so a link reproduces the view::
 
     ?ind=kia&per=2025-06-30&wil=64&lvl=kab&tampil=petak
 
+``wil`` is Indonesia (absent), a province (``64``) or a regency (``64.02``), whose
+kecamatan the map then shows (where kecamatan data exists).
+
 Anything missing or unknown in a link falls back to the default, never to an
 error: links get pasted into chats and shortened.
 """
@@ -19,11 +22,14 @@ from pandas.io.formats.style import Styler
 
 from utils.formatting import format_number, format_percent_against, percent_decimals
 from utils.metrics import attainment, coverage
-from utils.metrics.regions import province_rows, regency_rows
+from utils.metrics.regions import REGENCY, REGENCY_CODE, province_rows, regency_rows
+from utils.metrics.targets import targets_in_force
 
 LEVELS = ("prov", "kab")  # all Indonesia: provinces, or all 514 regencies
 VIEWS = ("peta", "petak", "perubahan")  # choropleth, tile grid, change since the previous period
 PARAMS = {"indicator": "ind", "period": "per", "scope": "wil", "level": "lvl", "view": "tampil"}
+KECAMATAN = "kecamatan"
+""":attr:`MapState.regions_level` of a regency's map: its kecamatan."""
 
 
 @dataclass(frozen=True)
@@ -37,10 +43,11 @@ class MapState:
     period : str
         ISO date of the period (``2025-06-30``).
     scope : str
-        ``""`` for all Indonesia, else a two-digit province code.
+        ``""`` for all Indonesia, a two-digit province code, or a regency
+        code (``64.02``: its kecamatan are drawn).
     level : str
         ``prov`` or ``kab``; only matters for all Indonesia (a province
-        always shows its regencies).
+        always shows its regencies, a regency its kecamatan).
     view : str
         ``peta`` (choropleth), ``petak`` (tile grid) or ``perubahan`` (a
         choropleth of the change since each region's previous period).
@@ -54,14 +61,28 @@ class MapState:
 
     @property
     def regions_level(self) -> str:
-        """``province`` when provinces are drawn, else ``regency`` (the tile
-        grid always shows regencies: that is what it is for)."""
+        """``province`` when provinces are drawn, :data:`KECAMATAN` for a regency's
+        kecamatan, else ``regency`` (the tile grid always shows regencies: that
+        is what it is for)."""
+        if self.regency:
+            return KECAMATAN
         province = not self.scope and self.level == "prov" and self.view != "petak"
         return "province" if province else "regency"
 
+    @property
+    def regency(self) -> str:
+        """The regency whose kecamatan are shown (``64.02``), else ``""``."""
+        return self.scope if REGENCY_CODE.match(self.scope) else ""
+
+    @property
+    def province(self) -> str:
+        """The province shown or holding the regency shown (``64``); ``""`` for Indonesia."""
+        return self.scope[:2]
+
 
 def parse_state(params: Mapping[str, str], indicators: Sequence[str],
-                periods: Sequence[str], provinces: Sequence[str]) -> MapState:
+                periods: Sequence[str], provinces: Sequence[str],
+                regencies: Sequence[str] = ()) -> MapState:
     """Read a :class:`MapState` from query parameters, defaulting anything invalid.
 
     Parameters
@@ -70,6 +91,9 @@ def parse_state(params: Mapping[str, str], indicators: Sequence[str],
         Query parameters (``st.query_params`` or a dict).
     indicators, periods, provinces : Sequence of str
         Valid values; the first indicator and the latest period are defaults.
+    regencies : Sequence of str
+        Regencies a link may open (those with kecamatan data); any other
+        regency code falls back to all Indonesia, like any unknown scope.
 
     Examples
     --------
@@ -83,7 +107,7 @@ def parse_state(params: Mapping[str, str], indicators: Sequence[str],
     return MapState(
         indicator=pick("indicator", indicators, indicators[0]),
         period=pick("period", periods, max(periods)),
-        scope=pick("scope", provinces, ""),
+        scope=pick("scope", [*provinces, *regencies], ""),
         level=pick("level", LEVELS, LEVELS[0]),
         view=pick("view", VIEWS, VIEWS[0]),
     )
@@ -198,8 +222,150 @@ def view_table(table: pd.DataFrame, regions: pd.DataFrame, targets: pd.DataFrame
                            na_position="last").reset_index(drop=True)
 
 
+def kecamatan_regions(kecamatan: pd.DataFrame, regency: str) -> pd.DataFrame:
+    """One regency's kecamatan laid out as a region reference: each kecamatan a
+    region (``level`` regency) whose "province" is its regency, so the regency
+    map's tables (:func:`regency_table`, :func:`utils.metrics.change.change_table`)
+    serve its kecamatan unchanged: ranks within the regency, targets inherited.
+
+    Parameters
+    ----------
+    kecamatan : pandas.DataFrame
+        The kecamatan reference (:func:`utils.metrics.regions.read_kecamatan`).
+    regency : str
+        Regency code (``64.02``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code, name, level, kind, province_code, province_name`` in code order.
+    """
+    own = kecamatan[kecamatan["regency_code"] == regency].sort_values("code")
+    return pd.DataFrame({
+        "code": own["code"], "name": own["name"], "level": REGENCY, "kind": own["kind"],
+        "province_code": own["regency_code"], "province_name": own["regency_name"],
+    }).reset_index(drop=True)
+
+
+def kecamatan_table(rows: pd.DataFrame, kecamatan: pd.DataFrame, targets: pd.DataFrame,
+                    state: MapState) -> pd.DataFrame:
+    """Every kecamatan of ``state.regency``: coverage, the target in force (its
+    regency's, else its province's or the national one) and whose it is, gap,
+    and rank within the regency, sorted by coverage (missing last).
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Kecamatan coverage rows (any periods and indicators).
+    kecamatan : pandas.DataFrame
+        The kecamatan reference.
+    targets : pandas.DataFrame
+        The targets registry.
+    state : MapState
+        A regency's view (``state.regency`` set).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code, name, province_code, province_name`` (the regency), ``numerator,
+        denominator, percent, target, target_scope`` (the scope whose target it
+        is: ``national``, ``64``, ``64.02`` or the kecamatan's own code), ``gap,
+        meets, rank_province, of_province`` (the rank within the regency). No
+        national rank: a kecamatan is ranked among its regency's only.
+    """
+    refs = kecamatan_regions(kecamatan, state.regency)
+    out = regency_table(rows, refs, targets, state.indicator, state.period)
+    found = targets_in_force(targets, state.indicator, int(state.period[:4]), list(out["code"]))
+    out["target_scope"] = [getattr(found[c], "scope", "") for c in out["code"]]
+    out = out.drop(columns=["rank_national", "of_national"])
+    return out.sort_values(["percent", "name"], ascending=[False, True],
+                           na_position="last").reset_index(drop=True)
+
+
+def regencies_with_kecamatan(rows: pd.DataFrame | None, indicator: str | None = None,
+                             period: str | None = None, province: str = "") -> list[str]:
+    """Regencies (sorted codes) with a kecamatan figure, of one indicator and
+    period when given, within ``province`` when given.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"code": ["64.02.01", "64.74.02", "65.01.01"],
+    ...     "indicator": ["kia", "kia", "ktp_el"], "period": ["2025-06-30"] * 3,
+    ...     "numerator": [1, None, 3], "denominator": [2, None, 4], "is_demo": False})
+    >>> regencies_with_kecamatan(rows, "kia", "2025-06-30")
+    ['64.02']
+    >>> regencies_with_kecamatan(rows, province="65")
+    ['65.01']
+    """
+    if rows is None or rows.empty:
+        return []
+    keep = pd.Series(True, index=rows.index)
+    if indicator is not None:
+        keep &= rows["indicator"] == indicator
+    if period is not None:
+        keep &= rows["period"] == period
+    found = usable(coverage.with_percent(rows[keep]))
+    codes = found.loc[found["percent"].notna(), "code"].astype(str).str[:5]
+    return sorted(c for c in set(codes) if c.startswith(province))
+
+
+def rollup_marks(rows: pd.DataFrame, summed: set[tuple[str, str, str]], partial: pd.DataFrame,
+                 indicator: str, period: str) -> pd.DataFrame:
+    """How kecamatan fed each regency row of the map (``rows``, one indicator and period).
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        The map's regency rows (``code``).
+    summed : set of tuple
+        ``(period, code, indicator)`` of regency figures summed from all their
+        kecamatan (:meth:`utils.metrics.kecamatan.Rollup.summed`).
+    partial : pandas.DataFrame
+        :attr:`utils.metrics.kecamatan.Rollup.partial`: regencies with some of
+        their kecamatan only, which therefore have no figure.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``rows``: ``summed`` (bool), ``present`` and ``total``
+        (``Int64``, missing unless the regency is partial).
+    """
+    codes = rows["code"].astype(str)
+    now = partial[(partial["indicator"] == indicator) & (partial["period"] == period)]
+    now = now.drop_duplicates("regency_code").set_index("regency_code")
+    return pd.DataFrame({
+        "summed": [(period, c, indicator) in summed for c in codes],
+        "present": codes.map(now["present"]).astype("Int64"),
+        "total": codes.map(now["total"]).astype("Int64"),
+    }, index=rows.index)
+
+
+MEETS, BELOW, NO_TARGET, NO_DATA = "meets", "below", "no_target", "no_data"
+"""Values of a kecamatan's ``status`` (:func:`kecamatan_frame`); the page words them."""
+
+
+def kecamatan_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """The ranked kecamatan table as shown and downloaded (numbers stay numbers).
+
+    ``rows`` are :func:`kecamatan_table` rows. Columns: ``rank`` (within the
+    regency), ``code``, ``region``, ``percent``, ``numerator``, ``denominator``,
+    ``target``, ``target_of`` (the scope code whose target it is), ``status``
+    (:data:`MEETS`, :data:`BELOW`, :data:`NO_TARGET` or :data:`NO_DATA`) and
+    ``gap`` (people short of the target).
+    """
+    status = [NO_DATA if pd.isna(p) else NO_TARGET if pd.isna(t) or pd.isna(m)
+              else MEETS if m else BELOW
+              for p, t, m in zip(rows["percent"], rows["target"], rows["meets"], strict=True)]
+    return pd.DataFrame({
+        "rank": rows["rank_province"], "code": rows["code"], "region": rows["name"],
+        "percent": rows["percent"].round(6), "numerator": rows["numerator"],
+        "denominator": rows["denominator"], "target": rows["target"],
+        "target_of": rows["target_scope"], "status": status, "gap": rows["gap"],
+    }).reset_index(drop=True)
+
+
 TABLE_ROWS_SHOWN = 100  # tables longer than this are shown on request
-TEXT_COLUMNS = ("region", "province", "derived")
+TEXT_COLUMNS = ("region", "province", "derived", "code", "target_of", "status")
 """Columns of :func:`table_frame` holding text (the rest are numbers)."""
 
 

@@ -12,6 +12,7 @@ here, one widget on the page and one text.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -24,9 +25,12 @@ MAX_REGIONS = 600
 CAPACITY_MAX = 100_000
 """Highest outreach per month one regency may be given for one indicator."""
 MAX_CAPACITY = 2600
-"""Most capacity entries a scenario keeps (514 regencies × 4 indicators fit)."""
+"""Most capacity entries a scenario keeps (514 regencies × 4 indicators fit; a regency's
+kecamatan, at most a few dozen, fit beside them)."""
 CAPACITY_LINK_MAX = 24
 """Most capacity entries a link carries; more live only in the saved scenario."""
+REGENCY = re.compile(r"\d{2}\.\d{2}")
+"""A regency code (``64.02``): what ``kecamatan_of`` may hold."""
 
 
 @dataclass(frozen=True)
@@ -45,8 +49,9 @@ class Param:
     kind : str
         ``per_indicator`` (percent per indicator id), ``code`` (one region
         code or none), ``codes`` (region codes), ``number``, ``whole``
-        (a whole number), ``indicator`` (an indicator id) or ``capacity``
-        (outreach per month per indicator and regency).
+        (a whole number), ``indicator`` (an indicator id), ``capacity``
+        (outreach per month per indicator and region) or ``regency`` (one
+        regency code, ``64.02``, or none).
     low, high : float
         Range values are clipped to (numbers only).
     needs : str
@@ -78,6 +83,7 @@ PARAMS: tuple[Param, ...] = (  # in the order a link lists them
           needs="scope"),
     Param("outreach_regions", "r", "whatif_outreach_regions", "codes"),
     Param("capacity", "c", "whatif_capacity", "capacity", 0, CAPACITY_MAX),
+    Param("kecamatan_of", "k", "whatif_kecamatan_of", "regency"),
 )
 BY_FIELD = {p.field: p for p in PARAMS}
 
@@ -105,8 +111,13 @@ class Scenario:
     indicator : str
         Indicator whose map and table are shown.
     capacity : tuple of (str, str, float)
-        ``(indicator, regency code, per month)``, sorted: outreach per month
-        that replaces ``outreach`` for that regency and indicator.
+        ``(indicator, region code, per month)``, sorted: outreach per month
+        that replaces ``outreach`` for that region (a regency, or a kecamatan
+        ``64.02.01``) and indicator.
+    kecamatan_of : str or None
+        Regency (``64.02``) whose kecamatan the model runs over, one result per
+        kecamatan; ``None`` (and a scenario saved before this choice existed):
+        every regency of Indonesia, as before.
     """
 
     targets: dict[str, float] = field(default_factory=dict)
@@ -118,9 +129,10 @@ class Scenario:
     growth: float = 0.0
     indicator: str = "ktp_el"
     capacity: tuple[tuple[str, str, float], ...] = ()
+    kecamatan_of: str | None = None
 
     def capacity_for(self, indicator: str) -> dict[str, float]:
-        """Regency code → outreach per month set for ``indicator`` (see ``capacity``)."""
+        """Region code → outreach per month set for ``indicator`` (see ``capacity``)."""
         return {code: float(value) for ind, code, value in self.capacity if ind == indicator}
 
     def key(self) -> tuple:
@@ -213,8 +225,10 @@ def _read(p: Param, data: Mapping, base: Scenario, indicators: list[str],
     if p.kind == "per_indicator":
         # a target falls back to the base's; an override only exists where given
         return _per_indicator(p, given, fallback if p.field == "targets" else {}, indicators)
-    if p.kind == "code":
+    if p.kind in ("code", "regency"):
         codes = _codes(given or "", known_codes)
+        if p.kind == "regency":
+            codes = tuple(c for c in codes if REGENCY.fullmatch(c))
         return codes[0] if codes else None
     if p.kind == "codes":
         return _codes(given or (), known_codes)
@@ -233,8 +247,12 @@ def from_dict(
 
     Values out of range are clipped, unknown indicators and region codes are
     dropped, missing values come from ``base``; an override needs a scope.
+    A scenario over a regency's kecamatan (``kecamatan_of``) has that regency
+    as its scope: an override written for another scope is dropped.
     """
     values = {p.field: _read(p, data, base, indicators, known_codes) for p in PARAMS}
+    if values["kecamatan_of"] and values["scope"] != values["kecamatan_of"]:
+        values["scope"], values["overrides"] = values["kecamatan_of"], {}
     for p in PARAMS:
         if p.needs and not values[p.needs]:
             values[p.field] = {}
@@ -341,6 +359,8 @@ def widget_values(scenario: Scenario, indicators: list[str],
     ``whatif_regency_<province>``) and a switch ``whatif_override_on``; an
     override's key ends with its scope (``whatif_override_ktp_el_64``), and
     an override not given starts at ``override_start(indicator, scope, national)``.
+    The planning level is one widget (``whatif_kecamatan_of``): ``""`` for
+    Indonesia, else the regency whose kecamatan are planned.
     """
     key = {p.field: p.widget for p in PARAMS}
     province, regency = province_and_regency(scenario.scope)
@@ -354,6 +374,7 @@ def widget_values(scenario: Scenario, indicators: list[str],
         key["indicator"]: scenario.indicator,
         key["capacity"]: scenario.capacity,
         key["scope"]: province,
+        key["kecamatan_of"]: scenario.kecamatan_of or "",
         "whatif_override_on": bool(scenario.scope and scenario.overrides),
     })
     if province:

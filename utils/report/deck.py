@@ -1,10 +1,13 @@
 """Briefing slides for a projector: which slides, in what order, and what is on each (pure).
 
-A briefing covers one scope (Indonesia or one province) and one period. It
-shows one slide per indicator (map, gauge, the headline figure and a short
-written summary), then one slide per indicator listing the regions below
-target (largest gap in people first), then a scenario slide when one is
-chosen. Figures come from :func:`utils.metrics.attainment.scope_facts`, sentences
+A briefing covers one scope (Indonesia, one province, or one regency compared
+over its kecamatan) and one period. It shows one slide per indicator (map,
+gauge, the headline figure and a short written summary), then one slide per
+indicator listing the regions below target (largest gap in people first), then
+a scenario slide when one is chosen. A regency's deck keeps the regency's own
+figure as its headline (the one every view shows) and lists its kecamatan
+below target (:func:`utils.metrics.attainment.kecamatan_facts`). Figures come
+from :func:`utils.metrics.attainment.scope_facts`, sentences
 from :mod:`utils.report.press_release`, so the slides say exactly what the targets page
 says. Sizing a slide for a viewport and turning a chart into a PNG or SVG
 file are :mod:`utils.charts.projector`'s.
@@ -12,7 +15,7 @@ file are :mod:`utils.charts.projector`'s.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -24,11 +27,11 @@ from utils.i18n import t
 from utils.metrics import attainment, change, coverage
 from utils.metrics import whatif as scenario
 from utils.metrics import whatif_state as choices
-from utils.metrics.attainment import SCOPE_NATIONAL, Facts
+from utils.metrics.attainment import SCOPE_NATIONAL, SCOPE_REGENCY, Facts, KecamatanLevel
 from utils.metrics.indicators import Indicator
+from utils.metrics.regions import REGENCY, regency_rows
 from utils.metrics.regions import names as region_names
-from utils.metrics.regions import regency_rows
-from utils.metrics.targets import target_for
+from utils.metrics.targets import scope_level, target_for
 from utils.report import completeness
 from utils.report import press_release as prose
 from utils.report.whatif import month_label
@@ -116,15 +119,18 @@ def slide_index(text: str | None, total: int) -> int:
     return min(max(number, 1), max(total, 1)) - 1
 
 
-def scope_code(text: str | None, province_codes: list[str]) -> str | None:
-    """Province code from the ``scope`` query parameter; ``None`` (Indonesia) otherwise.
+def scope_code(text: str | None, codes: list[str]) -> str | None:
+    """Province or regency code from the ``scope`` query parameter when it is one of
+    ``codes``; ``None`` (Indonesia) otherwise.
 
     Examples
     --------
     >>> scope_code("64", ["64", "65"]), scope_code("ID", ["64"]), scope_code("99", ["64"])
     ('64', None, None)
+    >>> scope_code("64.02", ["64", "64.02"])
+    '64.02'
     """
-    return text if text in province_codes else None
+    return text if text in codes else None
 
 
 def pick_period(text: str | None, periods: list[str]) -> str | None:
@@ -169,15 +175,20 @@ def slide_summary(facts: Facts, indicator: Indicator, lang: str) -> str:
 
 def slide_note(facts: Facts, indicator: Indicator, lang: str) -> str:
     """Footnote: a partial figure or one without sums (first: it qualifies the
-    headline), why coverage can pass 100 %, and which regions have no data."""
-    parts = [completeness.sentences(facts, lang), prose.above_100_sentence(facts, indicator, lang),
-             prose.missing_sentence(facts, lang)]
+    headline), how many kecamatan have data, why coverage can pass 100 %, and
+    which regions have no data."""
+    parts = [completeness.sentences(facts, lang), prose.kecamatan_sentence(facts, lang),
+             prose.above_100_sentence(facts, indicator, lang), prose.missing_sentence(facts, lang)]
     return " ".join(p for p in parts if p)
 
 
 def indicator_slide(facts: Facts, indicator: Indicator, lang: str) -> Slide:
     """Map, gauge, headline figure and summary of one indicator."""
     texts = completeness.gauge_marks(facts, gauge_texts(facts, indicator, lang), lang)
+    if facts.percent is None and prose.by_kecamatan(facts):  # a regency partial by kecamatan
+        present, total = prose.kecamatan_counts(facts)
+        texts["status"] = t("kec_brief_status_partial", lang, units=prose.units(facts, lang),
+                            present=present, total=total)
     lines = tuple(line for line in (texts["status"], texts["target"]) if line)
     return Slide(
         kind="indicator",
@@ -220,6 +231,8 @@ def below_slide(facts: Facts, indicator: Indicator, lang: str, limit: int = MAX_
     )
     if facts.target is None:
         return replace(base, lines=(t("briefing.below_no_target", lang, year=facts.period[:4]),))
+    if facts.scope_level == SCOPE_REGENCY and not prose.by_kecamatan(facts):
+        return replace(base, lines=(t("kec_brief_no_kecamatan", lang),))
     if not facts.with_data:
         return replace(base, lines=(t("briefing.below_no_data", lang),))
     if not rows:  # said in words, never a giant "38 / 38"
@@ -279,6 +292,8 @@ def deck(
     period: str,
     code: str | None,
     lang: str,
+    kecamatan: KecamatanLevel | None = None,
+    unmapped: Collection[str] = (),
 ) -> list[Slide]:
     """Every slide of a briefing for one scope and period.
 
@@ -293,9 +308,15 @@ def deck(
     period : str
         ISO period.
     code : str or None
-        ``None`` for Indonesia or a province code.
+        ``None`` for Indonesia, a province code, or a regency code (its
+        kecamatan are compared when ``kecamatan`` is given).
     lang : str
         ``"id"`` or ``"en"``.
+    kecamatan : KecamatanLevel, optional
+        The kecamatan reference and rows (only a regency's deck reads them).
+    unmapped : collection of str
+        Codes of the regency's kecamatan its map file has no shape for: named
+        under the map as without a boundary (their figures stay in the text).
 
     Returns
     -------
@@ -303,30 +324,54 @@ def deck(
         One indicator slide per indicator, then one below-target slide per
         indicator (a scenario slide is appended by the page when chosen).
     """
-    facts = {
-        ind: attainment.scope_facts(table, regions, targets, ind, period, code)[0]
-        for ind in indicators
-    }
-    return [indicator_slide(facts[i], indicators[i], lang) for i in indicators] + [
-        with_history(below_slide(facts[i], indicators[i], lang), table, regions, code, period)
+    facts = {ind: attainment.level_facts(table, regions, targets, ind, period, code, kecamatan)[0]
+             for ind in indicators}
+    missing = unmapped_note(code, kecamatan, unmapped, lang)
+    return [with_note(indicator_slide(facts[i], indicators[i], lang), missing)
+            for i in indicators] + [
+        with_history(below_slide(facts[i], indicators[i], lang), table, regions, code, period,
+                     kecamatan)
         for i in indicators
     ]
 
 
+def unmapped_note(code: str | None, kecamatan: KecamatanLevel | None, unmapped: Collection[str],
+                  lang: str) -> str:
+    """``Tanpa batas wilayah (…): Kecamatan X.`` for a regency's kecamatan without a
+    shape on its map (``""`` when every one has a shape)."""
+    if not code or kecamatan is None or not unmapped:
+        return ""
+    members = attainment.kecamatan_in_scope(kecamatan.reference, code)
+    names = list(members.loc[members["code"].isin(list(unmapped)), "name"])
+    return t("kec_brief_unmapped", lang, names=prose.join_names(names, lang)) if names else ""
+
+
+def with_note(slide: Slide, note: str) -> Slide:
+    """``slide`` with ``note`` added to its footnote."""
+    return replace(slide, note=" ".join(p for p in (slide.note, note) if p)) if note else slide
+
+
 def with_history(slide: Slide, table: pd.DataFrame, regions: pd.DataFrame, code: str | None,
-                 period: str) -> Slide:
+                 period: str, kecamatan: KecamatanLevel | None = None) -> Slide:
     """``slide`` with each listed region's :attr:`Row.history` filled in.
 
     The rows name regions of the scope (provinces of Indonesia, regencies of
-    a province), whose names are unique within it; a name the scope does not
-    hold exactly once gets no history rather than another region's.
+    a province, kecamatan of a regency), whose names are unique within it; a
+    name the scope does not hold exactly once gets no history rather than
+    another region's.
     """
     if not slide.rows or slide.indicator is None:
         return slide
-    scope = attainment.regions_in_scope(regions, code)
+    if code and kecamatan is not None and scope_level(code) == SCOPE_REGENCY:
+        members = attainment.kecamatan_in_scope(kecamatan.reference, code)
+        # a kecamatan's figure is its own row, as a regency's is (no sum to compare)
+        table, regions = kecamatan.rows, members.assign(level=REGENCY)
+        scope, level = members, "regency"
+    else:
+        scope = attainment.regions_in_scope(regions, code)
+        level = "regency" if code else "province"
     once = scope[~scope["name"].duplicated(keep=False)]
     by_name = dict(zip(once["name"], once["code"], strict=True))
-    level = "regency" if code else "province"
     lines = change.history(table, regions, slide.indicator, level,
                            [by_name[r.name] for r in slide.rows if r.name in by_name], period)
     rows = tuple(replace(r, history=tuple(lines.get(by_name.get(r.name, ""), [])))
@@ -360,7 +405,8 @@ def scenario_slide(
     indicators : mapping
         Indicator id → definition.
     code : str or None
-        Count only the regencies of this province (``None``: all Indonesia).
+        Count only the regencies of this province, or this regency (``None``:
+        all Indonesia).
     lang : str
         ``"id"`` or ``"en"``.
     is_demo : bool
@@ -384,12 +430,13 @@ def scenario_slide(
     chosen = choices.from_dict(record.get("scenario", {}), base, list(indicators), set(names))
     results = {i: scenario.evaluate(bases[i], chosen, i) for i in indicators if i in bases}
     if code:
-        results = {i: r[r["province_code"] == code] for i, r in results.items()}
+        column = "code" if scope_level(code) == SCOPE_REGENCY else "province_code"
+        results = {i: r[r[column] == code] for i, r in results.items()}
     totals = {i: scenario.totals(r) for i, r in results.items()}
     deadline = month_label(period, chosen.months, lang)
     focus = chosen.indicator if chosen.indicator in totals else next(iter(totals))
     scope = (
-        prose.region_name(names.get(code, code), attainment.SCOPE_PROVINCE, lang)
+        prose.region_name(names.get(code, code), scope_level(code), lang)
         if code
         else t("briefing.indonesia", lang)
     )
@@ -455,23 +502,68 @@ def scenario_slide(
 
 
 def map_values(
-    table: pd.DataFrame, regions: pd.DataFrame, indicator: str, period: str, code: str | None
+    table: pd.DataFrame,
+    regions: pd.DataFrame,
+    indicator: str,
+    period: str,
+    code: str | None,
+    kecamatan: KecamatanLevel | None = None,
 ) -> pd.DataFrame:
-    """Regency rows of the scope for :func:`utils.charts.choropleth.choropleth` (missing stays
-    missing)."""
-    regs = regency_rows(regions, code or None)
+    """Rows of the scope for :func:`utils.charts.choropleth.choropleth` (missing stays
+    missing): the regencies of Indonesia or of a province; for a regency, its
+    kecamatan when ``kecamatan`` is given (the kecamatan map), else the regencies
+    of its province (the regency among its neighbours). A kecamatan's
+    ``province_name`` is its regency's name (the tooltip's second line)."""
+    if code and scope_level(code) == SCOPE_REGENCY and kecamatan is not None:
+        members = attainment.kecamatan_in_scope(kecamatan.reference, code)
+        name = region_names(regions).get(code, code)
+        rows = coverage.select(kecamatan.rows, indicator, period)
+        return members[["code", "name"]].assign(province_name=name).merge(rows, on="code",
+                                                                         how="left")
+    regs = regency_rows(regions, code[:2] if code else None)
     rows = coverage.select(table, indicator, period)
     return regs[["code", "name", "province_name"]].merge(rows, on="code", how="left")
 
 
-def map_labels(indicator: Indicator, lang: str) -> dict[str, str]:
-    """The texts :func:`utils.charts.choropleth.choropleth` needs."""
+def province_of(code: str | None) -> str | None:
+    """The province a scope's tile grid shows: the scope's own, a regency's province.
+
+    Examples
+    --------
+    >>> province_of(None), province_of("64"), province_of("64.02")
+    (None, '64', '64')
+    """
+    return code[:2] if code else None
+
+
+def map_name(code: str | None, kecamatan: bool = False) -> str:
+    """The map file of a scope: ``national.topo.json``, ``province/64.topo.json``;
+    a regency's kecamatan (``kecamatan/64.02.topo.json``) or, without them, its
+    province's map.
+
+    Examples
+    --------
+    >>> map_name(None), map_name("64"), map_name("64.02", True), map_name("64.02")
+    ('national.topo.json', 'province/64.topo.json', 'kecamatan/64.02.topo.json', \
+'province/64.topo.json')
+    """
+    if not code:
+        return "national.topo.json"
+    if kecamatan and scope_level(code) == SCOPE_REGENCY:
+        return f"kecamatan/{code}.topo.json"
+    return f"province/{code[:2]}.topo.json"
+
+
+def map_labels(indicator: Indicator, lang: str, kecamatan: bool = False) -> dict[str, str]:
+    """The texts :func:`utils.charts.choropleth.choropleth` needs; on a regency's
+    kecamatan map a region is a kecamatan and its ``province_name`` the regency
+    (:func:`map_values`)."""
     english = lang == "en"
     return {
         "legend": t("briefing.legend", lang),
         "no_data": t("briefing.no_data_region", lang),
-        "region": t("briefing.col_region", lang),
-        "province": t("briefing.col_province", lang),
+        "region": t("kec_brief_col_kecamatan" if kecamatan else "briefing.col_region", lang),
+        "province": t("kec_brief_col_regency" if kecamatan else "briefing.col_province", lang),
         "percent": t("briefing.col_percent", lang),
         "numerator": indicator.numerator_en if english else indicator.numerator_id,
         "denominator": indicator.denominator_en if english else indicator.denominator_id,

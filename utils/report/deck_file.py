@@ -27,6 +27,7 @@ from utils.charts import projector
 from utils.charts.projector import FONT, INK, Converter
 from utils.formatting import format_date, format_number, format_percent, format_percent_against
 from utils.i18n import t
+from utils.metrics.attainment import KecamatanLevel
 from utils.metrics.indicators import Indicator
 from utils.report import deck as slides
 from utils.report.deck import Slide
@@ -59,9 +60,9 @@ class Scope:
     indicators : mapping
         Indicator id → definition.
     topology : dict
-        The scope's map file (national, or the province's).
+        The scope's map file (national, the province's, or a regency's kecamatan).
     code : str or None
-        Province code; ``None`` for Indonesia.
+        Province or regency code; ``None`` for Indonesia.
     period, lang : str
         ISO period and ``"id"`` / ``"en"``.
     source : str
@@ -72,6 +73,9 @@ class Scope:
         The boundaries' credit when an office's own set is active (else ``""``).
     tiles : pandas.DataFrame or None
         The tile layout when the slides show equal tiles instead of the map.
+    kecamatan : KecamatanLevel or None
+        The kecamatan level when the map is a regency's kecamatan map
+        (``topology`` is then that regency's kecamatan file).
     """
 
     table: pd.DataFrame
@@ -85,6 +89,7 @@ class Scope:
     made: str
     credit: str = ""
     tiles: pd.DataFrame | None = None
+    kecamatan: KecamatanLevel | None = None
 
 
 @dataclass(frozen=True)
@@ -268,9 +273,10 @@ def indicator_page(canvas: Canvas, slide: Slide, top: float, scope: Scope) -> No
     """Map (or tiles), figure, gauge, summary and note, placed as on the page."""
     indicator = scope.indicators[str(slide.indicator)]
     values = slides.map_values(scope.table, scope.regions, str(slide.indicator), scope.period,
-                               scope.code)
-    labels = slides.map_labels(indicator, scope.lang)
-    aspect = (projector.tile_aspect(scope.tiles, scope.code) if scope.tiles is not None
+                               scope.code, scope.kecamatan)
+    labels = slides.map_labels(indicator, scope.lang, scope.kecamatan is not None)
+    aspect = (projector.tile_aspect(scope.tiles, slides.province_of(scope.code))
+              if scope.tiles is not None
               else projector.map_aspect(scope.topology["bbox"]))
     sizes = projector.layout(WIDTH, HEIGHT, aspect)
     left, x, width = columns(sizes.split)
@@ -301,7 +307,7 @@ def map_spec(slide: Slide, values: pd.DataFrame, labels: dict[str, str],
     """The slide's map (or tile grid) with its data inline, as the page sizes it."""
     if scope.tiles is not None:
         spec = projector.slide_tiles(slide, scope.tiles, values, labels, scope.lang, None, sizes,
-                                     scope.code)
+                                     slides.province_of(scope.code))
     else:
         made = projector.slide_map(slide, values, labels, scope.lang, "geometry",
                                    sizes.map_height, False)

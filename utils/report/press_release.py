@@ -6,7 +6,11 @@ fills them. It never says "melampaui"/"exceeding" for a value below the
 target, says so when no target is in force, and explains coverage above
 100 % once whenever such a value appears. A figure from part of the scope's
 regencies says so, and a sum or gap the rows' missing counts make impossible
-says it cannot be computed (:mod:`utils.report.completeness`).
+says it cannot be computed (:mod:`utils.report.completeness`). A regency
+compared over its kecamatan (:func:`utils.metrics.attainment.kecamatan_facts`)
+names its highest and lowest kecamatan, those below target and those without
+data; when only some kecamatan have data it says how many of how many, and
+never calls their figures the regency's (texts ``kec_brief_*``).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 from utils.formatting import format_date, format_number, join_names, percent_decimals
 from utils.i18n import t
 from utils.metrics.attainment import (
+    SCOPE_KECAMATAN,
     SCOPE_NATIONAL,
     SCOPE_PROVINCE,
     Extreme,
@@ -81,14 +86,31 @@ def target_scope(scope: str, lang: str) -> str:
 
 
 def units(facts: Facts, lang: str) -> str:
-    """What the compared regions are: provinces (Indonesia) or regencies."""
+    """What the compared regions are: provinces (Indonesia), regencies, or a
+    regency's kecamatan (``distrik`` in the Papua provinces)."""
+    if facts.member_level == SCOPE_KECAMATAN:
+        kind = "distrik" if (facts.member_kind or "").lower() == "distrik" else "kecamatan"
+        return t(f"kec_brief_units_{kind}", lang)
     key = "provinces" if facts.scope_level == SCOPE_NATIONAL else "regencies"
     return t(f"targets.summary.{key}", lang)
 
 
 def member_level(facts: Facts) -> str:
     """Level of the regions compared inside the scope."""
+    if facts.member_level:
+        return facts.member_level
     return SCOPE_PROVINCE if facts.scope_level == SCOPE_NATIONAL else "regency"
+
+
+def by_kecamatan(facts: Facts) -> bool:
+    """Whether the facts compare a regency's kecamatan."""
+    return facts.member_level == SCOPE_KECAMATAN
+
+
+def kecamatan_counts(facts: Facts) -> tuple[int, int]:
+    """Kecamatan with data and all kecamatan of the regency (``3, 20``)."""
+    cov = scope_coverage(facts)
+    return cov.members, cov.members_total
 
 
 def lower_first(text: str) -> str:
@@ -113,6 +135,8 @@ def is_met(facts: Facts) -> bool | None:
 
 def headline(facts: Facts, indicator: Indicator, lang: str) -> str:
     """First sentence: value, and where it stands against the target."""
+    if facts.percent is None and by_kecamatan(facts):
+        return unsummed_headline(facts, indicator, lang)
     if facts.percent is None:
         key = ("region.figure.headline_uncounted" if facts.without_counts
                else "targets.summary.no_data")
@@ -141,6 +165,29 @@ def headline(facts: Facts, indicator: Indicator, lang: str) -> str:
     return opening + t("targets.summary.below", lang, **values)
 
 
+def unsummed_headline(facts: Facts, indicator: Indicator, lang: str) -> str:
+    """A regency without a figure of its own whose kecamatan have some data: it
+    cannot be computed (``… baru tersedia untuk 3 dari 20 kecamatan``); the
+    kecamatan figures are never given as the regency's."""
+    present, total = kecamatan_counts(facts)
+    key = "kec_brief_headline_partial" if present < total else "kec_brief_headline_unsummed"
+    return t(key, lang, indicator=label(indicator, lang), scope=scope_phrase(facts, lang),
+             when=when(facts.period, lang), units=units(facts, lang), present=present,
+             total=total)
+
+
+def kecamatan_sentence(facts: Facts, lang: str) -> str | None:
+    """``Data per kecamatan baru tersedia untuk 3 dari 20 kecamatan.`` beside a
+    regency figure of its own (``None`` when every kecamatan has data)."""
+    if not by_kecamatan(facts) or facts.percent is None:
+        return None
+    present, total = kecamatan_counts(facts)
+    if present >= total:
+        return None
+    return t("kec_brief_partial_sentence", lang, units=units(facts, lang), present=present,
+             total=total)
+
+
 def extreme_text(extreme: Extreme, facts: Facts, lang: str) -> str:
     """``Kota Bontang (102,44 persen)``; ties: ``A dan B (masing-masing 99,00 persen)``."""
     names = join_names([region_name(n, member_level(facts), lang) for n in extreme.names], lang)
@@ -153,7 +200,24 @@ def extremes_sentence(facts: Facts, lang: str) -> str | None:
     high, low = facts.highest, facts.lowest
     if high is None or low is None or (high.names == low.names):
         return None
+    if by_kecamatan(facts):
+        return kecamatan_extremes(high, low, facts, lang)
     return t("targets.summary.extremes", lang, highest=extreme_text(high, facts, lang),
+             lowest=extreme_text(low, facts, lang))
+
+
+def kecamatan_extremes(high: Extreme, low: Extreme, facts: Facts, lang: str) -> str:
+    """``Kecamatan Tenggarong mencapai 98,12 persen, tertinggi di Kabupaten Kutai
+    Kartanegara; terendah Kecamatan Muara Kaman (90,01 persen).`` Among some
+    kecamatan only: ``tertinggi di antara 3 dari 20 kecamatan berdata di …``."""
+    present, total = kecamatan_counts(facts)
+    name = region_name(facts.scope_name, facts.scope_level, lang)
+    where = (t("kec_brief_where", lang, name=name) if present >= total
+             else t("kec_brief_where_partial", lang, name=name, present=present, total=total,
+                    units=units(facts, lang)))
+    key = "kec_brief_extremes_tied" if len(high.names) > 1 else "kec_brief_extremes"
+    return t(key, lang, highest=join_names(list(high.names), lang),
+             value=prose_percent(high.percent, lang), where=where,
              lowest=extreme_text(low, facts, lang))
 
 
@@ -161,7 +225,8 @@ def count_sentence(facts: Facts, lang: str) -> str | None:
     """How many regions met the target (or that all did)."""
     if facts.target is None and not facts.below and not facts.meeting:
         return None
-    if not facts.with_data or facts.meeting is None or facts.scope_level == "regency":
+    if not facts.with_data or facts.meeting is None or (
+            facts.scope_level == "regency" and not by_kecamatan(facts)):
         return None
     key = ("targets.summary.all_met" if facts.meeting == facts.with_data
            else "targets.summary.none_met" if facts.meeting == 0
@@ -263,6 +328,7 @@ def summary(facts: Facts, indicator: Indicator, lang: str = "id") -> str:
     parts = [
         headline(facts, indicator, lang),
         completeness.sentences(facts, lang),
+        kecamatan_sentence(facts, lang),
         extremes_sentence(facts, lang),
         count_sentence(facts, lang),
         below_sentence(facts, lang),

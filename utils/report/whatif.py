@@ -22,6 +22,7 @@ from utils.formatting import (
 )
 from utils.i18n import t
 from utils.metrics.indicators import Indicator
+from utils.metrics.kecamatan_whatif import Reach
 from utils.metrics.whatif import CATEGORIES, Totals, add_months
 from utils.metrics.whatif_state import Scenario
 
@@ -200,6 +201,57 @@ def region_table(result: pd.DataFrame, period: str, lang: str) -> pd.DataFrame:
     )
 
 
+def kecamatan_table(result: pd.DataFrame, period: str, lang: str) -> pd.DataFrame:
+    """Every kecamatan of a regency (texts ready to show): the largest shortfall at the
+    deadline first, then those meeting the target, those without data last.
+
+    The first column is headed by the kecamatan's kind (``Kecamatan``, or ``Distrik``
+    in Papua), the official word in both languages.
+    """
+    order = result.assign(_gap=result["gap_end"].fillna(-1.0))
+    rows = order.sort_values(["_gap", "code"], ascending=[False, True])
+    kind = str(rows["kind"].iloc[0]) if len(rows) else t("kec_wi_col_kecamatan", lang)
+    return pd.DataFrame({
+        kind: rows["name"],
+        t("whatif.col.now", lang): [format_percent_against(v, g, lang) for v, g in zip(
+            rows["percent_now"], rows["scenario_target"], strict=True)],
+        t("whatif.col.end", lang): [format_percent_against(v, g, lang) for v, g in zip(
+            rows["percent_end"], rows["scenario_target"], strict=True)],
+        t("whatif.col.target", lang): [format_percent(v, lang) for v in rows["scenario_target"]],
+        t("whatif.col.gap", lang): [format_number(v, lang) for v in rows["gap_end"]],
+        t("kec_wi_col_outreach", lang): [
+            format_number(v, lang) if not pd.isna(n) else "–"
+            for v, n in zip(rows["outreach"], rows["numerator"], strict=True)],
+        t("whatif.col.reach", lang): [reach_text(m, period, lang) for m in rows["reach_month"]],
+        t("whatif.col.change", lang): [t(f"whatif.cat.{c}", lang) for c in rows["category"]],
+    })
+
+
+def kecamatan_sum_text(reach: Reach, regency: str, lang: str) -> str:
+    """How the regency's totals are made: Σ over its kecamatan, and which are left out.
+
+    Examples
+    --------
+    >>> kecamatan_sum_text(Reach(total=3, counted=3), "Kota Bontang", "en")[:40]
+    'Kota Bontang: results per kecamatan. The'
+    """
+    text = t("kec_wi_sum_note", lang, name=regency, total=reach.total)
+    if reach.partial:
+        text += " " + t("kec_wi_sum_partial", lang, counted=reach.counted, total=reach.total,
+                        missing=reach.total - reach.counted)
+    return text
+
+
+def kecamatan_csv(frame: pd.DataFrame, regency: str, lang: str) -> pd.DataFrame:
+    """An :func:`export_frame` (or a goal-seek CSV) of kecamatan: the name column is
+    headed ``kecamatan`` and the regency's name stands beside it on every row."""
+    name = t("whatif.csv.name", lang)
+    out = frame.rename(columns={name: t("kec_wi_csv_name", lang)})
+    at = list(out.columns).index(t("kec_wi_csv_name", lang)) + 1 if name in frame else 0
+    out.insert(at, t("kec_wi_csv_regency", lang), regency)
+    return out
+
+
 def overview(results: Mapping[str, pd.DataFrame], tots: Mapping[str, Totals], scen: Scenario,
              defs: Mapping[str, Indicator], lang: str) -> pd.DataFrame:
     """One row per indicator: target, meeting now and at the deadline, gap; and the
@@ -249,15 +301,17 @@ def markdown_table(frame: pd.DataFrame) -> str:
 
 
 def settings_text(scen: Scenario, deadline: str, names: Mapping[str, str], lang: str) -> str:
-    """The scenario's settings in one sentence."""
+    """The scenario's settings in one sentence (per kecamatan when the scenario plans
+    a regency's kecamatan)."""
+    per_kecamatan = bool(scen.kecamatan_of)
     where = (
-        t("whatif.all_regions", lang)
+        t("kec_wi_all_kecamatan" if per_kecamatan else "whatif.all_regions", lang)
         if not scen.outreach_regions
         else ", ".join(names.get(c, c) for c in scen.outreach_regions[:8])
         + (" …" if len(scen.outreach_regions) > 8 else "")
     )
     return t(
-        "whatif.settings",
+        "kec_wi_settings" if per_kecamatan else "whatif.settings",
         lang,
         outreach=format_number(scen.outreach, lang),
         where=where,
@@ -272,6 +326,9 @@ def summary_page(results: Mapping[str, pd.DataFrame], scen: Scenario,
                  deadline: str, names: Mapping[str, str], is_demo: bool, lang: str) -> str:
     """The one-page summary as HTML (the demo label first when the data are demo)."""
     lines = [settings_text(scen, deadline, names, lang), t("whatif.model", lang)]
+    if scen.kecamatan_of:
+        lines.insert(0, t("kec_wi_summary_level", lang,
+                          name=names.get(scen.kecamatan_of, scen.kecamatan_of)))
     if scen.scope and scen.overrides:
         lines.append(
             t(
@@ -341,7 +398,9 @@ def category_counts(result: pd.DataFrame, lang: str) -> str:
                       for c in CATEGORIES)
 
 
-def by_month_texts(lang: str) -> dict[str, str]:
-    """Axis titles and the baseline's label of the month-by-month chart."""
-    return {"x": t("whatif.by_month_x", lang), "y": t("whatif.by_month_y", lang),
+def by_month_texts(lang: str, kecamatan: bool = False) -> dict[str, str]:
+    """Axis titles and the baseline's label of the month-by-month chart (counting
+    kecamatan instead of regencies when ``kecamatan``)."""
+    y = "kec_wi_by_month_y" if kecamatan else "whatif.by_month_y"
+    return {"x": t("whatif.by_month_x", lang), "y": t(y, lang),
             "baseline": t("whatif.by_month_base", lang)}
