@@ -7,6 +7,7 @@ Debian's Chromium via Playwright; a missing browser fails the test, it is never 
 from __future__ import annotations
 
 import pytest
+from browser_support import WAIT
 from playwright.sync_api import Page, expect
 
 from utils.charts.choropleth import PALETTE
@@ -40,11 +41,15 @@ def side_maps(page: Page, width: int, height: int, server: str) -> list:
     for picked, name in enumerate(SIDES, start=1):
         pick.click()
         pick.press_sequentially(name)
-        expect(page.get_by_role("option", name=name)).to_be_visible()
-        page.keyboard.press("Enter")
+        option = page.get_by_role("option", name=name)
+        expect(option).to_be_visible(timeout=WAIT)
+        option.click()  # a click picks this option; Enter picks whichever has focus, if any
         page.keyboard.press("Escape")
-        # the pick is kept before the next one is typed: a rerun must not swallow it
-        expect(chips).to_have_count(picked)
+        # the pick is kept and its rerun done before the next one is typed: a rerun that
+        # returns mid-typing would put the widget back to the picks it knew
+        expect(chips).to_have_count(picked, timeout=WAIT)
+        expect(page.get_by_test_id("stApp")).to_have_attribute(
+            "data-test-script-state", "notRunning", timeout=WAIT)
     charts = [page.locator(f".st-key-whatif_side_map_{i} [data-testid='stVegaLiteChart']")
               for i in range(len(SIDES))]
     for chart in charts:
