@@ -272,7 +272,7 @@ def main() -> None:
     code = briefing_scope.read_scope(table, regions)  # one province's data opens on it
     period = slides.pick_period(st.query_params.get("period"), periods)
     deck = briefing_scope.deck(table, period, code, lang)
-    found = saved_scenarios.list_saved(access.store().root, public_only=access.is_public())[0]
+    found = saved_scenarios.list_saved(access.store(), public_only=access.is_public())[0]
     saved = {r["slug"]: r for r in found}  # public mode: published scenarios only
     chosen = st.query_params.get("scenario")
     record = saved.get(chosen or "", {})

@@ -153,7 +153,8 @@ def pg_cluster() -> Iterator[Cluster]:
 def empty(url: str) -> None:
     """Make the store at ``url`` empty again (``TRUNCATE`` passes the append-only triggers)."""
     with pg_store.engine_for(url).begin() as conn:
-        conn.execute(sa.text("TRUNCATE versions, version_rows, version_files, aliases, events "
+        conn.execute(sa.text("TRUNCATE versions, version_rows, version_files, aliases, events, "
+                             "scenario_versions, boundary_sets, boundary_files, boundary_active "
                              "RESTART IDENTITY CASCADE"))
         conn.execute(sa.update(db.store_state).values(active=[], seq=0, extra={}))
 

@@ -20,7 +20,10 @@ import shapely
 from utils.geo import boundary_file, boundary_sets, geometry, own_boundaries
 from utils.geo.cache_record import MAP_OBJECT, cache_dir
 from utils.i18n import t
+from utils.ingest.pg_store import PostgresStore
 from utils.report import boundary_report
+
+pytest_plugins = ["tests.pg_support"]
 
 ROOT = Path(__file__).resolve().parent.parent
 CREDIT = own_boundaries.Credit("Badan Informasi Geospasial (uji)", "CC BY 4.0", "tester")
@@ -208,3 +211,21 @@ def test_upstream_build_serves_map_files_only(built):
     assert "build.json" not in names and "crosswalk.csv" not in names
     assert all(n.endswith((".topo.json", ".csv")) for n in names)
     assert {"national.topo.json", "tilegrid.csv", "regions.csv"} <= names
+
+
+def test_a_set_built_for_a_database_store_is_stored_there_whole(frame, tmp_path, pg_url,
+                                                                monkeypatch):
+    path = files.zipped_shapefile(files.gadm(frame[frame["code"].str.startswith("64.")]),
+                                  tmp_path, name="gadm")
+    monkeypatch.setenv("CAPAIAN_STORE_DIR", str(tmp_path / "replica"))
+    record = own_boundaries.build_isolated(path, pg_url, CREDIT)  # the URL via the environment
+    assert record.get("error") is None and record["join"]["matched_by_name"] == 10
+    where = boundary_sets.sets_of(PostgresStore(pg_url, root=tmp_path / "replica"))
+    assert [r["id"] for r in boundary_sets.list_sets(where)] == [record["id"]]
+    assert boundary_sets.active_id(where) == boundary_sets.DEFAULT  # built, not shown
+    assert not (tmp_path / "replica").exists()  # nothing written beside the database
+    maps = boundary_sets.maps_of(where, record["id"])
+    assert (maps / "national.topo.json").stat().st_size == record["national_bytes"]
+    assert (maps.parent / "source" / "gadm.zip").read_bytes() == path.read_bytes()
+    assert boundary_sets.read_set(where, record["id"]) == json.loads(
+        (maps.parent / "set.json").read_text())

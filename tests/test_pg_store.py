@@ -104,18 +104,18 @@ def test_a_failure_inside_an_accept_leaves_the_database_as_it_was(
 
 def test_a_new_database_is_migrated_when_opened_and_by_the_command(
         make_database: Callable[..., str], capsys: pytest.CaptureFixture[str]) -> None:
-    assert pg_store.head_revision() == "v0001"
+    assert pg_store.head_revision() == "v0002"
     url = make_database(None)
     engine = pg_store.engine_for(url)
     assert pg_store.schema_revision(engine) is None
     store = PostgresStore(url)
-    assert pg_store.schema_revision(engine) == "v0001"
+    assert pg_store.schema_revision(engine) == "v0002"
     assert store.versions() == [] and store.state() == {"versions": [], "active": [], "seq": 0}
-    assert pg_store.migrate(engine) == "v0001"  # again: nothing to do
+    assert pg_store.migrate(engine) == "v0002"  # again: nothing to do
     other = make_database(None)
     assert pg_store.main(["--lang", "en", "migrate", "--url", other]) == 0
-    assert "v0001" in capsys.readouterr().out
-    assert pg_store.schema_revision(pg_store.engine_for(other)) == "v0001"
+    assert "v0002" in capsys.readouterr().out
+    assert pg_store.schema_revision(pg_store.engine_for(other)) == "v0002"
 
 
 def test_the_factory_picks_the_backend(pg_url: str, tmp_path: Path,

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from utils.ingest import pg_store, store_copy
+from utils.geo import boundary_sets
+from utils.ingest import pg_store, saved_scenarios, store_copy
 from utils.ingest.pg_store import PostgresStore
 from utils.ingest.store import Store, StoreError
 from utils.metrics.coverage import COLUMNS
@@ -44,12 +45,38 @@ def fill(store: Store | PostgresStore) -> None:
     store.rollback("v0002", user="budi")
     store.remember({"kota|btg": {"code": "64.74", "text": "BTG"}}, user="citra")
     store.log("scenario_save", "citra", slug="target")
+    apart(store)
+
+
+def apart(store: Store | PostgresStore) -> None:
+    """Saved scenarios (versions, a publication) and boundary sets (an activation,
+    a rollback), in whichever backend ``store`` is."""
+    key = saved_scenarios.save(store, "Target Kaltim", {"months": 6}, user="ani")["slug"]
+    saved_scenarios.set_published(store, key, True, "budi")
+    saved_scenarios.save(store, "Jemput bola ñ", {"months": 12, "targets": {"ktp_el": 99.5}})
+    root = boundary_sets.sets_of(store)
+    for n in (1, 2):
+        set_id = f"b2026112{n}T100000-0000000{n}"
+        record = {"id": set_id, "file": f"batas {n}.zip", "licence": "CC BY 4.0",
+                  "join": {"notes": [], "share": 0.5}}
+        files = {"maps/national.topo.json": b'{"type":"Topology","n":%d}' % n,
+                 "regencies.parquet": bytes(range(256)) * n, "source/batas.zip": b"PK\x03\x04"}
+        if isinstance(root, boundary_sets.DatabaseSets):
+            boundary_sets.store_set(root, record, files)
+        else:
+            staging = boundary_sets.staging_folder(root, set_id)
+            for name, content in files.items():
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                (staging / name).write_bytes(content)
+            boundary_sets.commit(root, staging, record)
+        boundary_sets.activate(root, set_id)
+    boundary_sets.rollback(root)
 
 
 def files(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != ".lock" and p.relative_to(root).parts[0] not in
-            store_copy.KEPT_APART}
+            if p.is_file() and p.name != ".lock"
+            and not any(part.startswith(".building-") for part in p.relative_to(root).parts)}
 
 
 def assert_same_store(a: Store | PostgresStore, b: Store | PostgresStore) -> None:
@@ -58,6 +85,14 @@ def assert_same_store(a: Store | PostgresStore, b: Store | PostgresStore) -> Non
         pd.testing.assert_frame_equal(a.data(meta["id"]), b.data(meta["id"]))
     assert a.versions() == b.versions() and a.aliases() == b.aliases()
     assert a.events() == b.events() and a.state()["active"] == b.state()["active"]
+    assert saved_scenarios.list_saved(a) == saved_scenarios.list_saved(b)
+    for record in saved_scenarios.list_saved(a)[0]:
+        for number in saved_scenarios.versions(a, record["slug"]):
+            assert saved_scenarios.load(a, record["slug"], number) == saved_scenarios.load(
+                b, record["slug"], number)
+    sets_a, sets_b = boundary_sets.sets_of(a), boundary_sets.sets_of(b)
+    assert boundary_sets.list_sets(sets_a) == boundary_sets.list_sets(sets_b)
+    assert boundary_sets._state(sets_a) == boundary_sets._state(sets_b)
     assert sorted(json.dumps(e, sort_keys=True) for e in a.audit()) == sorted(
         json.dumps(e, sort_keys=True) for e in b.audit())
 
@@ -65,10 +100,13 @@ def assert_same_store(a: Store | PostgresStore, b: Store | PostgresStore) -> Non
 def test_folder_to_database_and_back_is_byte_identical(pg_url: str, tmp_path: Path) -> None:
     folder = Store(tmp_path / "store")
     fill(folder)
-    (tmp_path / "store" / "scenarios").mkdir()
+    leftover = boundary_sets.staging_folder(tmp_path / "store" / "boundaries",
+                                            "b20261130T000000-deadbeef")
+    (leftover / "half.topo.json").write_bytes(b"{")
     there = store_copy.copy(str(tmp_path / "store"), pg_url)
-    assert there.same and there.left_alone == ["scenarios"]
+    assert there.same and there.left_alone == ["boundaries/.building-b20261130T000000-deadbeef"]
     assert {c.path for c in there.checked} == set(files(tmp_path / "store"))
+    assert {p.split("/")[0] for p in files(tmp_path / "store")} >= {"scenarios", "boundaries"}
     database = PostgresStore(pg_url)
     assert_same_store(folder, database)
     back = store_copy.copy(pg_url, str(tmp_path / "back"))
@@ -162,3 +200,15 @@ def test_a_database_file_that_lost_its_checksum_is_not_copied_out(pg_url: str,
     assert caught.value.key == "data.store.copy_differs"
     assert caught.value.params["paths"] == "versions/v0001/source.csv"
     assert list(tmp_path.iterdir()) == []  # neither the folder nor a temporary one
+
+
+def test_scenarios_and_sets_that_cannot_be_stored_refuse_the_copy(pg_url: str,
+                                                                 tmp_path: Path) -> None:
+    fill(Store(tmp_path / "store"))
+    (tmp_path / "store" / "scenarios" / "notes.txt").write_text("catatan")
+    with pytest.raises(StoreError) as caught:
+        store_copy.copy(str(tmp_path / "store"), pg_url)
+    assert caught.value.params["paths"] == "scenarios/notes.txt"
+    with pg_store.engine_for(pg_url).connect() as conn:
+        for table in ("scenario_versions", "boundary_files", "boundary_active"):
+            assert conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one() == 0

@@ -40,10 +40,10 @@ def _kecamatan(path: str, mtime: int) -> pd.DataFrame:
     return regions.read_kecamatan(Path(path))
 
 
-def boundary_root() -> Path:
-    """Folder of the boundary sets built from offices' own files (in the data store)."""
-    data_version()
-    return boundary_sets.sets_root(Path(st.session_state["store_root"]))
+def boundary_root() -> boundary_sets.Sets:
+    """Where the boundary sets built from offices' own files are (the data store's
+    folder, or its database)."""
+    return boundary_sets.sets_at(data_version()[0])
 
 
 def boundary_set() -> str:
@@ -56,13 +56,13 @@ def boundary_set() -> str:
 def boundary_record(set_id: str | None = None) -> dict | None:
     """Record of ``set_id`` (default: the active set); ``None`` for the upstream build."""
     set_id = boundary_set() if set_id is None else set_id
-    return _set_record(str(boundary_root()), set_id) if set_id else None
+    return _set_record(data_version()[0], set_id) if set_id else None
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _set_record(root: str, set_id: str) -> dict | None:
+def _set_record(location: str, set_id: str) -> dict | None:
     """A set's ``set.json``, read once: a committed set never changes."""
-    return boundary_sets.read_set(Path(root), set_id)
+    return boundary_sets.read_set(boundary_sets.sets_at(location), set_id)
 
 
 def maps_folder(set_id: str | None = None) -> Path:
@@ -121,8 +121,7 @@ def start_rerun() -> None:
 
     store = access.store()  # the folder store, or PostgreSQL: every replica reads the same
     st.session_state["data_version"] = (str(store.location), *store.state()["active"])
-    st.session_state["store_root"] = str(store.root)  # saved scenarios and boundary sets
-    st.session_state["boundary_set"] = boundary_sets.active_id(boundary_sets.sets_root(store.root))
+    st.session_state["boundary_set"] = boundary_sets.active_id(boundary_sets.sets_of(store))
 
 
 def data_version() -> tuple[str, ...]:

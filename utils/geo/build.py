@@ -277,9 +277,9 @@ def _own_file(args: argparse.Namespace) -> int:
     """``build --source FILE``: a boundary set from an office's own file."""
     from utils.geo import boundary_file, boundary_join, boundary_sets, own_boundaries
     from utils.i18n import t
-    from utils.ingest.store import default_root
+    from utils.ingest.store_backend import open_store
 
-    root = boundary_sets.sets_root(Path(args.store) if args.store else default_root())
+    root = boundary_sets.sets_of(open_store(args.store or None))
     credit = own_boundaries.Credit(args.credit or "", args.licence or "", args.user or "")
     try:
         key = {k: getattr(args, k) for k in own_boundaries.KEY_CHOICES
@@ -328,7 +328,8 @@ def _parser() -> argparse.ArgumentParser:
     own.add_argument("--credit", help="who published the file (required)")
     own.add_argument("--licence", help="the file's licence (required)")
     own.add_argument("--user", default="", help="who builds it (recorded)")
-    own.add_argument("--store", help="data store folder (default: CAPAIAN_STORE_DIR or data/store)")
+    own.add_argument("--store", help="data store folder or database URL (default: "
+                     "CAPAIAN_STORE_URL, else CAPAIAN_STORE_DIR or data/store)")
     own.add_argument("--activate", action="store_true", help="show the new set on the map at once")
     own.add_argument("--json", action="store_true", help="print the set record as JSON")
     own.add_argument("--lang", default="id", choices=("id", "en"), help="language of messages")

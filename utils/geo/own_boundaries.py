@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -44,6 +45,8 @@ from utils.atomic import folder_lock, write_bytes
 from utils.geo import boundary_file, boundary_join, boundary_sets, geometry, kecamatan_maps
 from utils.geo.build import GAP_WIDTH, map_outputs, parquet_bytes, sizes
 from utils.geo.cache_record import MAPS, PIPELINE_VERSION, cache_dir, read_info
+from utils.ingest.store import StoreError
+from utils.ingest.store_backend import URL_VARIABLE, is_url
 from utils.metrics.regions import (
     names,
     province_rows,
@@ -157,7 +160,7 @@ def chosen_key(frame: pd.DataFrame, regions: pd.DataFrame, crosswalk: pd.DataFra
     return replace(found, **columns, scheme=given.get("scheme", found.scheme))  # type: ignore[arg-type]  # keys checked against KEY_CHOICES
 
 
-def build_set(path: Path, root: Path, credit: Credit, *, layer: str | None = None,
+def build_set(path: Path, root: boundary_sets.Sets, credit: Credit, *, layer: str | None = None,
               key: dict[str, str] | None = None, base: Path | None = None,
               progress: Progress | None = None) -> dict:
     """Build and store (not activate) a boundary set from the file at ``path``.
@@ -166,8 +169,8 @@ def build_set(path: Path, root: Path, credit: Credit, *, layer: str | None = Non
     ----------
     path : Path
         The office's file (see :data:`utils.geo.boundary_file.SUFFIXES`).
-    root : Path
-        Folder of the boundary sets (:func:`utils.geo.boundary_sets.sets_root`).
+    root : Path or DatabaseSets
+        Where the boundary sets are (:func:`utils.geo.boundary_sets.sets_of`).
     credit : Credit
         Source and licence (both required) and who built it.
     layer : str, optional
@@ -335,7 +338,15 @@ def kecamatan_notes(record: dict) -> list[dict]:
     return notes
 
 
-def _store(root: Path, record: dict, outputs: dict[str, bytes], path: Path) -> dict:
+def _store(root: boundary_sets.Sets, record: dict, outputs: dict[str, bytes], path: Path) -> dict:
+    if isinstance(root, boundary_sets.DatabaseSets):
+        source = {f"source/{safe_name(path.name, 'source')}": path.read_bytes()}
+        try:
+            boundary_sets.store_set(root, record, {**outputs, **source})
+        except StoreError as error:
+            raise BuildRefused("own_boundaries.busy" if error.key == "data.store.busy"
+                               else error.key, **error.params) from None
+        return record
     root.mkdir(parents=True, exist_ok=True)
     with folder_lock(root, lambda: BuildRefused("own_boundaries.busy"), timeout=60.0):
         boundary_sets.clean_leftovers(root)
@@ -358,9 +369,12 @@ def _limit_memory() -> None:  # runs in the child before exec
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-def build_isolated(path: Path, store_root: Path, credit: Credit, layer: str | None = None,
+def build_isolated(path: Path, store_root: Path | str, credit: Credit, layer: str | None = None,
                    key: dict[str, str] | None = None, timeout: float = TIME_LIMIT) -> dict:
     """Run :func:`build_set` in a child process (memory- and time-limited).
+
+    ``store_root`` is the store's location: a folder, or a database URL (handed to
+    the child in its environment, never on its command line).
 
     Returns
     -------
@@ -368,8 +382,12 @@ def build_isolated(path: Path, store_root: Path, credit: Credit, layer: str | No
         The set's record, or ``{"error": key, "values": {...}}`` when the file was
         refused, ran out of memory or time.
     """
+    env = dict(os.environ)
+    where = ["--store", str(store_root)]
+    if is_url(str(store_root)):
+        env[URL_VARIABLE], where = str(store_root), []
     command = [sys.executable, "-m", "utils.geo", "build", "--source", str(path), "--json",
-               "--store", str(store_root), "--licence", credit.licence,
+               *where, "--licence", credit.licence,
                "--credit", credit.source, "--user", credit.user]
     if layer:
         command += ["--layer", layer]
@@ -377,7 +395,7 @@ def build_isolated(path: Path, store_root: Path, credit: Credit, layer: str | No
         command += [f"--{name.replace('_', '-')}", value]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                              preexec_fn=_limit_memory, cwd=Path(__file__).parents[2])
+                              preexec_fn=_limit_memory, cwd=Path(__file__).parents[2], env=env)
     except subprocess.TimeoutExpired:
         return {"error": "own_boundaries.too_slow", "values": {"seconds": int(timeout)}}
     try:

@@ -22,6 +22,18 @@ here needs a new migration, never an edit of an old one).
 ``events``
     The audit log: at, who, action, the version concerned, ``what`` (the
     rest) and the replica that wrote it.
+``scenario_versions``
+    Every saved what-if scenario version (:mod:`utils.ingest.saved_scenarios`):
+    slug, version, the file's bytes and sha256 as a folder store keeps it,
+    and for queries the record (``None`` when not JSON), ``saved_at`` and
+    whether it is published.
+``boundary_sets`` and ``boundary_files``
+    Every committed boundary set (:mod:`utils.geo.boundary_sets`): its
+    record, and each file of its folder (``set.json``, ``maps/…``,
+    ``regencies.parquet``, ``source/…``) with bytes and sha256.
+``boundary_active``
+    The active boundary set's history: one row per activation or rollback,
+    the newest row in force (``active`` and ``history`` as ``active.json``).
 """
 
 from __future__ import annotations
@@ -92,6 +104,41 @@ events = sa.Table(
     sa.Column("version_id", sa.Text),
     sa.Column("what", JSONB, nullable=False),
     sa.Column("replica", sa.Text),
+)
+
+scenario_versions = sa.Table(
+    "scenario_versions", metadata,
+    sa.Column("slug", sa.Text, primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("content", BYTEA, nullable=False),
+    sa.Column("sha256", sa.Text, nullable=False),
+    sa.Column("record", JSONB),
+    sa.Column("saved_at", sa.DateTime(timezone=True)),
+    sa.Column("public", sa.Boolean, nullable=False),
+)
+
+boundary_sets = sa.Table(
+    "boundary_sets", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("record", JSONB, nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True)),
+)
+
+boundary_files = sa.Table(
+    "boundary_files", metadata,
+    sa.Column("set_id", sa.Text, sa.ForeignKey("boundary_sets.id"), primary_key=True),
+    sa.Column("path", sa.Text, primary_key=True),
+    sa.Column("content", BYTEA, nullable=False),
+    sa.Column("sha256", sa.Text, nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+)
+
+boundary_active = sa.Table(
+    "boundary_active", metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=True),
+    sa.Column("active", sa.Text, nullable=False),
+    sa.Column("history", JSONB, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
 )
 
 ROW_COLUMNS = ("period", "code", "indicator", "numerator", "denominator",

@@ -21,8 +21,10 @@ by ``python -m utils.ingest.pg_store migrate``. ``python -m utils.ingest.pg_stor
 copy --from A --to B`` copies a folder store into an empty database or back
 (:mod:`utils.ingest.store_copy`).
 
-Saved scenarios and boundary sets are not kept here yet: :attr:`PostgresStore.root`
-is the folder they live in (``CAPAIAN_STORE_DIR`` or ``data/store``).
+Saved scenarios (:mod:`utils.ingest.saved_scenarios`) and boundary sets
+(:mod:`utils.geo.boundary_sets`) are kept here too, each written under its own
+advisory lock (:meth:`PostgresStore.writing`); :attr:`PostgresStore.root` is the
+local folder a replica materialises boundary sets into to serve their files.
 """
 
 from __future__ import annotations
@@ -63,6 +65,10 @@ WRITE_LOCK = 0x43415041_49414E01
 """Key of the advisory lock every write holds (``pg_advisory_xact_lock``)."""
 MIGRATE_LOCK = 0x43415041_49414E02
 """Key of the advisory lock a schema upgrade holds."""
+SCENARIO_LOCK = 0x43415041_49414E03
+"""Key of the advisory lock a scenario save or publication holds."""
+BOUNDARY_LOCK = 0x43415041_49414E04
+"""Key of the advisory lock a boundary set's commit, activation or rollback holds."""
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "capaian_schema_version"
 NUMERIC = ("numerator", "denominator", "percent_given", "derived_margin")
@@ -407,8 +413,8 @@ class PostgresStore:
         ``CAPAIAN_STORE_URL`` by default. The schema is upgraded when a
         process first opens it.
     root : Path, optional
-        Folder of what is not kept in the database yet (saved scenarios,
-        boundary sets): :func:`utils.ingest.store.default_root` by default.
+        Local folder of this replica (boundary sets materialised to be served):
+        :func:`utils.ingest.store.default_root` by default.
 
     Raises
     ------
@@ -453,6 +459,25 @@ class PostgresStore:
             conn.execute(sa.select(sa.func.set_config("lock_timeout", wait, True)))
             conn.execute(sa.select(sa.func.pg_advisory_xact_lock(WRITE_LOCK)))
             conn.execute(sa.select(sa.func.set_config("lock_timeout", "0", True)))
+            yield conn
+
+    @contextmanager
+    def writing(self, lock: int) -> Iterator[Connection]:
+        """A transaction holding the advisory lock ``lock`` (:data:`SCENARIO_LOCK`,
+        :data:`BOUNDARY_LOCK`), waiting at most ``LOCK_TIMEOUT`` seconds for it
+        (then :class:`StoreError` ``data.store.busy``); all or nothing."""
+        with _errors(), self._engine.begin() as conn:
+            wait = f"{max(1, int(folder.LOCK_TIMEOUT * 1000))}ms"
+            conn.execute(sa.select(sa.func.set_config("lock_timeout", wait, True)))
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(lock)))
+            conn.execute(sa.select(sa.func.set_config("lock_timeout", "0", True)))
+            yield conn
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """One snapshot for several queries (``REPEATABLE READ``), for the modules
+        that keep their own tables here (scenarios, boundary sets)."""
+        with self._reading() as conn:
             yield conn
 
     # --- reading --------------------------------------------------------------------------

@@ -2,17 +2,21 @@
 
 ``python -m utils.ingest.pg_store copy --from DIR --to URL`` (or ``--from URL
 --to DIR``) copies every committed version (metadata, rows, files, aliases),
-the active set and the event log. Both directions compare the result by
-checksum: :func:`folder_image` is every file a folder store holds for a
-PostgreSQL store (``data.csv`` as the folder store writes it, the uploaded
-files, ``meta.json``, the aliases, ``state.json``, ``audit.jsonl``); it must equal the folder's
-files byte for byte (``aliases.json`` at the top is a copy of the versions'
-aliases the folder store repairs itself, so it is compared by content).
+the active set, the event log, the saved scenarios (every version) and the
+boundary sets (every file of each, and the active set with its history). Both
+directions compare the result by checksum: :func:`folder_image` is every file a
+folder store holds for a PostgreSQL store (``data.csv`` as the folder store
+writes it, the uploaded files, ``meta.json``, the aliases, ``state.json``,
+``audit.jsonl``, ``scenarios/<slug>/vNNNN.json``, ``boundaries/<id>/…`` and
+``boundaries/active.json``); it must equal the folder's files byte for byte
+(``aliases.json`` at the top is a copy of the versions' aliases the folder
+store repairs itself, so it is compared by content).
 
 Copying into a database is one transaction: on any difference it is rolled
 back and nothing stays. Copying out writes a new folder (under a temporary
-name, renamed into place at the end). Saved scenarios and boundary sets
-(``scenarios/``, ``boundaries/``) are not copied: they stay in the folder.
+name, renamed into place at the end). Left behind, and named in the report:
+boundary builds that never committed (``boundaries/.building-*``); lock files
+are not data.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,16 +37,18 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from utils.atomic import folder_lock, write_bytes
+from utils.geo import boundary_sets
 from utils.i18n import t
 from utils.ingest import pg_schema as db
-from utils.ingest import pg_store
+from utils.ingest import pg_store, saved_scenarios
 from utils.ingest import store as folder
 from utils.ingest.store import StoreError, read_json, read_jsonl
 from utils.ingest.store_backend import is_url
 
 EVENT_COLUMNS = ("at", "who", "action", "version_id", "replica")
-KEPT_APART = ("scenarios", "boundaries")
-"""Folders of a folder store this copy leaves alone."""
+SCENARIOS = "scenarios"
+BOUNDARIES = "boundaries"
+LOCK = ".lock"
 
 
 @dataclass(frozen=True)
@@ -100,14 +107,20 @@ def folder_to_database(root: Path, url: str) -> CopyReport:
     if not (root / "state.json").is_file():
         raise StoreError("data.store.copy_no_store", path=str(root))
     store = pg_store.PostgresStore(url)
-    report = CopyReport(_shown(str(root)), _shown(url),
-                        left_alone=[n for n in KEPT_APART if (root / n).exists()])
-    with folder_lock(root, lambda: StoreError("data.store.busy"), folder.LOCK_TIMEOUT), \
-            store._writing() as conn:
+    report = CopyReport(_shown(str(root)), _shown(url), left_alone=leftovers(root))
+    with ExitStack() as held:
+        for path in (root, root / SCENARIOS, root / BOUNDARIES):
+            if path == root or path.is_dir():  # never made here just to be locked
+                held.enter_context(folder_lock(path, lambda: StoreError("data.store.busy"),
+                                               folder.LOCK_TIMEOUT))
+        conn = held.enter_context(store._writing())
+        for key in (pg_store.SCENARIO_LOCK, pg_store.BOUNDARY_LOCK):
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
         if not _database_empty(conn):
             raise StoreError("data.store.copy_not_empty", target=_shown(url))
         files = folder_files(root)
         _import(conn, root, json.loads(files["state.json"]))
+        _import_apart(conn, files)
         report.checked = compare(files, folder_image(conn))
         if not report.same:
             raise StoreError("data.store.copy_differs", paths=", ".join(
@@ -117,8 +130,28 @@ def folder_to_database(root: Path, url: str) -> CopyReport:
 
 def _database_empty(conn: Connection) -> bool:
     counts = [conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-              for table in (db.versions, db.aliases, db.events)]
+              for table in (db.versions, db.aliases, db.events, db.scenario_versions,
+                            db.boundary_sets, db.boundary_active)]
     return not any(counts)
+
+
+def _apart_files(root: Path) -> Iterator[Path]:
+    """Files under ``scenarios/`` and ``boundaries/`` that are data (no lock files,
+    no uncommitted builds)."""
+    for top in (SCENARIOS, BOUNDARIES):
+        if not (root / top).is_dir():
+            continue
+        for path in sorted((root / top).rglob("*")):
+            parts = path.relative_to(root / top).parts
+            if path.is_file() and path.name != LOCK and not parts[0].startswith(".building-"):
+                yield path
+
+
+def leftovers(root: Path) -> list[str]:
+    """Boundary builds that never committed (``boundaries/.building-*``), not copied."""
+    sets = root / BOUNDARIES
+    return sorted(f"{BOUNDARIES}/{p.name}" for p in sets.glob(".building-*")) \
+        if sets.is_dir() else []
 
 
 def folder_files(root: Path) -> dict[str, bytes]:
@@ -134,6 +167,8 @@ def folder_files(root: Path) -> dict[str, bytes]:
                 raise StoreError("data.store.damaged", file=str(path.relative_to(root)),
                                  error="not a file")
             out[f"versions/{version}/{path.name}"] = path.read_bytes()
+    for path in _apart_files(root):
+        out[path.relative_to(root).as_posix()] = path.read_bytes()
     return out
 
 
@@ -160,6 +195,33 @@ def _import(conn: Connection, root: Path, state: Mapping[str, Any]) -> None:
     extra = {k: v for k, v in state.items() if k not in {"versions", "active", "events"}}
     pg_store.bump_state(conn, list(state.get("active", [])))
     conn.execute(sa.update(db.store_state).values(extra=extra))
+
+
+def _import_apart(conn: Connection, files: Mapping[str, bytes]) -> None:
+    """Insert the saved scenarios, boundary sets and ``boundary/active.json`` among
+    ``files`` (what cannot be stored is left out: the copy then differs and is refused)."""
+    scenario_rows: list[dict] = []
+    sets: dict[str, dict[str, bytes]] = {}
+    for path, content in files.items():
+        parts = path.split("/")
+        if parts[0] == SCENARIOS and len(parts) == 3 and saved_scenarios.SLUG.match(parts[1]):
+            number = saved_scenarios.VERSION_FILE.match(parts[2])
+            if number:
+                scenario_rows.append(
+                    saved_scenarios.row_values(parts[1], int(number.group(1)), content))
+        elif parts[0] == BOUNDARIES and len(parts) > 2 and boundary_sets.is_set_id(parts[1]):
+            sets.setdefault(parts[1], {})["/".join(parts[2:])] = content
+    if scenario_rows:
+        conn.execute(sa.insert(db.scenario_versions), scenario_rows)
+    for set_id, kept in sorted(sets.items()):
+        record = boundary_sets.parse_record(kept.get(boundary_sets.SET_FILE, b"")) or {}
+        if boundary_sets.SET_FILE in kept and record.get("id") == set_id:
+            boundary_sets.insert_set(conn, record, kept)
+    active = files.get(f"{BOUNDARIES}/{boundary_sets.ACTIVE_FILE}")
+    state = boundary_sets.parse_record(active) if active is not None else None
+    if state is not None and isinstance(state.get("active"), str) \
+            and isinstance(state.get("history"), list):
+        boundary_sets.insert_state(conn, state["active"], state["history"])
 
 
 def _later(merged: dict[str, dict], entries: Mapping[str, dict]) -> dict[str, dict]:
@@ -219,6 +281,14 @@ def _recorded_sums(conn: Connection) -> dict[str, str]:
     for version, name, digest in conn.execute(
             sa.select(files.version_id, files.name, files.sha256)).all():
         out[f"versions/{version}/{name}"] = digest
+    scenarios = db.scenario_versions.c
+    for key, number, digest in conn.execute(
+            sa.select(scenarios.slug, scenarios.version, scenarios.sha256)).all():
+        out[f"{SCENARIOS}/{key}/v{number:04d}.json"] = digest
+    kept = db.boundary_files.c
+    for set_id, name, digest in conn.execute(
+            sa.select(kept.set_id, kept.path, kept.sha256)).all():
+        out[f"{BOUNDARIES}/{set_id}/{name}"] = digest
     return out
 
 
@@ -240,7 +310,26 @@ def folder_image(conn: Connection) -> dict[str, bytes]:
         out["aliases.json"] = folder._json(merged).encode("utf-8")
     for path, content in _version_files(conn, own):
         out[path] = content
+    out.update(_apart_image(conn))
     return out
+
+
+def _apart_image(conn: Connection) -> Iterator[tuple[str, bytes]]:
+    """The files of ``scenarios/`` and ``boundaries/`` for the database read by ``conn``."""
+    scenarios = db.scenario_versions.c
+    for key, number, content in conn.execute(
+            sa.select(scenarios.slug, scenarios.version, scenarios.content)
+            .order_by(scenarios.slug, scenarios.version)):
+        yield f"{SCENARIOS}/{key}/v{number:04d}.json", bytes(content)
+    kept = db.boundary_files.c
+    for set_id, name, content in conn.execute(
+            sa.select(kept.set_id, kept.path, kept.content).order_by(kept.set_id, kept.path)):
+        yield f"{BOUNDARIES}/{set_id}/{name}", bytes(content)
+    if conn.execute(sa.select(db.boundary_active.c.id).limit(1)).first() is not None:
+        state = boundary_sets.database_state(conn)
+        yield (f"{BOUNDARIES}/{boundary_sets.ACTIVE_FILE}",
+               json.dumps({"active": state["active"], "history": state["history"]})
+               .encode("utf-8"))
 
 
 def _version_files(conn: Connection, own: Mapping[str, dict]) -> Iterator[tuple[str, bytes]]:
