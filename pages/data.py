@@ -14,6 +14,7 @@ import streamlit as st
 
 from pages.support import access, audit_box, boundary_box, cached, chrome
 from pages.support import import_choices as choices
+from utils import auth_roles
 from utils.formatting import plain
 from utils.i18n import t
 from utils.ingest import acceptance, export, provenance, review
@@ -294,7 +295,7 @@ def main() -> None:
         st.info(t("access.public_refused", lang))
         return
     st.caption(t("data.intro", lang))
-    if not access.require_sign_in(lang):  # everything below can write
+    if not access.require_role(auth_roles.IMPORT, lang):  # admin: everything below can write
         return
     try:
         cached.region_table()

@@ -2,9 +2,11 @@
 
 Pages ask these questions and never read the mode or secrets themselves:
 ``is_public()`` (read-only transparency site), ``hidden_pages()`` (what the
-router leaves out), ``signed_in()`` and ``require_sign_in(lang)`` (draws the
-sign-in form; call it before anything that writes). The rules themselves
-(mode parsing, hashing, back-off) are in :mod:`utils.auth`.
+router leaves out), ``signed_in()`` and ``require_role(action, lang)`` (draws
+the sign-in choices: the admin password, and "Masuk dengan SSO" when ``[auth]``
+configures single sign-on; call it before anything that writes), ``may(action)``.
+The rules themselves (mode parsing, hashing, back-off) are in :mod:`utils.auth`,
+roles (admin, planner) in :mod:`utils.auth_roles`.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from collections.abc import Mapping
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from utils import auth
+from utils import auth, auth_roles
 from utils.i18n import t
 from utils.ingest import store_backend
 
 SESSION_KEY = "access_signed_in"
 """Session value: the fingerprint of the password hash the session signed in with."""
+SSO_NOTED_KEY = "access_sso_noted"
+"""Session value: the SSO identity whose sign-in this session has written to the audit log."""
 ADMIN_PAGES = {"data"}
 """URL paths of pages that write; never registered in public mode."""
 LIMITER = auth.RateLimiter()
@@ -43,8 +47,70 @@ def store() -> store_backend.AnyStore:
 
 
 def who() -> str:
-    """Who acts, as the audit log records it: the shared password and the address used."""
+    """Who acts, as the audit log records it: the address of a person signed in by
+    single sign-on, else the shared password and the connection's address."""
+    user = sso_user()
+    if user is not None:
+        return _identity(user)
     return f"password@{_client()}"
+
+
+def _identity(user: Mapping[str, object]) -> str:
+    """The e-mail address of an SSO identity (``oidc:<sub>`` when it has none)."""
+    email = user.get("email")
+    if isinstance(email, str) and email.strip():
+        return email.strip()
+    return f"oidc:{user.get('sub', '')}"
+
+
+def _user_info() -> Mapping[str, object]:
+    """``st.user`` of this session as a plain mapping (empty outside a session)."""
+    return dict(st.user.to_dict())
+
+
+def sso_providers() -> tuple[str, ...]:
+    """Single sign-on providers offered here (none in public mode or without ``[auth]``)."""
+    if is_public():
+        return ()
+    return auth_roles.sso_providers(_secrets())[0]
+
+
+def sso_user() -> Mapping[str, object] | None:
+    """The identity of this session's single sign-on, or ``None`` when not signed in
+    by SSO (always ``None`` in public mode or when ``[auth]`` is no longer configured)."""
+    if not sso_providers():
+        return None
+    info = _user_info()
+    return info if info.get("is_logged_in") is True else None
+
+
+def role() -> str | None:
+    """This session's role: the password session is the admin; an SSO identity has
+    the role ``[roles]`` gives it (none when named nowhere); public mode has none."""
+    if is_public():
+        return None
+    if signed_in():
+        return auth_roles.ADMIN
+    user = sso_user()
+    if user is None:
+        return None
+    found = auth_roles.role_for(user, auth_roles.parse_roles(_secrets()))
+    _note_sso_sign_in(user, found)
+    return found
+
+
+def may(action: str) -> bool:
+    """Whether this session may do ``action`` (``auth_roles.IMPORT``, ``SAVE_SCENARIO`` …)."""
+    return auth_roles.may(role(), action)
+
+
+def _note_sso_sign_in(user: Mapping[str, object], found: str | None) -> None:
+    """Write an SSO sign-in to the audit log, once per session and identity."""
+    identity = _identity(user)
+    if st.session_state.get(SSO_NOTED_KEY) == identity:
+        return
+    st.session_state[SSO_NOTED_KEY] = identity
+    audit("sign_in", method="oidc", role=found or "none")
 
 
 def audit(action: str, **what: object) -> None:
@@ -82,9 +148,9 @@ def password_hash() -> str | None:
 
 
 def signed_in() -> bool:
-    """True when the current session may change stored data."""
+    """True when the current session signed in with the admin password (see :func:`role`)."""
     stored = password_hash()
-    if not auth.is_valid_hash(stored):
+    if stored is None or not auth.is_valid_hash(stored):
         return False
     return st.session_state.get(SESSION_KEY) == auth.fingerprint(stored)
 
@@ -98,11 +164,23 @@ def _client() -> str:
     return address if isinstance(address, str) and address else "local"
 
 
+def _role_name(found: str | None, lang: str) -> str:
+    return t(f"sso.role.{found or 'none'}", lang)
+
+
 def _signed_in_bar(lang: str) -> None:
-    st.sidebar.caption(t("access.signed_in", lang))
+    """Who is signed in (password admin, or the SSO address and its role) and a sign-out."""
+    user = sso_user()
+    if user is None:
+        st.sidebar.caption(t("access.signed_in", lang))
+    else:
+        st.sidebar.caption(t("sso.signed_in_as", lang, who=_identity(user),
+                              role=_role_name(role(), lang)))
     if st.sidebar.button(t("access.sign_out", lang), key="access_sign_out"):
         st.session_state.pop(SESSION_KEY, None)
-        st.rerun()
+        if user is None:
+            st.rerun()
+        st.logout()  # ends the identity cookie (and the provider's session when it can)
 
 
 def _try(password: str, stored: str, lang: str) -> bool:
@@ -137,31 +215,91 @@ def _form(stored: str, lang: str) -> None:
         st.rerun()
 
 
-def require_sign_in(lang: str) -> bool:
-    """Draw a sign-in form when needed; True once the session is signed in.
+def _sso_buttons(providers: tuple[str, ...], lang: str) -> None:
+    """One "Masuk dengan SSO" button per configured provider (named when several)."""
+    for name in providers:
+        label = (t("sso.sign_in", lang) if len(providers) == 1
+                 else t("sso.sign_in_named", lang, provider=name))
+        if st.button(label, key=f"access_sso_{name}", icon=":material/badge:"):
+            st.login(name)
 
-    In public mode nothing is drawn and the answer is always False. Without a
-    (valid) configured hash the page explains how to set one and refuses.
+
+def _sign_in_choices(lang: str) -> None:
+    """The password form (when a valid hash is set) and the SSO button(s), or why neither."""
+    stored = password_hash()
+    providers, faulty = auth_roles.sso_providers(_secrets())
+    if faulty:
+        st.error(t("sso.bad_config", lang), icon=":material/lock:")
+    if stored is None and not providers:
+        st.warning(t("access.no_hash", lang), icon=":material/lock:")
+    elif stored is not None and not auth.is_valid_hash(stored):
+        st.error(t("access.bad_hash", lang), icon=":material/lock:")
+    elif stored is not None:
+        _form(stored, lang)
+    if providers:
+        if auth.is_valid_hash(stored):
+            st.caption(t("sso.or", lang))
+        else:
+            st.subheader(t("sso.title", lang))
+            st.caption(t("sso.intro", lang))
+        _sso_buttons(providers, lang)
+
+
+def _no_rights(found: str | None, lang: str) -> None:
+    """An SSO identity without the role this needs: say so (and what it may do)."""
+    user = sso_user() or {}
+    key = "sso.no_role" if found is None else "sso.no_right"
+    st.info(t(key, lang, who=_identity(user), role=_role_name(found, lang)),
+            icon=":material/lock:")
+
+
+def require_role(action: str, lang: str) -> bool:
+    """Draw what is needed to do ``action``; True once this session may do it.
+
+    Not signed in: the password form (the admin) and, when ``[auth]`` configures
+    single sign-on, "Masuk dengan SSO". Signed in by SSO without the right role:
+    says so (an address named in no role sees what a visitor sees). In public
+    mode nothing is drawn and the answer is always False.
+
+    Parameters
+    ----------
+    action : str
+        One of :data:`utils.auth_roles.RIGHTS` (``IMPORT``, ``SAVE_SCENARIO`` …).
+    lang : str
+        Language of the texts drawn.
     """
     if is_public():
         return False
-    stored = password_hash()
-    if stored is None:
-        st.warning(t("access.no_hash", lang), icon=":material/lock:")
-        return False
-    if not auth.is_valid_hash(stored):
-        st.error(t("access.bad_hash", lang), icon=":material/lock:")
-        return False
-    if signed_in():
+    found = role()
+    if auth_roles.may(found, action):
         _signed_in_bar(lang)
+        bad = auth_roles.parse_roles(_secrets()).bad
+        if bad and found == auth_roles.ADMIN:
+            st.warning(t("sso.roles_bad", lang, entries=", ".join(bad)))
         return True
-    _form(stored, lang)
+    if sso_user() is not None:
+        _no_rights(found, lang)
+        _signed_in_bar(lang)
+        return False
+    _sign_in_choices(lang)
     return False
 
 
+def require_sign_in(lang: str) -> bool:
+    """:func:`require_role` for the admin's actions (imports): the strictest gate."""
+    return require_role(auth_roles.IMPORT, lang)
+
+
 def hidden_pages() -> set[str]:
-    """URL paths of pages this session must not reach (public mode hides admin pages)."""
-    return set(ADMIN_PAGES) if is_public() else set()
+    """URL paths of pages this session must not reach (public mode hides admin pages).
+
+    The router asks this on every run, so it is also where a new single sign-on is
+    noticed: :func:`role` writes it to the audit log once per session.
+    """
+    if is_public():
+        return set(ADMIN_PAGES)
+    role()
+    return set()
 
 
 def harden() -> None:

@@ -15,11 +15,13 @@ import pandas as pd
 import streamlit as st
 
 from pages.support import access, cached
+from utils import auth_roles
 from utils.charts.boundary_preview import preview
 from utils.formatting import plain
 from utils.geo import boundary_file, boundary_sets, own_boundaries
 from utils.i18n import t
 from utils.ingest.code_schemes import SCHEMES
+from utils.ingest.store import StoreError
 from utils.metrics import regions as region_ref
 from utils.report import boundary_report as words
 
@@ -110,7 +112,7 @@ def upload_box(lang: str) -> None:
             return
         credit = own_boundaries.Credit(source, licence, st.session_state.get("data_user") or "")
         with st.spinner(t("boundary.building", lang)):
-            record = own_boundaries.build_isolated(path, Path(cached.data_version()[0]), credit,
+            record = own_boundaries.build_isolated(path, cached.data_version()[0], credit,
                                                    layer, key)
     if "error" in record:
         st.error(plain(t(record["error"], lang, **record.get("values", {}))))
@@ -164,21 +166,27 @@ def sets_box(lang: str) -> None:
     record = next(r for r in records if r["id"] == chosen)
     report_box(record, lang)
     left, right = st.columns(2)
-    if left.button(t("boundary.activate", lang), disabled=chosen == active, type="primary",
-                   key="boundary_activate"):
-        boundary_sets.activate(root, chosen)
-        access.audit("boundary_activate", set=chosen, file=record["file"])
-        cached.start_rerun()
-        st.success(t("boundary.activated", lang, file=plain(record["file"])))
-    if right.button(t("boundary.rollback", lang), key="boundary_rollback"):
-        back = boundary_sets.rollback(root)
-        access.audit("boundary_rollback", set=back)
-        cached.start_rerun()
-        st.info(t("boundary.rolled_back" if back is not None else "boundary.nothing_back", lang))
+    try:  # a busy or unreachable database store refuses; nothing changes
+        if left.button(t("boundary.activate", lang), disabled=chosen == active, type="primary",
+                       key="boundary_activate"):
+            boundary_sets.activate(root, chosen)
+            access.audit("boundary_activate", set=chosen, file=record["file"])
+            cached.start_rerun()
+            st.success(t("boundary.activated", lang, file=plain(record["file"])))
+        if right.button(t("boundary.rollback", lang), key="boundary_rollback"):
+            back = boundary_sets.rollback(root)
+            access.audit("boundary_rollback", set=back)
+            cached.start_rerun()
+            st.info(t("boundary.rolled_back" if back is not None else "boundary.nothing_back",
+                      lang))
+    except StoreError as error:
+        st.error(plain(t(error.key, lang, **error.params)))
 
 
 def boundaries_tab(lang: str) -> None:
-    """The whole tab: what the map uses, a new file, the stored sets."""
+    """The whole tab: what the map uses, a new file, the stored sets (admin only)."""
+    if not access.may(auth_roles.BOUNDARIES):
+        return
     current = cached.boundary_record()
     st.markdown(plain(words.credit(current, lang)) if current else t("boundary.default", lang))
     st.subheader(t("boundary.new", lang))

@@ -13,6 +13,7 @@ import streamlit as st
 
 from pages.support import access, cached_kecamatan, chrome, side_by_side
 from pages.support import whatif_level as level
+from utils import auth_roles
 from utils.i18n import t
 from utils.ingest import saved_scenarios
 from utils.metrics import whatif_state as choices
@@ -22,7 +23,7 @@ from utils.report import whatif as report
 def records(lang: str) -> dict[str, dict]:
     """Saved scenarios this session may see, by slug (public mode: published ones only)."""
     public = access.is_public()
-    found, broken = saved_scenarios.list_saved(access.store().root, public_only=public)
+    found, broken = saved_scenarios.list_saved(access.store(), public_only=public)
     for item in broken:
         st.warning(chrome.quoting("whatif.saved.skipped", lang, file=item))
     return {r["slug"]: r for r in found}
@@ -37,7 +38,7 @@ def publish_controls(record: dict, lang: str) -> None:
     done = record.get("publication") or {}
     state = "whatif.publish.is_public" if public else "whatif.publish.is_private"
     st.caption(chrome.quoting(state, lang, by=done.get("by", ""), at=done.get("at", "")[:10]))
-    if not access.signed_in():
+    if not access.may(auth_roles.PUBLISH_SCENARIO):  # planner or admin
         return
     who = st.text_input(t("whatif.publish.who_label", lang), key="whatif_publish_user",
                         max_chars=saved_scenarios.NAME_MAX)
@@ -45,7 +46,7 @@ def publish_controls(record: dict, lang: str) -> None:
     if st.button(t(label, lang), key="whatif_publish",
                  icon=":material/lock:" if public else ":material/public:"):
         try:
-            saved_scenarios.set_published(access.store().root, record["slug"], not public, who)
+            saved_scenarios.set_published(access.store(), record["slug"], not public, who)
             access.audit("scenario_publish" if not public else "scenario_unpublish",
                          slug=record["slug"], by=who)
         except saved_scenarios.ScenarioError as error:

@@ -12,6 +12,7 @@ import streamlit as st
 
 from pages.support import access, cached, chrome
 from pages.support.whatif_level import words
+from utils import auth_roles
 from utils.i18n import t
 from utils.ingest import provenance, saved_scenarios
 from utils.ingest.export import labelled, to_csv
@@ -62,13 +63,13 @@ def save_box(scen: choices.Scenario, period: str, lang: str) -> None:
     if access.is_public():
         return
     st.markdown(f"**{t('whatif.save', lang)}**")
-    if not access.require_sign_in(lang):  # draws the sign-in form when needed
+    if not access.require_role(auth_roles.SAVE_SCENARIO, lang):  # planner or admin
         return
     name = st.text_input(t("whatif.save_name", lang), max_chars=saved_scenarios.NAME_MAX,
                          key="whatif_save_name", placeholder=t("whatif.save_hint", lang))
     if st.button(t("whatif.save_button", lang), key="whatif_save", icon=":material/save:"):
         try:
-            record = saved_scenarios.save(access.store().root, name, choices.to_dict(scen),
+            record = saved_scenarios.save(access.store(), name, choices.to_dict(scen),
                                           baseline_period=period)
         except saved_scenarios.ScenarioError as error:
             st.error(chrome.quoting(error.key, lang, **error.params))
