@@ -26,7 +26,6 @@ from utils.metrics import regions as region_ref
 from utils.metrics.regions import kecamatan_label
 from utils.report import region_glance as glance
 from utils.report import region_profile as texts
-from utils.report.press_release import summary
 
 KEY = "region_code"
 PARAM = "kode"
@@ -188,15 +187,8 @@ def profile(code: str, table: pd.DataFrame, regions: pd.DataFrame, lang: str,
         kecamatan_page.regency_section(code, row, lang)
 
     history = region_profile.trend(table, plain_regions, targets, code)
-    region_parts.trend_charts(history, defs, name, lang)
-
-    st.subheader(t("region.summary", lang))
-    for indicator in defs:
-        st.text(summary(facts[indicator], defs[indicator], lang), width="stretch")
-
     frame = texts.history_table(history, rank_rows, period, code, name, defs, lang, marks)
-    region_parts.table_view(frame, code, name, lang)
-    region_parts.definitions(defs, lang)
+    region_parts.closing(history, facts, defs, frame, code, name, lang)
 
 
 def main() -> None:

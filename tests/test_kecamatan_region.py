@@ -95,6 +95,18 @@ def test_a_regency_still_opens_and_a_same_named_kecamatan_is_offered(index, kec,
     assert found.codes[1:] == [code_of(reference, n, r) for n, r in also]
 
 
+def test_a_whole_name_that_also_reads_as_name_and_regency_is_offered_not_opened(index, kec,
+                                                                              reference):
+    """"Batang Batang" is a kecamatan of Sumenep, and also reads as Kecamatan Batang of
+    Kabupaten Batang: both are offered, neither opened (hypothesis found it)."""
+    found = find("Batang Batang", index, kec)
+    assert not found.sure
+    assert set(found.codes) == {code_of(reference, "Batang Batang", "Kabupaten Sumenep"),
+                                code_of(reference, "Batang", "Kabupaten Batang")}
+    assert find("Batang, Batang", index, kec).codes == [
+        code_of(reference, "Batang", "Kabupaten Batang")]  # a comma says which is which
+
+
 @pytest.mark.parametrize("typed", ["64.02.99", "999999", "Kecamatan Xyzzyq", "Kota Bangun, Papua"])
 def test_what_names_no_kecamatan_opens_nothing(index, kec, typed):
     assert not find(typed, index, kec).sure

@@ -25,7 +25,6 @@ from utils.metrics import coverage, region_profile
 from utils.metrics.regions import kecamatan_label, kecamatan_of
 from utils.report import region_glance as glance
 from utils.report import region_profile as texts
-from utils.report.press_release import summary
 
 
 def level() -> tuple[pd.DataFrame, pd.DataFrame] | None:
@@ -97,13 +96,8 @@ def profile(code: str, regions: pd.DataFrame, lang: str, answer=None) -> None:
                                            row, lang)
         region_parts.indicator_card(column, facts[indicator], defs[indicator].label(lang), lines,
                                     lang, texts.derived_note(marks, indicator, period, lang))
-    region_parts.trend_charts(history, defs, name, lang)
-    st.subheader(t("region.summary", lang))
-    for indicator in defs:
-        st.text(summary(facts[indicator], defs[indicator], lang), width="stretch")
     frame = texts.kecamatan_history_table(history, ranks, period, code, name, defs, lang, marks)
-    region_parts.table_view(frame, code, name, lang)
-    region_parts.definitions(defs, lang)
+    region_parts.closing(history, facts, defs, frame, code, name, lang)
 
 
 def regency_notes(code: str, regency: pd.Series, units: str, total: int, lang: str) -> None:

@@ -14,7 +14,7 @@ from utils.ingest import export, provenance
 from utils.metrics.attainment import Facts
 from utils.report import region_glance as glance
 from utils.report import region_profile as texts
-from utils.report.press_release import is_met
+from utils.report.press_release import is_met, summary
 
 
 def indicator_card(column, facts: Facts, label: str, lines: list[str], lang: str,
@@ -75,3 +75,15 @@ def definitions(defs: dict, lang: str) -> None:
         for line in texts.definition_lines(defs, lang):
             st.markdown(line)
         st.markdown(t("region.definition_notes", lang))
+
+
+def closing(history: pd.DataFrame, facts: dict[str, Facts], defs: dict, frame: pd.DataFrame,
+            code: str, name: str, lang: str) -> None:
+    """What every region page ends with: the trend, the summary in words, the table with its
+    download, the definitions."""
+    trend_charts(history, defs, name, lang)
+    st.subheader(t("region.summary", lang))
+    for indicator in defs:
+        st.text(summary(facts[indicator], defs[indicator], lang), width="stretch")
+    table_view(frame, code, name, lang)
+    definitions(defs, lang)

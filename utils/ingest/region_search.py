@@ -169,8 +169,10 @@ def find(text: object, index: RegionIndex, kecamatan: KecamatanIndex | None = No
         if code is not None:
             return Found([code], True, "code") if code in kecamatan.codes else Found()
         named = _with_regency(typed, index, kecamatan)
-        if named:
-            return Found(named, len(named) == 1, "kecamatan")
+        if named:  # "Batang Batang" is also a kecamatan of that whole name: never sure then
+            whole = [] if SEPARATOR in typed else kecamatan.named(kecamatan_key(typed)[1])
+            codes = named + [c for c in whole if c not in named]
+            return Found(codes, len(codes) == 1, "kecamatan")
         if kecamatan_key(typed)[0]:  # "Kecamatan …": a kecamatan, never a regency
             return _kecamatan_only(kecamatan_key(typed)[1], kecamatan)
     found = _regions(typed, index)
