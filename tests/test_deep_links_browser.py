@@ -70,7 +70,7 @@ def test_deep_link_on_fresh_server(path: str, params: dict[str, str], heading: s
             kept = parse_qs(shown.query)
             assert {k: kept.get(k) for k in params} == {k: [v] for k, v in params.items()}
             if path == "wilayah":
-                expect(page.get_by_role("heading", name="Kota Bontang")).to_be_visible(
+                expect(page.get_by_role("heading", name="Kota Bontang", exact=True)).to_be_visible(
                     timeout=90_000)  # a fresh server's first run of the page (no fixed wait)
     finally:
         stop_app(proc)

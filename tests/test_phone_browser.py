@@ -63,7 +63,7 @@ def test_the_public_landing_page_leads_with_find_your_region(site):
 
 def test_a_region_answers_in_the_first_screen(site):
     page = open_page(site, "/wilayah?kode=64.74")
-    name = box(page.get_by_role("heading", name="Kota Bontang"))
+    name = box(page.get_by_role("heading", name="Kota Bontang", exact=True))
     labels = [ind.label("id") for ind in load_indicators().values()]
     lines = page.get_by_test_id("stHtml").filter(has_text=f"{labels[-1]}:")
     shown = box(lines.first)

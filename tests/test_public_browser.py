@@ -81,7 +81,7 @@ def test_public_data_address_shows_no_upload_and_no_sign_in(public, browser):
 @pytest.mark.parametrize("size", SIZES)
 def test_public_region_page_at_every_size(public, browser, size, tmp_path):
     page = open_page(browser, public, "/wilayah?kode=64.74", size)
-    expect(page.get_by_role("heading", name="Kota Bontang")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_role("heading", name="Kota Bontang", exact=True)).to_be_visible(timeout=WAIT)
     trends = len(load_indicators())  # one trend chart per indicator
     expect(page.locator('[data-testid="stVegaLiteChart"]')).to_have_count(trends, timeout=WAIT)
     download = page.locator('[data-testid="stDownloadButton"]', has_text="Unduh tabel (CSV)")
