@@ -38,18 +38,21 @@ def side_maps(page: Page, width: int, height: int, server: str) -> list:
     page.get_by_role("tab", name="Skenario tersimpan").click()
     pick = page.locator(".st-key-whatif_side_pick input")
     chips = page.locator(".st-key-whatif_side_pick .react-aria-ComboBox [data-tag]")
+    app = page.get_by_test_id("stApp")
     for picked, name in enumerate(SIDES, start=1):
+        # each pick starts when the page's run (the first, or the last pick's) is done: a
+        # run streaming in re-mounts the widget, and one returning mid-typing resets it
+        expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=WAIT)
         pick.click()
         pick.press_sequentially(name)
         option = page.get_by_role("option", name=name)
         expect(option).to_be_visible(timeout=WAIT)
-        option.click()  # a click picks this option; Enter picks whichever has focus, if any
+        if option.get_attribute("data-focused") != "true":
+            page.keyboard.press("ArrowDown")  # the one option left: Enter picks the focused one
+        expect(option).to_have_attribute("data-focused", "true", timeout=WAIT)
+        page.keyboard.press("Enter")  # keys go to the input; a click may land on a re-mount
         page.keyboard.press("Escape")
-        # the pick is kept and its rerun done before the next one is typed: a rerun that
-        # returns mid-typing would put the widget back to the picks it knew
         expect(chips).to_have_count(picked, timeout=WAIT)
-        expect(page.get_by_test_id("stApp")).to_have_attribute(
-            "data-test-script-state", "notRunning", timeout=WAIT)
     charts = [page.locator(f".st-key-whatif_side_map_{i} [data-testid='stVegaLiteChart']")
               for i in range(len(SIDES))]
     for chart in charts:
