@@ -58,27 +58,35 @@ def kecamatan_change_rows(state: map_view.MapState) -> pd.DataFrame:
     return _kecamatan_change_rows(state, cached.data_version())
 
 
-def kecamatan_geometry(regency: str) -> tuple[str, frozenset[str]] | None:
-    """Browser address of a regency's kecamatan map file and the kecamatan it draws:
-    the active boundary set's file, else the upstream build's; ``None`` when neither
-    was built (the page then shows the table without a map)."""
+def _kecamatan_file(regency: str) -> tuple[Path, str] | None:
+    """A regency's kecamatan map file and the boundary set it is in: the active set's,
+    else the upstream build's (``""``); ``None`` when neither was built."""
     name = f"kecamatan/{regency}.topo.json"
     for set_id in dict.fromkeys((cached.boundary_set(), "")):
         path = cached.maps_folder(set_id) / name
         if path.is_file():
-            shapes = _shape_codes(str(path), path.stat().st_mtime_ns)
-            return cached.geometry_url(name, set_id), shapes
+            return path, set_id
     return None
+
+
+def kecamatan_geometry(regency: str) -> tuple[str, frozenset[str]] | None:
+    """Browser address of a regency's kecamatan map file (:func:`_kecamatan_file`) and the
+    kecamatan it draws; ``None`` when none was built (the page then shows the table)."""
+    found = _kecamatan_file(regency)
+    if found is None:
+        return None
+    path, set_id = found
+    shapes = _shape_codes(str(path), path.stat().st_mtime_ns)
+    return cached.geometry_url(f"kecamatan/{regency}.topo.json", set_id), shapes
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _shape_codes(path: str, mtime: int) -> frozenset[str]:
-    """Codes of the features of a map file that have a shape (remembered per file version)."""
-    import json
-
+    """Codes of the features of a map file that have a shape (remembered per file version;
+    the file is parsed once, by :func:`pages.support.cached._topology`)."""
     from utils.geo.cache_record import MAP_OBJECT
 
-    topo = json.loads(Path(path).read_text(encoding="utf-8"))
+    topo = cached._topology(path)
     features = topo.get("objects", {}).get(MAP_OBJECT, {}).get("geometries", [])
     return frozenset(str(f["properties"]["code"]) for f in features
                      if f.get("type") and (f.get("properties") or {}).get("code"))
@@ -201,11 +209,7 @@ def _regency_deck(version: tuple[str, ...], period: str, code: str, lang: str,
 
 
 def kecamatan_topology(regency: str) -> dict | None:
-    """A regency's kecamatan map file as a dict (the active set's, else the upstream
-    build's, as :func:`kecamatan_geometry` finds it); ``None`` when neither was built."""
-    name = f"kecamatan/{regency}.topo.json"
-    for set_id in dict.fromkeys((cached.boundary_set(), "")):
-        path = cached.maps_folder(set_id) / name
-        if path.is_file():
-            return cached._topology(str(path))
-    return None
+    """A regency's kecamatan map file as a dict (:func:`_kecamatan_file`); ``None`` when
+    none was built."""
+    found = _kecamatan_file(regency)
+    return None if found is None else cached._topology(str(found[0]))

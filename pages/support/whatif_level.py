@@ -152,18 +152,17 @@ def sum_note(result: pd.DataFrame, area: str, names: dict[str, str], lang: str) 
 def change_map(result: pd.DataFrame, area: str, lang: str) -> None:
     """The change map of the regency's kecamatan (one file per regency, fetched once);
     kecamatan without data are drawn grey, a kecamatan without a boundary is named."""
-    name = f"kecamatan/{area}.topo.json"
-    if not (cached.maps_folder() / name).is_file():
+    found = cached_kecamatan.kecamatan_geometry(area)  # the map page's file and shapes
+    if found is None:
         st.caption(t("kec_wi_no_map", lang))
         return
+    url, shapes = found
     texts = report.change_map_texts(lang)
-    template = scenario_charts.change_map_template(cached.geometry_url(name), texts,
-                                                   level="kecamatan")
+    template = scenario_charts.change_map_template(url, texts, level="kecamatan")
     st.vega_lite_chart(spec=scenario_charts.fill(
         template, {"changes": scenario_charts.map_rows(result)}), width="stretch")
     note = report.category_counts(result, lang) + ". " + t("whatif.map_note", lang)
-    without = set(cached.build_record().get("kecamatan_without_shape") or [])
-    missing = result[result["code"].isin(without)]
+    missing = result[~result["code"].isin(shapes)]
     if not missing.empty:
         note += " " + t("kec_wi_without_shape", lang, names=", ".join(missing["name"]))
     st.caption(note)
