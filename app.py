@@ -9,15 +9,16 @@ import streamlit as st
 from pages.support import access, cached, chrome, startup
 from utils.i18n import t
 
-# (file, title key, Material icon, url path); the first is the default page.
+# (file, title key, icon, url path); the first is the default page. Icons are written out
+# whole (`:material/<name>:`): deploy/static_files.py keeps what the app names in its icon font.
 PAGES = [
-    ("pages/map.py", "nav.map", "map", "peta"),
-    ("pages/targets.py", "targets.nav", "target", "target"),
-    ("pages/whatif.py", "nav.whatif", "tune", "simulasi"),
-    ("pages/briefing.py", "nav.briefing", "co_present", "paparan"),
-    ("pages/region.py", "nav.region", "location_city", "wilayah"),
-    ("pages/data.py", "nav.data", "upload_file", "data"),
-    ("pages/about.py", "nav.about", "info", "tentang"),
+    ("pages/map.py", "nav.map", ":material/map:", "peta"),
+    ("pages/targets.py", "targets.nav", ":material/target:", "target"),
+    ("pages/whatif.py", "nav.whatif", ":material/tune:", "simulasi"),
+    ("pages/briefing.py", "nav.briefing", ":material/co_present:", "paparan"),
+    ("pages/region.py", "nav.region", ":material/location_city:", "wilayah"),
+    ("pages/data.py", "nav.data", ":material/upload_file:", "data"),
+    ("pages/about.py", "nav.about", ":material/info:", "tentang"),
 ]
 
 
@@ -26,7 +27,7 @@ def navigation(lang: str) -> list:
     registered at all, so their addresses lead nowhere."""
     shown = [p for p in PAGES if p[3] not in access.hidden_pages()]
     return [
-        st.Page(path, title=t(key, lang), icon=f":material/{icon}:", url_path=url,
+        st.Page(path, title=t(key, lang), icon=icon, url_path=url,
                 default=i == 0)
         for i, (path, key, icon, url) in enumerate(shown)
     ]

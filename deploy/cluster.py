@@ -28,8 +28,10 @@ the folder store of this machine (``CAPAIAN_STORE_DIR``, else ``data/store``).
 nginx serves Streamlit's static files itself, from a copy with each compressible file
 also stored as ``.br`` (``brotli -q 11``, when Debian's ``brotli`` is installed) and ``.gz``
 (level 9): built once per Streamlit install under ``<tmp>/capaian-static-<uid>`` (the first
-``up`` spends about a minute of CPU on it, beside the replicas' start), then reused.
-``static`` builds it and prints its folder (for nginx on machines of your own).
+``up`` spends about a minute of CPU on it, beside the replicas' start), then reused; in
+that copy the icon font holds only the icons the app and Streamlit can show and the text
+fonts only the Latin scripts (deploy/static_files.py). ``static`` builds it and prints its folder (for nginx on machines
+of your own).
 
 Exit codes: 0 done; 1 failed (one line on stderr; ``up`` stops what it had started);
 2 bad arguments; 3 (``status``) no cluster running.
@@ -39,11 +41,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import fcntl
-import gzip
-import hashlib
-import importlib.metadata
-import importlib.util
 import json
 import os
 import secrets
@@ -61,6 +58,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))  # deploy/ is no package: its modules import each other by name
+from static_files import StaticFilesError, precompress_static, streamlit_static  # noqa: E402
+
 ROOT = HERE.parent
 STATE = "cluster.json"
 SECRET_FILE = "cookie_secret"
@@ -75,9 +76,6 @@ BROTLI_MODULES = ("ngx_http_brotli_filter_module.so", "ngx_http_brotli_static_mo
 BROTLI = ("brotli on;", "brotli_comp_level 5;", "brotli_min_length 1024;", "brotli_static on;",
           "brotli_types text/css text/javascript application/javascript application/json "
           "application/manifest+json image/svg+xml text/plain;")
-STATIC_LEVEL = 11  # once per Streamlit install, so the smallest files
-COMPRESSIBLE = {".js", ".mjs", ".css", ".json", ".svg", ".html", ".txt", ".map"}
-MIN_COMPRESS = 1024  # bytes; as nginx's gzip_min_length
 
 
 class ClusterError(RuntimeError):
@@ -393,74 +391,6 @@ def prepare_caches() -> None:
             raise ClusterError(f"{' '.join(command[2:])} failed (see above)")
 
 
-# ------------------------------------------------------------------------------ static files
-
-
-def streamlit_static() -> Path:
-    """Streamlit's own folder of static files (``index.html``, ``static/js/...``)."""
-    spec = importlib.util.find_spec("streamlit")
-    if spec is None or spec.origin is None:
-        raise ClusterError("streamlit is not installed for this Python")
-    return Path(spec.origin).parent / "static"
-
-
-def static_cache() -> Path:
-    """Where precompressed copies of Streamlit's static files are kept between clusters."""
-    return Path(tempfile.gettempdir()) / f"capaian-static-{os.getuid()}"
-
-
-def static_key(source: Path, brotli: bool) -> str:
-    """A name for ``source``'s copy: Streamlit's version, its files' names and sizes, and
-    whether ``.br`` files are in it."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in source.rglob("*") if p.is_file()):
-        digest.update(f"{path.relative_to(source)}\0{path.stat().st_size}\n".encode())
-    version = importlib.metadata.version("streamlit")
-    return f"streamlit-{version}-{digest.hexdigest()[:12]}-{'br' if brotli else 'gz'}"
-
-
-def compress_file(path: Path, brotli: str | None) -> None:
-    """``path.gz`` (gzip -9) and, with the ``brotli`` program, ``path.br`` (level 11)."""
-    (path.parent / f"{path.name}.gz").write_bytes(
-        gzip.compress(path.read_bytes(), 9, mtime=0))
-    if brotli:
-        run_quiet([brotli, "-q", str(STATIC_LEVEL), "-f", "-o", f"{path}.br", str(path)],
-                  f"brotli {path.name}", path.parent)
-
-
-def precompress_static(source: Path | None = None, cache: Path | None = None) -> Path:
-    """A copy of Streamlit's static files with ``.br``/``.gz`` beside each compressible one,
-    built once (all cores, under a lock) and reused while Streamlit's files stay the same."""
-    source = source or streamlit_static()
-    cache = cache or static_cache()
-    brotli = shutil.which("brotli")
-    folder = cache / static_key(source, bool(brotli))
-    if folder.is_dir():
-        return folder
-    try:
-        cache.mkdir(mode=0o755, parents=True, exist_ok=True)  # nginx's workers read it
-        if cache.stat().st_uid != os.getuid():
-            raise ClusterError(f"{cache} belongs to another user")
-        with (cache / f"{folder.name}.lock").open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # another `up` may be building the same copy
-            if not folder.is_dir():
-                build_static(source, cache / f"{folder.name}.part", brotli).rename(folder)
-    except OSError as exc:
-        raise ClusterError(f"precompressing Streamlit's static files: {exc}") from exc
-    return folder
-
-
-def build_static(source: Path, part: Path, brotli: str | None) -> Path:
-    """Copy ``source`` to ``part`` and compress its compressible files there, on all cores."""
-    shutil.rmtree(part, ignore_errors=True)
-    shutil.copytree(source, part)
-    files = [p for p in part.rglob("*")
-             if p.suffix in COMPRESSIBLE and p.stat().st_size >= MIN_COMPRESS]
-    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        list(pool.map(lambda p: compress_file(p, brotli), files))
-    return part
-
-
 def brotli_fields(brotli: bool | None = None) -> dict[str, str]:
     """The template's ``load_modules`` and ``brotli`` fields: Debian's brotli modules when
     both are installed (``brotli=None``) or asked for, else empty (gzip only)."""
@@ -685,7 +615,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"no cluster running in {run}", file=sys.stderr)
                 return 3
             print(json.dumps(state, indent=1) if args.json else "\n".join(status_lines(state)))
-    except ClusterError as exc:
+    except (ClusterError, StaticFilesError) as exc:
         print(f"local-cluster: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

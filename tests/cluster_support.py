@@ -36,6 +36,7 @@ def cluster_module():
 
 
 cluster = cluster_module()
+static_files = importlib.import_module("static_files")  # deploy/, put on the path by cluster.py
 
 
 def local_cluster(*args: str, run: Path, env: dict[str, str] | None = None,
