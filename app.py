@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from pages.support import access, cached, chrome, startup
+from pages.support import access, chrome, startup
 from utils.i18n import t
 
 # (file, title key, icon, url path); the first is the default page. Icons are written out
@@ -49,9 +49,8 @@ def main() -> None:
     st.set_page_config(page_title="Capaian", page_icon="🗺️", layout="wide")
     chrome.compact_layout()
     lang = chrome.language()
-    if not chrome.ensure_caches(lang):
+    if not chrome.ensure_caches(lang) or not chrome.store_reached(lang):
         st.stop()
-    cached.start_rerun()
     pages = navigation(lang)
     page = st.navigation(pages)
     if page is pages[0] and access.is_public():
