@@ -290,3 +290,14 @@ def test_cli_runs_as_a_module():
     assert result.returncode == 0, result.stderr
     stored = auth.configured_hash(tomllib.loads(result.stdout))
     assert auth.verify_password("a long test password", stored)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from("abcdefgh"), max_size=40), st.integers(1, 5))
+def test_seen_once_says_first_only_for_keys_not_among_the_newest_remembered(
+        keys: list[str], limit: int) -> None:
+    seen = auth.SeenOnce(limit=limit)
+    remembered: list[str] = []  # a model: the `limit` most recently given keys
+    for key in keys:
+        assert seen.first((key,)) == (key not in remembered)
+        remembered = [*(k for k in remembered if k != key), key][-limit:]

@@ -265,6 +265,17 @@ def test_sso_sign_in_is_logged_once_per_session_with_the_address(store_dir):
         ("budi@bappeda.go.id", "oidc", "planner")]
 
 
+def test_one_sso_sign_in_is_logged_once_however_many_sessions_its_browser_opens(store_dir):
+    signed_in = {**BUDI, "iat": 1796000000}  # the ID token's issue time names the sign-in
+    for _reload in range(3):  # every reload of the page is a new session
+        run_probe(signed_in, SSO)
+    run_probe({**signed_in, "iat": 1796003600}, SSO)  # signed in again an hour later
+    run_probe(CITRA, SSO)  # a token without iat: once per session, as before
+    run_probe(CITRA, SSO)
+    log = [(e["user"], e["role"]) for e in Store(store_dir).audit() if e["action"] == "sign_in"]
+    assert log == [("budi@bappeda.go.id", "planner")] * 2 + [("citra@example.org", "none")] * 2
+
+
 def test_sso_sign_out_leaves_a_signed_out_session(store_dir):
     at = run_probe(BUDI, SSO)
     at = next(b for b in at.button if b.label == "Keluar").click().run()

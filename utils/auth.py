@@ -23,6 +23,7 @@ import secrets
 import sys
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -299,3 +300,38 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+@dataclass
+class SeenOnce:
+    """Keys this process has seen, the newest ``limit`` of them kept.
+
+    ``first(key)`` is True the first time ``key`` is given and False after, until
+    ``limit`` newer keys have pushed it out. Thread-safe; in-process only.
+    """
+
+    limit: int = 10_000
+    _keys: OrderedDict[tuple[str, ...], None] = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def first(self, key: tuple[str, ...]) -> bool:
+        """Whether ``key`` is new (and remember it).
+
+        Parameters
+        ----------
+        key : tuple of str
+            What names the event, e.g. ``(identity, issued_at)``.
+
+        Returns
+        -------
+        bool
+            True the first time, False while the key is remembered.
+        """
+        with self._lock:
+            if key in self._keys:
+                self._keys.move_to_end(key)
+                return False
+            self._keys[key] = None
+            while len(self._keys) > self.limit:
+                self._keys.popitem(last=False)
+            return True

@@ -30,6 +30,8 @@ ADMIN_PAGES = {"data"}
 """URL paths of pages that write; never registered in public mode."""
 LIMITER = auth.RateLimiter()
 """Failed sign-ins of this server process (shared by every session)."""
+SSO_SIGN_INS = auth.SeenOnce()
+"""SSO sign-ins this process has logged: (identity, the ID token's ``iat``)."""
 GUARD_ENV = "CAPAIAN_PUBLIC_GUARD"
 """Set by ``deploy/public_app.py`` in its own process: uploads and a visitor's
 ``clear_cache`` are refused there (``deploy/public_guard.py``)."""
@@ -105,11 +107,16 @@ def may(action: str) -> bool:
 
 
 def _note_sso_sign_in(user: Mapping[str, object], found: str | None) -> None:
-    """Write an SSO sign-in to the audit log, once per session and identity."""
+    """Write an SSO sign-in to the audit log once: each reload of a signed-in browser is a
+    new session, so a sign-in is named by its identity and the time its ID token was
+    issued (``iat``); a token without ``iat``: once per session."""
     identity = _identity(user)
     if st.session_state.get(SSO_NOTED_KEY) == identity:
         return
     st.session_state[SSO_NOTED_KEY] = identity
+    issued = user.get("iat")
+    if issued is not None and not SSO_SIGN_INS.first((identity, str(issued))):
+        return
     audit("sign_in", method="oidc", role=found or "none")
 
 
