@@ -2,7 +2,8 @@
 
 Run it through ``deploy/local-cluster`` (the repository's ``.venv`` Python)::
 
-    deploy/local-cluster up [--replicas N] [--public] [--port P] [--secrets FILE] [--dir DIR]
+    deploy/local-cluster up [--replicas N] [--public] [--port P] [--secrets FILE]
+                            [--tls [--cert FILE --key FILE]] [--dir DIR]
     deploy/local-cluster status [--json] [--dir DIR]
     deploy/local-cluster down [--dir DIR]
     deploy/local-cluster static
@@ -25,13 +26,20 @@ passed to each; an outside URL in the environment wins), or with ``--store folde
 the folder store of this machine (``CAPAIAN_STORE_DIR``, else ``data/store``).
 ``status`` prints the cluster's PostgreSQL URL.
 
+With ``--tls`` nginx terminates TLS (TLSv1.2/1.3; HTTP/1.1: Debian's nginx 1.22 has no
+``http2 on``) and ``up`` prints an ``https://`` address. nginx presents ``--cert``/``--key``
+as they are, else a self-signed certificate for 127.0.0.1 and localhost (P-256, 30 days) that
+``up`` makes with ``openssl`` in ``RUN/tls`` (key mode 0600; ``down`` removes it). Over https
+nginx sends ``Strict-Transport-Security`` and marks the affinity cookie ``Secure``; plain HTTP
+sent to its port is redirected (301) to https.
+
 nginx serves Streamlit's static files itself, from a copy with each compressible file
 also stored as ``.br`` (``brotli -q 11``, when Debian's ``brotli`` is installed) and ``.gz``
 (level 9): built once per Streamlit install under ``<tmp>/capaian-static-<uid>`` (the first
 ``up`` spends about a minute of CPU on it, beside the replicas' start), then reused; in
 that copy the icon font holds only the icons the app and Streamlit can show and the text
-fonts only the Latin scripts (deploy/static_files.py). ``static`` builds it and prints its folder (for nginx on machines
-of your own).
+fonts only the Latin scripts (deploy/static_files.py). ``static`` builds it and prints its
+folder (for nginx on machines of your own).
 
 Exit codes: 0 done; 1 failed (one line on stderr; ``up`` stops what it had started);
 2 bad arguments; 3 (``status``) no cluster running.
@@ -47,6 +55,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -76,6 +85,16 @@ BROTLI_MODULES = ("ngx_http_brotli_filter_module.so", "ngx_http_brotli_static_mo
 BROTLI = ("brotli on;", "brotli_comp_level 5;", "brotli_min_length 1024;", "brotli_static on;",
           "brotli_types text/css text/javascript application/javascript application/json "
           "application/manifest+json image/svg+xml text/plain;")
+TLS_DIR = "tls"  # the generated certificate and key, in the run folder
+CERT_DAYS = 30
+HSTS = "add_header Strict-Transport-Security $capaian_hsts always;"
+TLS = ("ssl_protocols TLSv1.2 TLSv1.3;",
+       "ssl_session_cache shared:capaian_tls:10m;  # about 40 000 sessions",
+       "ssl_session_timeout 1d;",
+       "ssl_session_tickets off;  # resumed from the cache: ticket keys would never rotate",
+       'map $scheme $capaian_hsts { https "max-age=31536000"; default ""; }', HSTS,
+       "error_page 497 =301 https://$host:$server_port$request_uri;  # plain HTTP to this port")
+OPTIONAL_FIELDS = ("tls", "hsts")  # a line holding only one of them, empty, is left out
 
 
 class ClusterError(RuntimeError):
@@ -158,10 +177,20 @@ def wait_for(condition: Callable[[], bool], timeout: float, step: float = 0.2) -
         time.sleep(step)
 
 
+def loopback_tls() -> ssl.SSLContext:
+    """TLS to our own nginx on loopback: its certificate is not checked (``--cert`` may
+    name another host)."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
 def answers(url: str) -> bool:
-    """Whether ``url`` answers 200 right now."""
+    """Whether ``url`` answers 200 right now (``https://``: see ``loopback_tls``)."""
+    context = loopback_tls() if url.startswith("https://") else None
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
+        with urllib.request.urlopen(url, timeout=2, context=context) as response:
             return bool(response.status == 200)
     except OSError:
         return False
@@ -403,6 +432,45 @@ def brotli_fields(brotli: bool | None = None) -> dict[str, str]:
             "brotli": "\n    ".join(BROTLI)}
 
 
+# ------------------------------------------------------------------------------ TLS
+
+
+def make_certificate(folder: Path, days: int = CERT_DAYS) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and localhost (P-256, valid ``days``) made
+    by Debian's ``openssl``: ``folder/cert.pem`` and ``folder/key.pem`` (mode 0600)."""
+    openssl = shutil.which("openssl")
+    if not openssl:
+        raise ClusterError("openssl not found: install Debian's openssl")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    key.unlink(missing_ok=True)
+    os.close(os.open(key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # 0600 from the start
+    run_quiet([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+               "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", str(key), "-out", str(cert),
+               "-days", str(days), "-subj", "/CN=127.0.0.1",
+               "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"], "openssl req", folder)
+    key.chmod(0o600)
+    return cert, key
+
+
+def tls_setup(run: Path, given: tuple[Path, Path] | None) -> dict:
+    """The certificate nginx presents: ``given`` (certificate, key) as they are, else one
+    made in ``run/tls``."""
+    if given:
+        return {"cert": str(given[0]), "key": str(given[1]), "generated": False}
+    cert, key = make_certificate(run / TLS_DIR)
+    return {"cert": str(cert), "key": str(key), "generated": True}
+
+
+def tls_fields(tls: dict | None) -> dict[str, str]:
+    """The template's ``tls`` and ``hsts`` fields for the certificate ``tls`` (``{"cert",
+    "key"}``); both empty without TLS (their lines are then left out)."""
+    if not tls:
+        return {"tls": "", "hsts": ""}
+    files = (f'ssl_certificate "{tls["cert"]}";', f'ssl_certificate_key "{tls["key"]}";')
+    return {"tls": "\n    ".join((*files, *TLS)), "hsts": HSTS}
+
+
 # ------------------------------------------------------------------------------ nginx
 
 
@@ -416,18 +484,24 @@ def nginx_bin() -> str:
 
 
 def render_nginx(upstreams: list[int], listen: str, public: bool, workers: str = "1",
-                 static_root: Path | None = None, brotli: bool | None = None) -> str:
+                 static_root: Path | None = None, brotli: bool | None = None,
+                 tls: dict | None = None) -> str:
     """``deploy/nginx.conf.template`` filled in for replicas on loopback ports ``upstreams``,
-    Streamlit's static files from ``static_root`` (default: Streamlit's own folder) and
-    brotli when its modules are installed (``brotli=None``) or asked for."""
+    Streamlit's static files from ``static_root`` (default: Streamlit's own folder),
+    brotli when its modules are installed (``brotli=None``) or asked for, and TLS on
+    ``listen`` with the certificate ``tls`` (``{"cert", "key"}``) when given."""
     servers = "\n        ".join(f"server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;"
                                 for port in upstreams)
     rules = (HERE / ("nginx-public.conf" if public else "nginx-internal.conf")).read_text()
-    fields = {"listen": listen, "servers": servers, "worker_processes": workers,
-              "mode_rules": rules.rstrip("\n"),
-              "static_root": str(static_root or streamlit_static()), **brotli_fields(brotli)}
+    fields = {"listen": f"{listen} ssl" if tls else listen, "servers": servers,
+              "worker_processes": workers, "mode_rules": rules.rstrip("\n"),
+              "static_root": str(static_root or streamlit_static()), **brotli_fields(brotli),
+              **tls_fields(tls)}
     lines = []
     for line in (HERE / "nginx.conf.template").read_text(encoding="utf-8").splitlines():
+        field = line.strip()[2:-2]
+        if field in OPTIONAL_FIELDS and line.strip() == "{{" + field + "}}" and not fields[field]:
+            continue  # without TLS, the configuration as it was before TLS
         if not line.lstrip().startswith("#"):  # the header's comments name the fields
             for name, value in fields.items():
                 line = line.replace("{{" + name + "}}", value)
@@ -457,17 +531,19 @@ def check_nginx(prefix: Path) -> None:
 
 
 def start_nginx(run: Path, state: dict, public: bool, port: int | None) -> None:
-    """nginx in front of the replicas; waits until it answers ``/_stcore/health``."""
+    """nginx in front of the replicas (TLS with ``state["certificate"]`` when
+    ``state["tls"]``); waits until it answers ``/_stcore/health``."""
     port = port or free_port()
     static = Path(state["static"]) if state.get("static") else None
+    tls = state.get("certificate") if state.get("tls") else None
     conf = render_nginx([r["port"] for r in state["replicas"]], f"127.0.0.1:{port}", public,
-                        static_root=static)
+                        static_root=static, tls=tls)
     prefix = nginx_prefix(run, conf)
     check_nginx(prefix)
     log = prefix / "nginx.out"
     proc = spawn(nginx_command(prefix), log, cwd=prefix)
     state["nginx"] = {"port": port, "proc": record(proc.pid), "prefix": str(prefix)}
-    state["address"] = f"http://127.0.0.1:{port}"
+    state["address"] = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     write_state(run, state)
     wait_healthy(f"{state['address']}/_stcore/health", state["nginx"]["proc"], "nginx",
                  prefix / "error.log", 30)
@@ -503,11 +579,16 @@ def down(run: Path) -> None:
         raise ClusterError(f"still running: {left}")
     (run / STATE).unlink(missing_ok=True)
     (run / SECRET_FILE).unlink(missing_ok=True)
+    if (state.get("certificate") or {}).get("generated"):  # never a --cert/--key of the operator
+        shutil.rmtree(run / TLS_DIR, ignore_errors=True)
 
 
 def up(run: Path, replicas: int, public: bool, port: int | None,
-       secrets_file: Path | None, store: str = "postgres") -> dict:
-    """Start the cluster in ``run``; on any failure stop what was started and raise."""
+       secrets_file: Path | None, store: str = "postgres", tls: bool = False,
+       certificate: tuple[Path, Path] | None = None) -> dict:
+    """Start the cluster in ``run`` (nginx with TLS when ``tls``: ``certificate``, the files
+    of a certificate and its key, else one made in ``run/tls``); on any failure stop what
+    was started and raise."""
     if is_running(read_state(run)):
         raise ClusterError(f"a cluster runs in {run}: deploy/local-cluster down --dir {run}")
     if not run.is_dir():
@@ -516,9 +597,13 @@ def up(run: Path, replicas: int, public: bool, port: int | None,
     prepare_caches()
     state: dict = {"dir": str(run), "public": public, "replicas": [], "address": None,
                    "store_dir": os.environ.get("CAPAIAN_STORE_DIR") or str(ROOT / "data" / "store"),
-                   "store_url": os.environ.get("CAPAIAN_STORE_URL")}
+                   "store_url": os.environ.get("CAPAIAN_STORE_URL"), "tls": tls,
+                   "certificate": None}
     write_state(run, state)
     try:
+        if tls:
+            state["certificate"] = tls_setup(run, certificate)
+            write_state(run, state)
         start_postgres(run, state)
         if store == "postgres" and not state["store_url"]:  # the replicas share the database
             state["store_url"] = state["postgres"]["url"]
@@ -552,6 +637,10 @@ def status(run: Path) -> dict | None:
 def status_lines(state: dict) -> Iterator[str]:
     """``status`` for people."""
     yield f"address   {state.get('address')}"
+    cert = state.get("certificate") or {}
+    yield "tls       " + (f"on, certificate {cert.get('cert')}"
+                          f"{' (self-signed, made by up)' if cert.get('generated') else ''}"
+                          if state.get("tls") else "off")
     for index, replica in enumerate(state.get("replicas", []), 1):
         how = "answers" if replica["healthy"] else ("running" if replica["alive"] else "down")
         yield f"replica {index} 127.0.0.1:{replica['port']} pid {replica['proc']['pid']} {how}"
@@ -580,6 +669,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                             "store (CAPAIAN_STORE_DIR)")
     start.add_argument("--secrets", type=Path, default=None,
                        help="secrets.toml every replica reads (admin password hash, [auth])")
+    start.add_argument("--tls", action="store_true",
+                       help="nginx terminates TLS (https://); with a self-signed certificate for "
+                            "127.0.0.1 made in the run folder unless --cert/--key")
+    start.add_argument("--cert", type=Path, default=None,
+                       help="with --tls: the certificate nginx presents (PEM, chain included)")
+    start.add_argument("--key", type=Path, default=None, help="with --tls: its private key (PEM)")
     show = commands.add_parser("status", help="what runs, PostgreSQL's URL")
     show.add_argument("--json", action="store_true")
     commands.add_parser("down", help="stop everything the cluster started")
@@ -592,6 +687,14 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--replicas must be between 1 and 16")
     if args.command == "up" and args.secrets and not args.secrets.is_file():
         parser.error(f"--secrets: no file {args.secrets}")
+    if args.command == "up" and (args.cert or args.key):
+        if not (args.cert and args.key):
+            parser.error("--cert and --key go together")
+        if not args.tls:
+            parser.error("--cert and --key go with --tls")
+        for flag, path in (("--cert", args.cert), ("--key", args.key)):
+            if not path.is_file():
+                parser.error(f"{flag}: no file {path}")
     return args
 
 
@@ -601,7 +704,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "up":
             state = up(run, args.replicas, args.public, args.port,
-                       args.secrets.resolve() if args.secrets else None, args.store)
+                       args.secrets.resolve() if args.secrets else None, args.store, args.tls,
+                       (args.cert.resolve(), args.key.resolve()) if args.cert else None)
             print(f"{len(state['replicas'])} replicas, PostgreSQL {state['postgres']['port']}, "
                   f"run folder {run}", file=sys.stderr)
             print(state["address"], flush=True)
@@ -610,11 +714,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "static":
             print(precompress_static(), flush=True)
         else:
-            state = status(run)
-            if state is None or not is_running(state):
+            shown = status(run)
+            if shown is None or not is_running(shown):
                 print(f"no cluster running in {run}", file=sys.stderr)
                 return 3
-            print(json.dumps(state, indent=1) if args.json else "\n".join(status_lines(state)))
+            print(json.dumps(shown, indent=1) if args.json else "\n".join(status_lines(shown)))
     except (ClusterError, StaticFilesError) as exc:
         print(f"local-cluster: {exc}", file=sys.stderr)
         return 1

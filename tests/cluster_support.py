@@ -12,6 +12,7 @@ import json
 import os
 import re
 import socket
+import ssl
 import subprocess
 import threading
 import urllib.request
@@ -74,18 +75,37 @@ class Answer:
 
 
 def fetch(address: str, path: str, cookie: str | None = None, method: str = "GET",
-          body: bytes | None = None, headers: dict[str, str] | None = None) -> Answer:
-    """One request to ``address`` (``http://host:port``), nothing decoded, no redirects."""
-    host, port = address.removeprefix("http://").split(":")
+          body: bytes | None = None, headers: dict[str, str] | None = None,
+          context: ssl.SSLContext | None = None) -> Answer:
+    """One request to ``address`` (``http://host:port``, or ``https://host:port`` checked
+    with ``context``: see ``trusting``), nothing decoded, no redirects."""
+    tls = address.startswith("https://")
+    host, port = address.removeprefix("https://" if tls else "http://").split(":")
     sent = dict(headers or {})
     if cookie is not None:
         sent["Cookie"] = f"{AFFINITY}={cookie}"
-    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    connection = (http.client.HTTPSConnection(host, int(port), timeout=30, context=context)
+                  if tls else http.client.HTTPConnection(host, int(port), timeout=30))
     try:
         connection.request(method, path, body=body, headers=sent)
         return Answer(connection.getresponse())
     finally:
         connection.close()
+
+
+def trusting(cert: str | Path) -> ssl.SSLContext:
+    """A client's TLS settings that trust ``cert`` (a self-signed certificate) and nothing
+    else, host names checked."""
+    return ssl.create_default_context(cafile=str(cert))
+
+
+def presented_certificate(address: str, context: ssl.SSLContext) -> tuple[dict, bytes]:
+    """The certificate the server at ``https://host:port`` presents (as Python reads it,
+    and as DER), checked with ``context``."""
+    host, port = address.removeprefix("https://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as raw, \
+            context.wrap_socket(raw, server_hostname=host) as tls:
+        return tls.getpeercert() or {}, tls.getpeercert(binary_form=True) or b""
 
 
 def active_sessions(port: int) -> int:
@@ -186,10 +206,13 @@ class StubReplica:
 
 
 @contextmanager
-def nginx_before(stubs: list[StubReplica], run: Path, public: bool = False) -> Iterator[str]:
-    """nginx as ``deploy/local-cluster`` runs it, in front of ``stubs``; yields its address."""
+def nginx_before(stubs: list[StubReplica], run: Path, public: bool = False,
+                 tls: dict | None = None) -> Iterator[str]:
+    """nginx as ``deploy/local-cluster`` runs it, in front of ``stubs`` (with TLS and the
+    certificate ``tls``, as ``cluster.tls_setup`` gives it, when given); yields its address."""
     run.mkdir(parents=True, exist_ok=True)
-    record: dict = {"replicas": [{"port": stub.port} for stub in stubs]}
+    record: dict = {"replicas": [{"port": stub.port} for stub in stubs], "tls": bool(tls),
+                    "certificate": tls}
     try:
         cluster.start_nginx(run, record, public, None)
         yield record["address"]
