@@ -1603,7 +1603,8 @@ def load_phase(args, tmp: Path) -> dict:
     env.pop("CAPAIAN_CACHE_DIR", None)
     log(f"cluster up: {args.replicas} replicas")
     up = subprocess.run([str(CLUSTER_CLI), "--dir", str(run), "up", "--replicas",
-                         str(args.replicas)], env=env, capture_output=True, text=True)
+                         str(args.replicas), "--store", args.store], env=env,
+                        capture_output=True, text=True)
     try:
         if up.returncode != 0:
             raise RuntimeError(f"local-cluster up failed: {up.stderr.strip()[-300:]}")
@@ -1627,6 +1628,7 @@ def load_phase(args, tmp: Path) -> dict:
     return {
         "goals": LOAD_GOALS,
         "viewers": args.viewers, "replicas": args.replicas, "changes_per_viewer": args.changes,
+        "store": "postgres" if state.get("store_url") else "folder",
         "think_s": args.think, "ramp_s": args.ramp, "errors": errors,
         "error_kinds": out["errors"], "changes_answered": len(out["change_ms"]),
         "change_to_answer_ms": _ms(out["change_ms"]), "first_run_ms": _ms(out["first_ms"]),
@@ -1765,6 +1767,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
                         help="only the load run (issue #18): viewers over replicas behind nginx")
     parser.add_argument("--viewers", type=int, default=200, help="--load: concurrent viewers")
     parser.add_argument("--replicas", type=int, default=2, help="--load: app replicas")
+    parser.add_argument("--store", choices=("postgres", "folder"), default="postgres",
+                        help="--load: the replicas' store (local-cluster up --store)")
     parser.add_argument("--changes", type=int, default=5,
                         help="--load: indicator changes per viewer")
     parser.add_argument("--think", type=float, nargs=2, default=[8.0, 24.0],
