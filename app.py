@@ -6,16 +6,17 @@ import time
 
 import streamlit as st
 
-from pages.support import access, chrome, startup
+from pages.support import access, chrome, startup, store_watch
 from utils.i18n import t
 
+BRIEFING = "paparan"  # its figures never change under a speaker (store_watch.offer)
 # (file, title key, icon, url path); the first is the default page. Icons are written out
 # whole (`:material/<name>:`): deploy/static_files.py keeps what the app names in its icon font.
 PAGES = [
     ("pages/map.py", "nav.map", ":material/map:", "peta"),
     ("pages/targets.py", "targets.nav", ":material/target:", "target"),
     ("pages/whatif.py", "nav.whatif", ":material/tune:", "simulasi"),
-    ("pages/briefing.py", "nav.briefing", ":material/co_present:", "paparan"),
+    ("pages/briefing.py", "nav.briefing", ":material/co_present:", BRIEFING),
     ("pages/region.py", "nav.region", ":material/location_city:", "wilayah"),
     ("pages/data.py", "nav.data", ":material/upload_file:", "data"),
     ("pages/about.py", "nav.about", ":material/info:", "tentang"),
@@ -55,6 +56,8 @@ def main() -> None:
     page = st.navigation(pages)
     if page is pages[0] and access.is_public():
         find_region_first(lang)
+    if page.url_path != BRIEFING:  # a speaker's figures stay put: the briefing offers instead
+        store_watch.follow(lang)
     page.run()
     # Server time of this rerun, read by the benchmark (tests/benchmarks/run.py) through AppTest.
     st.session_state["rerun_ms"] = (time.perf_counter() - started) * 1000

@@ -13,7 +13,14 @@ import json
 
 import streamlit as st
 
-from pages.support import access, briefing_scope, cached, change_view, deck_download
+from pages.support import (
+    access,
+    briefing_scope,
+    cached,
+    change_view,
+    deck_download,
+    store_watch,
+)
 from pages.support.briefing_scope import TILES
 from utils.charts import projector
 from utils.charts.projector import Chart
@@ -242,6 +249,8 @@ def footer(
         )
         if slide.is_demo:
             cells[3].html(f'<span class="bf-demo">{escape(t("briefing.demo", lang))}</span>')
+        with cells[3]:
+            store_watch.offer(lang)  # data accepted meanwhile: offered, never swapped in
         with cells[4].popover(
             t("briefing.downloads", lang), icon=":material/download:", width="stretch"
         ):

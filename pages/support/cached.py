@@ -117,11 +117,10 @@ def start_rerun() -> None:
     """Read the store's active version set once for this rerun (``app.py`` calls it
     before the page runs); every cache below is keyed by it, so an accept or a
     rollback shows at once and ``state.json`` is read once per rerun, not per cache."""
-    from pages.support import access
+    from pages.support import store_watch
 
-    store = access.store()  # the folder store, or PostgreSQL: every replica reads the same
-    st.session_state["data_version"] = (str(store.location), *store.state()["active"])
-    st.session_state["boundary_set"] = boundary_sets.active_id(boundary_sets.sets_of(store))
+    # the folder store, or PostgreSQL: every replica reads the same
+    st.session_state["data_version"], st.session_state["boundary_set"] = store_watch.store_now()
 
 
 def data_version() -> tuple[str, ...]:
