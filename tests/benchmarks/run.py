@@ -1404,8 +1404,10 @@ def _http_get(address: str, path: str, cookie: str | None) -> tuple[int, int, st
         connection.close()
 
 
-async def _rerun(ws, cache: dict, widgets: dict[str, str]) -> dict:
-    """Send one rerun (with ``widgets``' values) and read until ``script_finished``.
+async def _rerun(ws, cache: dict, widgets: dict[str, str], fragment: str = "") -> dict:
+    """Send one rerun (with ``widgets``' values; of ``fragment`` only when given, as the
+    browser does for a fragment that runs every N seconds) and read until
+    ``script_finished``.
 
     Like the browser, the viewer names the messages it holds; Streamlit then sends a
     short reference instead of a message it sent in the last reruns."""
@@ -1415,12 +1417,15 @@ async def _rerun(ws, cache: dict, widgets: dict[str, str]) -> dict:
     message = BackMsg()
     message.rerun_script.query_string = ""
     message.rerun_script.cached_message_hashes.extend(cache)
+    if fragment:
+        message.rerun_script.fragment_id = fragment
+        message.rerun_script.is_auto_rerun = True
     for widget, value in widgets.items():
         state = message.rerun_script.widget_states.widgets.add()
         state.id, state.string_value = widget, value
     await ws.send(message.SerializeToString())
     answer: dict = {"headings": [], "selects": {}, "exceptions": 0, "refs_missing": 0,
-                    "raw": []}
+                    "raw": [], "auto": {}}
     while True:
         raw = await ws.recv()
         forward = ForwardMsg()
@@ -1437,6 +1442,8 @@ async def _rerun(ws, cache: dict, widgets: dict[str, str]) -> dict:
         if kind == "script_finished":
             answer["status"] = forward.script_finished
             return answer
+        if kind == "auto_rerun":  # a fragment the browser reruns every `interval` seconds
+            answer["auto"][forward.auto_rerun.fragment_id] = forward.auto_rerun.interval
         if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
             element = forward.delta.new_element
             which = element.WhichOneof("type")
@@ -1448,9 +1455,9 @@ async def _rerun(ws, cache: dict, widgets: dict[str, str]) -> dict:
                 answer["exceptions"] += 1
 
 
-def _answer_error(answer: dict, label: str | None) -> str | None:
+def _answer_error(answer: dict, label: str | None, fragment: bool = False) -> str | None:
     """Why an answer is wrong (an error of the run), or None."""
-    if answer["status"] != 0:  # FINISHED_SUCCESSFULLY
+    if answer["status"] != (3 if fragment else 0):  # FINISHED_(FRAGMENT_RUN_)SUCCESSFULLY
         return f"script status {answer['status']}"
     if answer["exceptions"] or answer["refs_missing"]:
         return "exception on the page" if answer["exceptions"] else "unknown message reference"
@@ -1491,9 +1498,11 @@ async def _view(number: int, address: str, args, out: dict, finish, all_done) ->
         widget, options = next((k, v) for k, v in answer["selects"].items()
                                if k.endswith("-map_indicator"))
         rng = random.Random(number)
+        auto, chosen = answer["auto"], {}
         for change in range(args.changes):
-            await asyncio.sleep(rng.uniform(*args.think))
+            await _think(ws, cache, chosen, auto, rng.uniform(*args.think), out)
             label = options[(change + 1 + number) % len(options)]
+            chosen = {widget: label}
             start = time.perf_counter()
             answer = await asyncio.wait_for(_rerun(ws, cache, {widget: label}),
                                             LOAD_ANSWER_TIMEOUT_S)
@@ -1502,6 +1511,30 @@ async def _view(number: int, address: str, args, out: dict, finish, all_done) ->
                 raise RuntimeError(error)
         finish()
         await all_done.wait()  # memory is measured with every session open
+
+
+async def _think(ws, cache: dict, widgets: dict[str, str], auto: dict[str, float],
+                 seconds: float, out: dict) -> None:
+    """Wait ``seconds`` as a browser does: rerunning each fragment of ``auto`` (id ->
+    interval) on its interval (the page's check for newly accepted data), timed into
+    ``out["fragment_ms"]``."""
+    import asyncio
+
+    if not auto:
+        await asyncio.sleep(seconds)
+        return
+    fragment, interval = next(iter(auto.items()))  # the app has one: store_watch
+    while seconds > 0:
+        await asyncio.sleep(min(interval, seconds))
+        seconds -= interval
+        if seconds < 0:
+            return
+        start = time.perf_counter()
+        answer = await asyncio.wait_for(_rerun(ws, cache, widgets, fragment),
+                                        LOAD_ANSWER_TIMEOUT_S)
+        out["fragment_ms"].append((time.perf_counter() - start) * 1000)
+        if error := _answer_error(answer, None, fragment=True):
+            raise RuntimeError(f"fragment: {error}")
 
 
 async def _viewer(number: int, address: str, args, out: dict, all_done) -> None:
@@ -1554,7 +1587,8 @@ def _load_run(address: str, args, replicas: dict[str, dict]) -> dict:
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
-    out: dict = {"first_ms": [], "change_ms": [], "errors": {}, "done": 0, "geometry_bytes": 0}
+    out: dict = {"first_ms": [], "change_ms": [], "fragment_ms": [], "errors": {}, "done": 0,
+                 "geometry_bytes": 0}
     pids = {name: r["proc"]["pid"] for name, r in replicas.items()}
     rss = {"start": {n: rss_mb(p) for n, p in pids.items()}, "peak": {}}
     cpu = {n: cpu_seconds(p) for n, p in pids.items()}
@@ -1632,6 +1666,7 @@ def load_phase(args, tmp: Path) -> dict:
         "think_s": args.think, "ramp_s": args.ramp, "errors": errors,
         "error_kinds": out["errors"], "changes_answered": len(out["change_ms"]),
         "change_to_answer_ms": _ms(out["change_ms"]), "first_run_ms": _ms(out["first_ms"]),
+        "fragment_rerun_ms": _ms(out["fragment_ms"]),
         "sessions_per_replica": out.get("sessions"), "rss_mb": out["rss_mb"],
         "replica_cpu_s": out["cpu_s"], "geometry_bytes_per_viewer": round(
             out["geometry_bytes"] / max(1, args.viewers)),
