@@ -103,7 +103,7 @@ def store_reached(lang: str) -> bool:
         cached.start_rerun()
         return True
     except StoreError as exc:
-        LOG.warning("store: %s %s", exc.key, exc.params)
+        LOG.log(logging.WARNING, "store: %s %s", exc.key, exc.params)  # for the operator
         st.title(t("store.down.title", lang))
         st.error(t("store.down.text", lang, seconds=STORE_RETRY_S))
         if not access.is_public():  # the database's own words, never a password
