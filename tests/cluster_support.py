@@ -124,7 +124,8 @@ def upstream_of(run: Path, marker: str) -> str:
     lines = (run / "nginx" / "access.log").read_text().splitlines()
     found = [line for line in lines if marker in line]
     assert found, f"no request with {marker} in the access log"
-    return found[-1].split("upstream=", 1)[1].split()[0].split(",")[-1].strip()
+    tried = found[-1].split("upstream=", 1)[1].split(" rt=", 1)[0]  # "A" or "A, B" (failover)
+    return tried.split(",")[-1].strip()
 
 
 # ------------------------------------------------------------------------------ stand-ins

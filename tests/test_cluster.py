@@ -68,6 +68,19 @@ def served_by(answer) -> str:
 # ------------------------------------------------------------------------------ affinity
 
 
+@pytest.mark.parametrize(("line", "replica"), [
+    ('1.2.3.4 [t] "GET /?x HTTP/1.1" 200 9 affinity=k upstream=127.0.0.1:8501 rt=0.001 gzip=-',
+     "127.0.0.1:8501"),
+    ('1.2.3.4 [t] "GET /?x HTTP/1.1" 200 9 affinity=k upstream=10.231.7.2:8501, '
+     '10.231.7.3:8502 rt=60.002 gzip=-', "10.231.7.3:8502"),  # tried A, answered by B
+])
+def test_the_replica_that_answered_is_read_from_the_access_log(
+        tmp_path: Path, line: str, replica: str) -> None:
+    (tmp_path / "nginx").mkdir()
+    (tmp_path / "nginx" / "access.log").write_text(f"other line upstream=x:1 rt=0\n{line}\n")
+    assert upstream_of(tmp_path, "GET /?x ") == replica
+
+
 def test_a_first_visit_gets_a_cookie_that_leads_back_to_the_same_replica(proxy: str) -> None:
     first = fetch(proxy, "/")
     cookie = first.new_affinity()
