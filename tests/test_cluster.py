@@ -419,10 +419,16 @@ def test_local_cluster_serves_through_nginx_survives_a_killed_replica_and_stops_
             assert sessions_become(replicas, dict.fromkeys(replicas, 1)) == dict.fromkeys(
                 replicas, 1)
 
-            # kill -9 the first browser's replica: a reload is served by the other
+            # kill -9 the first browser's replica: without a reload, the page's WebSocket
+            # reconnects through nginx to the other replica, which runs the page anew
             os.kill(replicas[home]["proc"]["pid"], signal.SIGKILL)
             survivor = next(r for r in replicas if r != home)
-            page.reload()
+            status = page.get_by_test_id("stApp")
+            expect(status).to_have_attribute("data-test-connection-state", "CONNECTED",
+                                             timeout=WAIT)
+            assert sessions_become(replicas, {survivor: 2}) == {survivor: 2}  # both browsers
+            expect(page.get_by_text("v0001").first).to_be_visible(timeout=WAIT)
+            page.reload()  # and a reload is served there too
             expect(page.get_by_role("heading", level=1).first).to_be_visible(timeout=WAIT)
             expect(page.get_by_text("v0001").first).to_be_visible(timeout=WAIT)
             assert upstream_of(run, f"affinity={cookie} ") == survivor
