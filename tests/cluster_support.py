@@ -121,10 +121,16 @@ def active_sessions(port: int) -> int:
 def upstream_of(run: Path, marker: str) -> str:
     """The replica (``127.0.0.1:PORT``, the last one tried) nginx sent the request whose
     line in the access log contains ``marker`` to."""
-    lines = (run / "nginx" / "access.log").read_text().splitlines()
-    found = [line for line in lines if marker in line]
-    assert found, f"no request with {marker} in the access log"
-    tried = found[-1].split("upstream=", 1)[1].split(" rt=", 1)[0]  # "A" or "A, B" (failover)
+    def found() -> list[str]:
+        lines = (run / "nginx" / "access.log").read_text().splitlines()
+        return [line for line in lines if marker in line]
+
+    # nginx writes a request's line once it has sent the answer: a moment after the client
+    # has read it, so a line may lag behind the fetch that made it
+    cluster.wait_for(lambda: bool(found()), 10)
+    lines = found()
+    assert lines, f"no request with {marker} in the access log"
+    tried = lines[-1].split("upstream=", 1)[1].split(" rt=", 1)[0]  # "A" or "A, B" (failover)
     return tried.split(",")[-1].strip()
 
 
