@@ -50,7 +50,7 @@ def main() -> None:
     st.set_page_config(page_title="Capaian", page_icon="🗺️", layout="wide")
     chrome.compact_layout()
     lang = chrome.language()
-    if not chrome.ensure_caches(lang) or not chrome.store_reached(lang):
+    if not chrome.ensure_caches(lang) or not store_watch.store_reached(lang):
         st.stop()
     pages = navigation(lang)
     page = st.navigation(pages)

@@ -213,6 +213,17 @@ class StubReplica:
 
 
 @contextmanager
+def two_stubs() -> Iterator[list[StubReplica]]:
+    """Two stand-in replicas, ``a`` and ``b``, stopped on leaving."""
+    replicas = [StubReplica("a"), StubReplica("b")]
+    try:
+        yield replicas
+    finally:
+        for replica in replicas:
+            replica.stop()
+
+
+@contextmanager
 def nginx_before(stubs: list[StubReplica], run: Path, public: bool = False,
                  tls: dict | None = None) -> Iterator[str]:
     """nginx as ``deploy/local-cluster`` runs it, in front of ``stubs`` (with TLS and the

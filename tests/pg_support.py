@@ -102,22 +102,32 @@ def start() -> Cluster:
                                "--locale=C.UTF-8", "--no-sync"]),
                    check=True, capture_output=True, text=True)
     for _attempt in range(3):  # a free port may be taken before the server binds it
-        port = _free_port()
-        options = f"-k {folder} -h 127.0.0.1 -p {port} -F -c max_connections=200"
-        done = subprocess.run(_as_server([program("pg_ctl"), "-D", str(folder / "data"), "-l",
-                                          str(folder / "log"), "-w", "-t", "120", "-o", options,
-                                          "start"]), capture_output=True, text=True)
+        cluster = Cluster(folder, _free_port(), password)
+        done = start_server(cluster)
         if done.returncode == 0:
-            return Cluster(folder, port, password)
+            return cluster
     log = (folder / "log").read_text() if (folder / "log").exists() else ""
     shutil.rmtree(folder, ignore_errors=True)
     raise AssertionError(f"PostgreSQL did not start: {done.stderr}\n{log}")
 
 
+def start_server(cluster: Cluster) -> subprocess.CompletedProcess:
+    """Start ``cluster``'s server (made by :func:`start`) on its port; wait until it answers."""
+    options = f"-k {cluster.folder} -h 127.0.0.1 -p {cluster.port} -F -c max_connections=200"
+    return subprocess.run(_as_server([program("pg_ctl"), "-D", str(cluster.folder / "data"),
+                                      "-l", str(cluster.folder / "log"), "-w", "-t", "120", "-o",
+                                      options, "start"]), capture_output=True, text=True)
+
+
+def stop_server(cluster: Cluster, mode: str = "immediate") -> subprocess.CompletedProcess:
+    """Stop ``cluster``'s server (``mode``: pg_ctl's ``-m``), keeping its files."""
+    return subprocess.run(_as_server([program("pg_ctl"), "-D", str(cluster.folder / "data"),
+                                      "-m", mode, "-w", "stop"]), capture_output=True, text=True)
+
+
 def stop(cluster: Cluster) -> None:
     """Stop the cluster at once and remove its folder."""
-    subprocess.run(_as_server([program("pg_ctl"), "-D", str(cluster.folder / "data"), "-m",
-                               "immediate", "-w", "stop"]), capture_output=True, check=False)
+    stop_server(cluster)
     shutil.rmtree(cluster.folder, ignore_errors=True)
 
 

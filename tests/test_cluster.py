@@ -34,6 +34,7 @@ from cluster_support import (
     local_cluster,
     nginx_before,
     state,
+    two_stubs,
     upstream_of,
 )
 from hypothesis import HealthCheck, given, settings
@@ -49,10 +50,8 @@ COOKIE_CHARS = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '",;\\
 
 @pytest.fixture(scope="module")
 def stubs() -> Iterator[list[StubReplica]]:
-    replicas = [StubReplica("a"), StubReplica("b")]
-    yield replicas
-    for replica in replicas:
-        replica.stop()
+    with two_stubs() as replicas:
+        yield replicas
 
 
 @pytest.fixture(scope="module")

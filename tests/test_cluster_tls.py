@@ -31,6 +31,7 @@ from cluster_support import (
     presented_certificate,
     state,
     trusting,
+    two_stubs,
     upstream_of,
 )
 from playwright.sync_api import expect
@@ -76,10 +77,8 @@ def cookie_attributes(answer) -> set[str]:
 
 @pytest.fixture(scope="module")
 def stubs() -> Iterator[list[StubReplica]]:
-    replicas = [StubReplica("a"), StubReplica("b")]
-    yield replicas
-    for replica in replicas:
-        replica.stop()
+    with two_stubs() as replicas:
+        yield replicas
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ the page opens by itself once the database is back (#18: replicas share PostgreS
 from __future__ import annotations
 
 import socket
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from browser_support import WAIT, chromium, start_app, stop_app
 from page_support import run_page
 from playwright.sync_api import expect
 
-from pages.support import chrome
+from pages.support import store_watch
 from utils.i18n import t
 
 
@@ -61,11 +60,6 @@ def test_a_reachable_store_draws_the_page_so_the_tests_above_can_fail(
     assert at.get("vega_lite_chart")
 
 
-def pg_ctl(cluster: pg_support.Cluster, *args: str) -> None:
-    command = [pg_support.program("pg_ctl"), "-D", str(cluster.folder / "data"), *args]
-    subprocess.run(pg_support._as_server(command), check=True, capture_output=True)
-
-
 @pytest.fixture
 def database() -> Iterator[pg_support.Cluster]:
     """A PostgreSQL of this test's own: the test stops and starts it."""
@@ -84,17 +78,16 @@ def test_the_page_reopens_by_itself_when_the_database_is_back(
             page.goto(address)
             expect(page.get_by_text("DATA CONTOH").first).to_be_visible(timeout=WAIT)
 
-            pg_ctl(database, "-m", "fast", "-w", "stop")
+            assert pg_support.stop_server(database, "fast").returncode == 0
             page.reload()
             expect(page.get_by_role("heading", name=t("store.down.title", "id"))
                    ).to_be_visible(timeout=WAIT)
             expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(0)
 
-            options = f"-k {database.folder} -h 127.0.0.1 -p {database.port} -F"
-            pg_ctl(database, "-l", str(database.folder / "log"), "-w", "-o", options, "start")
-            # no reload: the page tries again every STORE_RETRY_S seconds and opens itself
+            assert pg_support.start_server(database).returncode == 0
+            # no reload: the page tries again every CHECK_S seconds and opens itself
             expect(page.get_by_text("DATA CONTOH").first).to_be_visible(
-                timeout=WAIT + chrome.STORE_RETRY_S * 1000)
+                timeout=WAIT + store_watch.CHECK_S * 1000)
             expect(page.get_by_role("heading", name=t("store.down.title", "id"))
                    ).to_have_count(0)
     finally:

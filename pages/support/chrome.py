@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
-from pages.support import access, cached
 from utils import demo
 from utils.formatting import plain
 from utils.geo import cache_record as build_record
 from utils.geo import sources
 from utils.i18n import t
 from utils.ingest import export
-from utils.ingest.store import StoreError
 
 LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
-STORE_RETRY_S = 10  # while the store's database cannot be reached, try again this often
-LOG = logging.getLogger("capaian")
 
 
 def language() -> str:
@@ -92,34 +87,6 @@ def ensure_caches(lang: str) -> bool:
     st.cache_data.clear()
     st.cache_resource.clear()
     return True
-
-
-def store_reached(lang: str) -> bool:
-    """Read the store's active versions for this rerun; when its database cannot be
-    reached, say so in ``lang`` (the database's own error only off the public site), try
-    again every :data:`STORE_RETRY_S` seconds, and return False: the page is not drawn,
-    so no figure is shown from a store nobody could read."""
-    try:
-        cached.start_rerun()
-        return True
-    except StoreError as exc:
-        LOG.log(logging.WARNING, "store: %s %s", exc.key, exc.params)  # for the operator
-        st.title(t("store.down.title", lang))
-        st.error(t("store.down.text", lang, seconds=STORE_RETRY_S))
-        if not access.is_public():  # the database's own words, never a password
-            st.caption(quoting(exc.key, lang, **{**exc.params, "url": "…"}))
-        _retry_store()
-        return False
-
-
-@st.fragment(run_every=STORE_RETRY_S)
-def _retry_store() -> None:
-    """Reload the whole page once the store answers again."""
-    try:
-        access.store().state()
-    except StoreError:
-        return
-    st.rerun()
 
 
 # Streamlit leaves ~6 rem above the title; on a 1080-line projector that is

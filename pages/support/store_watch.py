@@ -1,17 +1,22 @@
 """Keep an open page on the store's active data: an accept or a rollback made anywhere
-(another replica, the importer's command line) reaches every open page within seconds."""
+(another replica, the importer's command line) reaches every open page within seconds, and
+a page whose store does not answer says so and opens by itself once it answers again."""
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
-from pages.support import access
+from pages.support import access, cached, chrome
 from utils.geo import boundary_sets
 from utils.i18n import t
 from utils.ingest.store import StoreError
 
 CHECK_S = 10
-"""How often an open page compares the store's active versions with those it drew."""
+"""How often an open page compares the store's active versions with those it drew, or
+tries again to reach a store that did not answer."""
+LOG = logging.getLogger("capaian")
 
 
 def store_now() -> tuple[tuple[str, ...], str]:
@@ -20,6 +25,34 @@ def store_now() -> tuple[tuple[str, ...], str]:
     store = access.store()
     version = (str(store.location), *store.state()["active"])
     return version, boundary_sets.active_id(boundary_sets.sets_of(store))
+
+
+def store_reached(lang: str) -> bool:
+    """Read the store's active versions for this rerun; when its database cannot be
+    reached, say so in ``lang`` (the database's own error only off the public site), try
+    again every :data:`CHECK_S` seconds, and return False: the page is not drawn,
+    so no figure is shown from a store nobody could read."""
+    try:
+        cached.start_rerun()
+        return True
+    except StoreError as exc:
+        LOG.log(logging.WARNING, "store: %s %s", exc.key, exc.params)  # for the operator
+        st.title(t("store.down.title", lang))
+        st.error(t("store.down.text", lang, seconds=CHECK_S))
+        if not access.is_public():  # the database's own words, never a password
+            st.caption(chrome.quoting(exc.key, lang, **{**exc.params, "url": "…"}))
+        _retry()
+        return False
+
+
+@st.fragment(run_every=CHECK_S)
+def _retry() -> None:
+    """Reload the whole page once the store answers again."""
+    try:
+        store_now()
+    except StoreError:
+        return
+    st.rerun()
 
 
 def follow(lang: str) -> None:
@@ -41,7 +74,7 @@ def _follow(lang: str, live: bool) -> None:
     try:
         now = store_now()
     except StoreError:
-        return  # the next full rerun says so (chrome.store_reached)
+        return  # the next full rerun says so (store_reached)
     if drawn[0] is None or now == drawn:
         return
     if live:

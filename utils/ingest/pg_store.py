@@ -452,16 +452,6 @@ class PostgresStore:
             yield conn
 
     @contextmanager
-    def _writing(self) -> Iterator[Connection]:
-        """A transaction holding the write lock (waiting at most ``LOCK_TIMEOUT``)."""
-        with _errors(), self._engine.begin() as conn:
-            wait = f"{max(1, int(folder.LOCK_TIMEOUT * 1000))}ms"
-            conn.execute(sa.select(sa.func.set_config("lock_timeout", wait, True)))
-            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(WRITE_LOCK)))
-            conn.execute(sa.select(sa.func.set_config("lock_timeout", "0", True)))
-            yield conn
-
-    @contextmanager
     def writing(self, lock: int) -> Iterator[Connection]:
         """A transaction holding the advisory lock ``lock`` (:data:`SCENARIO_LOCK`,
         :data:`BOUNDARY_LOCK`), waiting at most ``LOCK_TIMEOUT`` seconds for it
@@ -595,7 +585,7 @@ class PostgresStore:
         """
         rows = folder._validated(table, period)
         data_csv = rows.to_csv(index=False).encode("utf-8")
-        with self._writing() as conn:
+        with self.writing(WRITE_LOCK) as conn:
             state = _state(conn)
             number = conn.execute(sa.select(sa.func.coalesce(sa.func.max(db.versions.c.num), 0)))
             version_id = f"v{number.scalar_one() + 1:04d}"
@@ -620,7 +610,7 @@ class PostgresStore:
         list of str
             The new active set.
         """
-        with self._writing() as conn:
+        with self.writing(WRITE_LOCK) as conn:
             state = _state(conn)
             meta = _meta(conn, version_id)
             active = [*meta.get("active_before", []), version_id]
@@ -632,7 +622,7 @@ class PostgresStore:
     def remember(self, aliases: dict[str, dict], user: str | None = None) -> None:
         """Add confirmed aliases (name key → ``{"code", "text"}``)."""
         stamp = {"at": folder._now(), "user": user or folder.current_user()}
-        with self._writing() as conn:
+        with self.writing(WRITE_LOCK) as conn:
             insert_aliases(conn, folder._stamped(aliases, stamp), None)
             insert_events(conn, [_event("remember", stamp["user"], what={"aliases": {
                 k: v.get("code") for k, v in aliases.items()}})])

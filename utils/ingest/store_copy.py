@@ -113,7 +113,7 @@ def folder_to_database(root: Path, url: str) -> CopyReport:
             if path == root or path.is_dir():  # never made here just to be locked
                 held.enter_context(folder_lock(path, lambda: StoreError("data.store.busy"),
                                                folder.LOCK_TIMEOUT))
-        conn = held.enter_context(store._writing())
+        conn = held.enter_context(store.writing(pg_store.WRITE_LOCK))
         for key in (pg_store.SCENARIO_LOCK, pg_store.BOUNDARY_LOCK):
             conn.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
         if not _database_empty(conn):
