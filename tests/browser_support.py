@@ -29,6 +29,8 @@ ARGS = [
     "--no-first-run",
 ]
 WAIT = 60_000
+LOGS: dict[str, Path] = {}
+"""Each started server's log (stdout and stderr), by address: a failing test shows it."""
 
 
 def free_port() -> int:
@@ -56,6 +58,13 @@ def sign_in(page: Page, password: str) -> None:
     field.press("Enter")
 
 
+def idle(page: Page) -> None:
+    """Wait until the page's script run has finished (a widget changed now is not lost in
+    a run that is still drawing)."""
+    expect(page.get_by_test_id("stApp")).to_have_attribute(
+        "data-test-script-state", "notRunning", timeout=WAIT)
+
+
 def start_app(store: Path, env: dict[str, str] | None = None,
               secrets: Path | None = None, guarded: bool = True) -> tuple[subprocess.Popen, str]:
     """Start the app with its own store (and mode/secrets); return (process, address).
@@ -74,8 +83,10 @@ def start_app(store: Path, env: dict[str, str] | None = None,
                "--server.address", "127.0.0.1", "--server.headless", "true"]
     if secrets:
         command += ["--secrets.files", str(secrets)]
-    proc = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    log = store.parent / f"server-{port}.log"
+    with log.open("wb") as out:  # the child keeps its own copy of the descriptor
+        proc = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=out,
+                                stderr=subprocess.STDOUT)
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -83,7 +94,16 @@ def start_app(store: Path, env: dict[str, str] | None = None,
             break
         except OSError:
             time.sleep(0.3)
+    LOGS[f"http://127.0.0.1:{port}"] = log
     return proc, f"http://127.0.0.1:{port}"
+
+
+def server_log(address: str, lines: int = 40) -> str:
+    """The last ``lines`` lines the server at ``address`` wrote (for a failure's message)."""
+    log = LOGS.get(address)
+    if log is None or not log.is_file():
+        return "(no log)"
+    return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
 
 
 def warm(browser: Browser, address: str) -> str:
@@ -94,7 +114,14 @@ def warm(browser: Browser, address: str) -> str:
     """
     page = browser.new_page()
     page.goto(address)
-    expect(page.get_by_role("heading", level=1).first).to_be_visible(timeout=90_000)
+    try:
+        expect(page.get_by_role("heading", level=1).first).to_be_visible(timeout=90_000)
+    except AssertionError as exc:
+        state = page.evaluate("document.querySelector('[data-testid=stApp]')"
+                              "?.getAttribute('data-test-script-state')")
+        raise AssertionError(f"{exc}\nscript state: {state}\npage text: "
+                             f"{page.inner_text('body')[:2000]}\nserver log:\n"
+                             f"{server_log(address)}") from None
     page.close()
     return address
 

@@ -11,7 +11,7 @@ import re
 
 import boundary_files as files
 import pytest
-from browser_support import WAIT, admin_secrets, sign_in, start_app, stop_app, warm
+from browser_support import WAIT, admin_secrets, idle, sign_in, start_app, stop_app, warm
 from playwright.sync_api import expect
 
 from utils.geo import boundary_sets
@@ -38,8 +38,11 @@ def test_an_uploaded_shapefile_becomes_the_map(server, browser):
     sign_in(page, PASSWORD)
     page.get_by_role("tab", name="Batas wilayah").click()
     expect(page.get_by_text("Batas wilayah yang dipakai: bawaan")).to_be_visible(timeout=WAIT)
+    idle(page)
     uploader = page.get_by_test_id("stFileUploader").filter(has_text="Berkas batas wilayah")
     uploader.locator('input[type="file"]').set_input_files(str(path))
+    expect(uploader.get_by_text("desa_kaltim.zip")).to_be_visible(timeout=WAIT)
+    idle(page)
     page.get_by_label("Sumber (penerbit berkas)").fill("Badan Informasi Geospasial (uji)")
     page.get_by_label("Lisensi").fill("CC BY 4.0")
     page.get_by_label("Lisensi").press("Enter")
