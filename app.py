@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from pages.support import access, chrome, startup, store_watch
+from pages.support import access, chrome, geometry_files, startup, store_watch
 from utils.i18n import t
 
 BRIEFING = "paparan"  # its figures never change under a speaker (store_watch.offer)
@@ -66,4 +66,4 @@ def main() -> None:
 if __name__ == "__main__":  # a session's run of this script
     main()
 else:  # `streamlit run app.py` imports this module and serves the app below
-    app = st.App(__file__, lifespan=startup.lifespan)
+    app = st.App(__file__, lifespan=startup.lifespan, routes=geometry_files.routes())

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # app.py imports pages.* and utils.* from the checkout
 
-from pages.support import access, startup  # noqa: E402  (needs ROOT on the path)
+from pages.support import access, geometry_files, startup  # noqa: E402  (needs ROOT)
 from utils import auth  # noqa: E402
 
 os.environ[auth.MODE_ENV] = auth.PUBLIC
@@ -29,5 +29,5 @@ os.environ[access.GUARD_ENV] = "1"
 st.set_option("client.showErrorDetails", "none")
 
 SCRIPT = ROOT / "app.py"
-app = st.App(SCRIPT, lifespan=startup.lifespan,
+app = st.App(SCRIPT, lifespan=startup.lifespan, routes=geometry_files.routes(),
              middleware=[Middleware(PublicGuard, script_path=str(SCRIPT))])

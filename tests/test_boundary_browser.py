@@ -65,7 +65,7 @@ def test_an_uploaded_shapefile_becomes_the_map(server, browser):
     page.close()
 
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
-    with page.expect_response(lambda r: f"geo_{set_id}/province/64.topo.json" in r.url,
+    with page.expect_response(lambda r: f"/geometry/{set_id}/province/64.topo.json" in r.url,
                               timeout=WAIT) as fetched:
         page.goto(f"{address}/?wil=64")
     assert fetched.value.status == 200

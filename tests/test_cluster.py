@@ -42,8 +42,8 @@ from hypothesis import strategies as st
 from playwright.sync_api import BrowserContext, Page, expect
 
 HEX32 = re.compile(r"[0-9a-f]{32}")
-GEOMETRY = "/component/pages.support.cached.geo/national.topo.json"
-SET_GEOMETRY = "/component/pages.support.cached.geo_b20261129T101010-0a1b2c3d/province/64.topo.json"
+GEOMETRY = "/geometry/default/national.topo.json"
+SET_GEOMETRY = "/geometry/b20261129T101010-0a1b2c3d/province/64.topo.json"
 # RFC 6265 cookie-octets: what a browser may send back as a cookie's value.
 COOKIE_CHARS = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '",;\\')
 
@@ -230,7 +230,9 @@ def test_streamlits_bundle_comes_from_disk_precompressed(
     (SET_GEOMETRY + "?v=b20261129T101010-0a1b2c3d", "public, max-age=31536000, immutable", False),
     (GEOMETRY, "no-cache", False),  # no version in the address: no promise
     ("/component/pages.support.keys.keys/data.json", "public", False),  # not geometry: as sent
-    ("/component/pages.support.cached.geology/national.topo.json?v=1", "public", False),
+    ("/geometry/default/tilegrid.csv?v=ccf8972e3e21", "public, max-age=31536000, immutable",
+     False),
+    ("/geometry/default/build.json?v=1", "public", True),  # not a map file: no promise
     ("/static/js/index.abc123.js", "public, immutable, max-age=31536000", False),
     ("/", "no-cache", True),
 ])

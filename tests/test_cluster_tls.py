@@ -38,7 +38,7 @@ from playwright.sync_api import expect
 from test_cluster import accepted_store, running
 
 HSTS = "max-age=31536000"
-GEOMETRY = "/component/pages.support.cached.geo/national.topo.json?v=0a1b2c3d"
+GEOMETRY = "/geometry/default/national.topo.json?v=0a1b2c3d"
 WEBSOCKET = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
              "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
 DAY = 86400

@@ -236,7 +236,7 @@ def test_a_boundary_set_and_a_scenario_made_on_host_a_are_served_on_host_b(
         context = browser.new_context()
         context.add_cookies([{"name": AFFINITY, "value": key, "url": site.address}])
         page = context.new_page()
-        route = f"/component/pages.support.cached.geo_{set_id}/"  # the set's maps, versioned
+        route = f"/geometry/{set_id}/"  # the set's maps, versioned
         with page.expect_response(lambda r: route in r.url and ".topo.json" in r.url,
                                   timeout=WAIT) as geometry:
             page.goto(f"{site.address}/?browser=set-on-b")

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 
+from pages.support import geometry_files
 from utils import demo
 from utils.geo import boundary_sets
 from utils.geo import cache_record as builds
@@ -70,29 +71,11 @@ def maps_folder(set_id: str | None = None) -> Path:
     return boundary_sets.maps_of(boundary_root(), boundary_set() if set_id is None else set_id)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _geometry_route(folder: str, name: str) -> str:
-    """Serve one set's ``maps/`` folder (map files only: no build record, no
-    server path) to the browser as a static component folder.
-
-    Streamlit serves a declared component's folder at ``/component/NAME/``
-    with ``Cache-Control: public`` but no max-age or validators, so the
-    browser does not reuse a file across fetches. The charts are built so
-    that a page fetches its map once (one TopoJSON object for regions and
-    borders) and a change of values fetches nothing (specs that do not change).
-    """
-    served = components.declare_component(name, path=folder)
-    base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    return f"{'/' + base if base else ''}/component/{served.name}"
-
-
 def geometry_url(name: str = "national.topo.json", set_id: str | None = None) -> str:
     """Browser address of a map file of ``set_id`` (default: the active set),
     versioned by the build's digest or the set's id."""
     set_id = boundary_set() if set_id is None else set_id
-    route = _geometry_route(str(maps_folder(set_id)), f"geo_{set_id}" if set_id else "geo")
-    version = set_id or build_record().get("digest", "")[:12]
-    return f"{route}/{name}?v={version}"
+    return geometry_files.url(set_id, name, set_id or build_record().get("digest", "")[:12])
 
 
 @st.cache_data(show_spinner=False)

@@ -1487,7 +1487,7 @@ async def _view(number: int, address: str, args, out: dict, finish, all_done) ->
         out["first_ms"].append((time.perf_counter() - start) * 1000)
         if error := _answer_error(answer, None):
             raise RuntimeError(error)
-        found = re.search(rb"/component/[\w.-]+/[\w/.-]+\.topo\.json\?v=[\w-]+",
+        found = re.search(rb"/geometry/[\w-]+/[\w/.-]+\.topo\.json\?v=[\w-]+",
                           b"".join(answer["raw"]))
         if found:
             status, size, _ = await asyncio.to_thread(_http_get, address,
