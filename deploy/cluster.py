@@ -497,8 +497,10 @@ def render_nginx(upstreams: list[int], listen: str, public: bool, workers: str =
               "worker_processes": workers, "mode_rules": rules.rstrip("\n"),
               "static_root": str(static_root or streamlit_static()), **brotli_fields(brotli),
               **tls_fields(tls)}
-    lines = []
-    for line in (HERE / "nginx.conf.template").read_text(encoding="utf-8").splitlines():
+    template = (HERE / "nginx.conf.template").read_text(encoding="utf-8")
+    lines = []  # the mode's rules first, so that their own fields ({{hsts}}) are filled too
+    for line in template.replace("\n{{mode_rules}}\n", f"\n{fields.pop('mode_rules')}\n"
+                                 ).splitlines():
         field = line.strip()[2:-2]
         if field in OPTIONAL_FIELDS and line.strip() == "{{" + field + "}}" and not fields[field]:
             continue  # without TLS, the configuration as it was before TLS

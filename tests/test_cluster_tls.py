@@ -140,6 +140,7 @@ def test_the_affinity_cookie_is_secure_over_https_only_and_still_leads_home(
     ("/component/pages.support.keys.keys/data.json", 200),
     ("/_stcore/agent/openapi.json", 404),
     ("/_stcore/metrics", 200),
+    ("/_stcore/upload_file/s/f", 200),  # the office's uploads: an add_header of their own
 ])
 def test_strict_transport_security_is_sent_over_https_and_never_over_http(
         proxy: str, plain_proxy: str, trust: ssl.SSLContext, path: str, status: int) -> None:
@@ -280,8 +281,27 @@ def test_tls_adds_its_lines_and_ssl_to_listen_and_changes_nothing_else(
     assert "\n".join(kept).replace("listen 127.0.0.1:9000 ssl;", "listen 127.0.0.1:9000;") == (
         plain.rstrip("\n"))
     hsts_lines = [line for line in secure.splitlines() if line.strip() == cluster.HSTS]
-    assert len(hsts_lines) == 5  # http level, and each location with add_header of its own
+    assert len(hsts_lines) == 5 + (not public)  # http level, and the office's upload location
+    # a location with an add_header of its own drops the http level's: each names HSTS again
+    for block in locations(secure):
+        if any(line.startswith("add_header") for line in block):
+            assert cluster.HSTS in block, block[0]
     cluster.check_nginx(cluster.nginx_prefix(tmp_path, secure))  # nginx -t loads the files
+
+
+def locations(conf: str) -> list[list[str]]:
+    """The directives of each ``location`` block of ``conf`` (its first line first)."""
+    blocks: list[list[str]] = []
+    depth = 0
+    for line in (raw.split("#", 1)[0].strip() for raw in conf.splitlines()):
+        if line.startswith("location") and line.endswith("{"):
+            blocks.append([line])
+            depth = 1
+        elif depth and line:
+            depth += line.count("{") - line.count("}")
+            if depth:
+                blocks[-1].append(line)
+    return blocks
 
 
 # ------------------------------------------------------------------------------ command line
