@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CAPAIAN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -63,6 +63,27 @@ def idle(page: Page) -> None:
     a run that is still drawing)."""
     expect(page.get_by_test_id("stApp")).to_have_attribute(
         "data-test-script-state", "notRunning", timeout=WAIT)
+
+
+def open_menu(page: Page, combobox: Locator, option: str) -> Locator:
+    """Open a select box's menu from the keyboard and return its ``option`` (visible).
+
+    On a touch-emulated page, react-aria's combobox drops the first ArrowDown after focus
+    now and then (3 of 14 tries, idle page, focus on the input): the key is pressed again,
+    up to 5 times, until the menu is open.
+    """
+    idle(page)  # a run still streaming in re-mounts the select box and closes its menu
+    combobox.focus()
+    wanted = page.get_by_role("option", name=option)
+    for _ in range(5):
+        combobox.press("ArrowDown")
+        try:
+            expect(wanted).to_be_visible(timeout=3_000)
+            return wanted
+        except AssertionError:
+            continue
+    expect(wanted).to_be_visible(timeout=WAIT)  # fails with Playwright's own message
+    return wanted
 
 
 def start_app(store: Path, env: dict[str, str] | None = None,

@@ -14,6 +14,7 @@ import json
 import re
 
 import pytest
+from browser_support import open_menu
 from playwright.sync_api import expect
 
 MAP = ".st-key-map_chart"
@@ -84,9 +85,7 @@ def test_drill_into_a_regencys_kecamatan_fetching_its_map_once(server, browser, 
     # from the keyboard: a click on a phone, right after the page scrolled up to the
     # select box, can land while it still moves and leave its menu closed
     indicator = page.locator(".st-key-map_indicator input[role=combobox]")
-    indicator.focus()
-    indicator.press("ArrowDown")
-    page.get_by_role("option", name="Kepemilikan KIA").click()
+    open_menu(page, indicator, "Kepemilikan KIA").click()
     expect(page).to_have_url(re.compile("ind=kia"), timeout=WAIT)
     expect(page.get_by_text(re.compile("Kepemilikan KIA — Kabupaten Kutai Kartanegara"))
            ).to_be_visible(timeout=WAIT)
