@@ -47,6 +47,14 @@ def local_cluster(*args: str, run: Path, env: dict[str, str] | None = None,
                           env={**os.environ, **(env or {})}, timeout=timeout, check=False)
 
 
+def cluster_up(run: Path, *args: str, store: Path) -> str:
+    """``local-cluster up ARGS`` with ``CAPAIAN_STORE_DIR=store``, checked to have started;
+    the address it printed last."""
+    started = local_cluster("up", *args, run=run, env={"CAPAIAN_STORE_DIR": str(store)})
+    assert started.returncode == 0, started.stderr
+    return started.stdout.strip().splitlines()[-1]
+
+
 def state(run: Path) -> dict:
     """The cluster's record (``cluster.json``)."""
     return json.loads((run / "cluster.json").read_text(encoding="utf-8"))

@@ -30,6 +30,7 @@ from cluster_support import (
     StubReplica,
     active_sessions,
     cluster,
+    cluster_up,
     fetch,
     local_cluster,
     nginx_before,
@@ -352,11 +353,8 @@ def test_local_cluster_serves_through_nginx_survives_a_killed_replica_and_stops_
     store = accepted_store(tmp_path)
     before = snapshot(store)
     run = tmp_path / "run"
-    started = local_cluster("up", "--replicas", "2", "--store", "folder", run=run,
-                            env={"CAPAIAN_STORE_DIR": str(store)})
     try:
-        assert started.returncode == 0, started.stderr
-        address = started.stdout.strip().splitlines()[-1]
+        address = cluster_up(run, "--replicas", "2", "--store", "folder", store=store)
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+", address)
         record = state(run)
         replicas = {f"127.0.0.1:{r['port']}": r for r in record["replicas"]}
@@ -454,11 +452,8 @@ def test_a_version_accepted_into_the_clusters_database_is_shown_by_every_replica
         built: dict, tmp_path: Path) -> None:
     """#18 items 1-2: the replicas share PostgreSQL; each rerun reads its active versions."""
     run = tmp_path / "run"
-    started = local_cluster("up", "--replicas", "2", run=run,
-                            env={"CAPAIAN_STORE_DIR": str(tmp_path / "unused")})
     try:
-        assert started.returncode == 0, started.stderr
-        address = started.stdout.strip().splitlines()[-1]
+        address = cluster_up(run, "--replicas", "2", store=tmp_path / "unused")
         url = state(run)["store_url"]
         assert PASSWORD_URL.fullmatch(url)
         with chromium() as browser:
@@ -488,11 +483,8 @@ def test_a_version_accepted_into_the_clusters_database_is_shown_by_every_replica
 def test_public_cluster_runs_the_guarded_app_and_refuses_uploads(built: dict,
                                                                  tmp_path: Path) -> None:
     run = tmp_path / "run"
-    started = local_cluster("up", "--public", "--replicas", "1", run=run,
-                            env={"CAPAIAN_STORE_DIR": str(tmp_path / "store")})
     try:
-        assert started.returncode == 0, started.stderr
-        address = started.stdout.strip().splitlines()[-1]
+        address = cluster_up(run, "--public", "--replicas", "1", store=tmp_path / "store")
         pid = state(run)["replicas"][0]["proc"]["pid"]
         command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         assert b"deploy/public_app.py" in command  # through deploy/run-public.sh

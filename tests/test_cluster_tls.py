@@ -25,6 +25,7 @@ from cluster_support import (
     AFFINITY,
     StubReplica,
     cluster,
+    cluster_up,
     fetch,
     local_cluster,
     nginx_before,
@@ -332,11 +333,8 @@ def test_local_cluster_with_tls_serves_the_app_over_https_and_wss_and_stops_clea
         built: dict, tmp_path: Path) -> None:
     store = accepted_store(tmp_path)
     run = tmp_path / "run"
-    started = local_cluster("up", "--replicas", "2", "--store", "folder", "--tls", run=run,
-                            env={"CAPAIAN_STORE_DIR": str(store)})
     try:
-        assert started.returncode == 0, started.stderr
-        address = started.stdout.strip().splitlines()[-1]
+        address = cluster_up(run, "--replicas", "2", "--store", "folder", "--tls", store=store)
         assert re.fullmatch(r"https://127\.0\.0\.1:\d+", address)
         record = state(run)
         assert record["tls"] is True and record["address"] == address

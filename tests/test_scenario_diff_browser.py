@@ -7,7 +7,7 @@ Debian's Chromium via Playwright; a missing browser fails the test, it is never 
 from __future__ import annotations
 
 import pytest
-from browser_support import WAIT
+from browser_support import WAIT, idle
 from playwright.sync_api import Page, expect
 
 from utils.charts.choropleth import PALETTE
@@ -38,11 +38,10 @@ def side_maps(page: Page, width: int, height: int, server: str) -> list:
     page.get_by_role("tab", name="Skenario tersimpan").click()
     pick = page.locator(".st-key-whatif_side_pick input")
     chips = page.locator(".st-key-whatif_side_pick .react-aria-ComboBox [data-tag]")
-    app = page.get_by_test_id("stApp")
     for picked, name in enumerate(SIDES, start=1):
         # each pick starts when the page's run (the first, or the last pick's) is done: a
         # run streaming in re-mounts the widget, and one returning mid-typing resets it
-        expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=WAIT)
+        idle(page)
         pick.click()
         pick.press_sequentially(name)
         option = page.get_by_role("option", name=name)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from browser_support import WAIT, chromium, start_app, stop_app
-from playwright.sync_api import Browser, Page, expect
+from browser_support import WAIT, chromium, idle, start_app, stop_app
+from playwright.sync_api import Browser, expect
 
 from pages.support import store_watch
 from utils.i18n import t
@@ -49,18 +49,13 @@ def browser() -> Iterator[Browser]:
         yield opened
 
 
-def settled(page: Page) -> None:
-    expect(page.get_by_test_id("stApp")).to_have_attribute(
-        "data-test-script-state", "notRunning", timeout=WAIT)
-
-
 def test_the_map_draws_a_version_accepted_elsewhere_without_a_click(
         app: tuple[str, Path], browser: Browser) -> None:
     address, store = app
     page = browser.new_page()
     page.goto(f"{address}/?wil=64")
     expect(page.get_by_text("v0001").first).to_be_visible(timeout=WAIT)
-    settled(page)
+    idle(page)
     accept(store, 99)  # nobody touches the page after this
     expect(page.get_by_text("v0002").first).to_be_visible(timeout=FOLLOW_WAIT)
     page.close()
@@ -73,7 +68,7 @@ def test_the_briefing_keeps_its_figures_and_offers_the_new_data(
     page.goto(f"{address}/paparan")
     shown = page.get_by_text("Kota Bontang (99,00 persen)").first  # the map test's v0002
     expect(shown).to_be_visible(timeout=WAIT)
-    settled(page)
+    idle(page)
     newer = page.get_by_role("button", name=t("store.newer.load", "id"))
     expect(newer).to_have_count(0)
     accept(store, 101)
